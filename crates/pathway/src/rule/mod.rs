@@ -1,0 +1,193 @@
+//! The rule language: small typed boolean expressions over facts.
+//!
+//! Guards, derived facts and invariants are strings such as `age < 18 || may_be_under_18`,
+//! `consent_to_nrm == "declined" && reporter_is_public_authority` or
+//! `days_until_birthday(date_of_birth, 18, today) <= 90`. They are parsed once at load
+//! ([`parse`]), type-checked against the declared facts ([`check`]) and evaluated totally:
+//! on a well-typed rule the only way evaluation stops is a fact that is not known yet.
+//!
+//! Grammar (lowest precedence first; `->` is right-associative, the rest left):
+//!
+//! ```text
+//! rule    := implies
+//! implies := or ( "->" implies )?
+//! or      := and ( "||" and )*
+//! and     := unary ( "&&" unary )*
+//! unary   := "!" unary | cmp
+//! cmp     := atom ( ("==" | "!=" | "<" | "<=" | ">" | ">=") atom )?
+//! atom    := "true" | "false" | "today" | INT | STRING | IDENT | IDENT "(" args ")" | "(" rule ")"
+//! ```
+//!
+//! Typing keeps verification sound: an ordering comparison (`<`, `<=`, `>`, `>=`) and an
+//! integer equality compare an integer expression with an integer literal; a choice fact is
+//! compared with `==`/`!=` against a string literal that is one of its options; booleans with
+//! `==`/`!=` against booleans. There is no arithmetic.
+//!
+//! Functions: `age_on(DATE_FACT, today)` and `days_until_birthday(DATE_FACT, INT_LITERAL,
+//! today)` give integers. Path predicates, allowed only in invariants: `asked(fact)`,
+//! `first_asked(fact)`, `known_before(fact, "code")`, `did("code")`, `first("code")`,
+//! `before("code_a", "code_b")`.
+
+mod check;
+mod eval;
+mod parse;
+
+use std::collections::BTreeSet;
+
+pub(crate) use check::check;
+pub(crate) use eval::{eval, eval3};
+pub(crate) use parse::parse;
+
+use crate::date::Date;
+use crate::value::Value;
+
+/// Byte range of an expression in its rule text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+}
+
+/// A parsed rule.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Expr {
+    pub(crate) kind: ExprKind,
+    pub(crate) span: Span,
+}
+
+/// The shapes of a rule.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ExprKind {
+    Bool(bool),
+    Int(i64),
+    Str(String),
+    /// A fact or derived fact.
+    Fact(String),
+    Today,
+    Not(Box<Expr>),
+    And(Box<Expr>, Box<Expr>),
+    Or(Box<Expr>, Box<Expr>),
+    Implies(Box<Expr>, Box<Expr>),
+    Cmp(CmpOp, Box<Expr>, Box<Expr>),
+    /// `age_on(date, today)`.
+    AgeOn(Box<Expr>, Box<Expr>),
+    /// `days_until_birthday(date, years, today)`.
+    DaysUntilBirthday(Box<Expr>, i32, Box<Expr>),
+    /// Invariant-only predicates over a finished path.
+    Path(PathPred),
+}
+
+/// A comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum CmpOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CmpOp {
+    /// Applies the operator to two ordered values.
+    pub(crate) fn apply<T: Ord>(self, a: &T, b: &T) -> bool {
+        match self {
+            Self::Eq => a == b,
+            Self::Ne => a != b,
+            Self::Lt => a < b,
+            Self::Le => a <= b,
+            Self::Gt => a > b,
+            Self::Ge => a >= b,
+        }
+    }
+}
+
+/// Predicates over a finished path, for invariants.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum PathPred {
+    /// The fact was asked (or already known) on the path.
+    Asked(String),
+    /// The fact was the first question of the path.
+    FirstAsked(String),
+    /// The fact was known when the action was first added (true if it never was).
+    KnownBefore(String, String),
+    /// The action is in the outcome.
+    Did(String),
+    /// The action is the first of the outcome.
+    First(String),
+    /// Both actions are in the outcome and the first comes earlier, or only the first is.
+    Before(String, String),
+}
+
+/// Where a rule is used: path predicates are only allowed in invariants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Context {
+    Guard,
+    Invariant,
+}
+
+/// The static type of an expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Ty {
+    Bool,
+    Int,
+    Date,
+    /// A choice fact, with its option values.
+    Choice(Vec<String>),
+    /// A string literal.
+    Str,
+}
+
+/// What the type checker needs to know of the pathway.
+pub(crate) trait TypeEnv {
+    /// The type of a declared fact or derived fact (derived facts are `Bool`).
+    fn fact_type(&self, id: &str) -> Option<Ty>;
+    /// Whether an action code is declared.
+    fn has_action(&self, code: &str) -> bool;
+}
+
+/// A parse or type error, at a 1-based character column of the rule text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RuleError {
+    pub(crate) column: usize,
+    pub(crate) message: String,
+}
+
+/// A fact that evaluation needed and did not have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Missing(pub(crate) String);
+
+/// What evaluation reads.
+pub(crate) trait Scope {
+    /// The value of a fact or derived fact, or the base fact that is missing to know it.
+    fn fact(&self, id: &str) -> Result<Value, Missing>;
+    /// The date the walk is evaluated on.
+    fn today(&self) -> Date;
+    /// Path predicates; `None` outside invariant checking.
+    fn path(&self, _pred: &PathPred) -> Option<bool> {
+        None
+    }
+}
+
+/// Which class of an answer a rule distinguishes: used by verification to split answers.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Threshold {
+    /// `fact OP k` for an integer fact.
+    Int { fact: String, op: CmpOp, k: i64 },
+    /// `age_on(fact, today) OP k`.
+    AgeOn { fact: String, op: CmpOp, k: i64 },
+    /// `days_until_birthday(fact, years, today) OP k`.
+    DaysUntil { fact: String, years: i32, op: CmpOp, k: i64 },
+}
+
+impl Expr {
+    /// Every fact and derived fact the rule names (including inside path predicates).
+    pub(crate) fn facts(&self, out: &mut BTreeSet<String>) {
+        eval::facts(self, out);
+    }
+
+    /// Every integer and date threshold the rule compares against.
+    pub(crate) fn thresholds(&self, out: &mut BTreeSet<Threshold>) {
+        eval::thresholds(self, out);
+    }
+}
