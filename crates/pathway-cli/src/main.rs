@@ -1,0 +1,2 @@
+//! The `pathway` command-line tool.
+fn main() {}
