@@ -238,6 +238,11 @@ pub enum StepDef {
         /// Action codes to add, in order.
         #[serde(rename = "do")]
         actions: Vec<String>,
+        /// Case-specific detail added to these actions. May hold placeholders: `{{fact}}`,
+        /// `{{birthday(date_fact, N)}}` (the date of the N-th birthday) and
+        /// `{{days_until_birthday(date_fact, N)}}`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detail: Option<String>,
         /// Ordered edges.
         next: Vec<EdgeDef>,
     },
