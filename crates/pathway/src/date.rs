@@ -25,6 +25,9 @@ pub struct DateError {
 }
 
 impl Date {
+    /// 1970-01-01.
+    pub const EPOCH: Self = Self { year: 1970, month: 1, day: 1 };
+
     /// The date, if `year-month-day` exists in the calendar (years 1 to 9999).
     pub fn new(year: i32, month: u32, day: u32) -> Option<Self> {
         if !(1..=9999).contains(&year) || !(1..=12).contains(&month) {

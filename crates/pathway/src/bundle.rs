@@ -1,0 +1,290 @@
+//! The compiled, validated form of a pathway set: what every front end walks.
+
+use std::collections::BTreeMap;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, LoadError};
+use crate::model::{ActionDef, BoolLabels, ChoiceOption, Contact, FactType, Form, Source};
+use crate::rule::Expr;
+use crate::template::Template;
+use crate::value::Value;
+
+/// A validated set of pathways with their contacts directory.
+///
+/// A `Bundle` that exists has passed every static check and the verification of every path
+/// (see [`crate::verify`]): its rules type-check, its graph is acyclic and connected, every
+/// answer has an edge and every invariant holds.
+#[derive(Debug, Clone)]
+pub struct Bundle {
+    pub(crate) pathways: Vec<Pathway>,
+    pub(crate) facts: BTreeMap<String, FactDecl>,
+    pub(crate) contacts: BTreeMap<String, Contact>,
+    pub(crate) contact_sources: BTreeMap<String, Source>,
+    pub(crate) entry: Option<usize>,
+    pub(crate) hash: String,
+    pub(crate) paths_verified: u64,
+}
+
+/// Handle to one pathway of a [`Bundle`], from [`Bundle::find`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PathwayId(pub(crate) usize);
+
+/// One compiled pathway.
+#[derive(Debug, Clone)]
+pub(crate) struct Pathway {
+    pub(crate) meta: Meta,
+    pub(crate) file: String,
+    pub(crate) sources: BTreeMap<String, Source>,
+    /// Fact ids this file declares, in declaration order.
+    pub(crate) fact_order: Vec<String>,
+    pub(crate) derived: BTreeMap<String, Derived>,
+    pub(crate) actions: BTreeMap<String, ActionDef>,
+    pub(crate) graph: DiGraph<Step, usize>,
+    pub(crate) start: NodeIndex,
+    pub(crate) index: BTreeMap<String, NodeIndex>,
+    pub(crate) must_ask: Vec<String>,
+    pub(crate) invariants: Vec<Invariant>,
+}
+
+/// Metadata of a pathway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Meta {
+    /// Stable identifier.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Owning partnership.
+    pub partnership: String,
+    /// Content version.
+    pub version: String,
+    /// Date last reviewed.
+    pub reviewed: Date,
+    /// Date by which it must be reviewed again.
+    pub review_by: Date,
+    /// Jurisdiction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Whether this is the set's entry pathway.
+    pub entry: bool,
+}
+
+/// A fact declaration, shared by every pathway of the set.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FactDecl {
+    /// Fact id.
+    pub id: String,
+    /// Type.
+    #[serde(rename = "type")]
+    pub ty: FactType,
+    /// The question text.
+    pub question: String,
+    /// Help text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Options of a choice fact.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<ChoiceOption>,
+    /// Bounds of an integer fact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    /// Bounds of an integer fact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    /// Labels of a bool fact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<BoolLabels>,
+    /// Value used by batch evaluation when a record omits the fact.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Derived {
+    pub(crate) rule: Expr,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Invariant {
+    pub(crate) id: String,
+    pub(crate) description: String,
+    pub(crate) source: String,
+    pub(crate) rule: Expr,
+}
+
+/// A step of the compiled graph.
+#[derive(Debug, Clone)]
+pub(crate) struct Step {
+    pub(crate) id: String,
+    pub(crate) kind: StepKind,
+    pub(crate) edges: Vec<Edge>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum StepKind {
+    Question {
+        fact: String,
+        note: Option<String>,
+    },
+    Action {
+        actions: Vec<String>,
+        detail: Option<Template>,
+    },
+    Outcome {
+        title: String,
+        summary: String,
+        actions: Vec<String>,
+        next_steps: Vec<String>,
+        cites: Vec<String>,
+    },
+    Handover {
+        pathway: usize,
+        step: NodeIndex,
+        because: String,
+        cites: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Edge {
+    pub(crate) when: Option<Expr>,
+    pub(crate) when_src: Option<String>,
+    pub(crate) to: NodeIndex,
+    pub(crate) because: Option<String>,
+    pub(crate) cites: Vec<String>,
+}
+
+/// A file of a pathway set, as text.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceFile<'a> {
+    /// File name, used in diagnostics (e.g. `adult.json`).
+    pub name: &'a str,
+    /// The file's contents.
+    pub text: &'a str,
+}
+
+const BUNDLED: [SourceFile<'static>; 4] = [
+    SourceFile { name: "entry.json", text: include_str!("../../../pathways/hertfordshire/entry.json") },
+    SourceFile { name: "adult.json", text: include_str!("../../../pathways/hertfordshire/adult.json") },
+    SourceFile { name: "child.json", text: include_str!("../../../pathways/hertfordshire/child.json") },
+    SourceFile {
+        name: "contacts.json",
+        text: include_str!("../../../pathways/hertfordshire/contacts.json"),
+    },
+];
+
+/// The files of the bundled Hertfordshire pathway set, as embedded in the library.
+pub fn bundled_files() -> &'static [SourceFile<'static>] {
+    &BUNDLED
+}
+
+/// The bundled Hertfordshire pathways (adult, child and the entry that routes between them).
+pub fn bundled() -> Result<Bundle, LoadError> {
+    Bundle::load(&BUNDLED)
+}
+
+impl Bundle {
+    /// Compiles and verifies a pathway set from its files: pathway files (`"format":
+    /// "pathway/v1"`) and one contacts directory (`"format": "contacts/v1"`).
+    ///
+    /// Every problem is reported, not only the first.
+    pub fn load(files: &[SourceFile<'_>]) -> Result<Self, LoadError> {
+        crate::compile::compile(files)
+    }
+
+    /// The pathway with this id, or the only one whose id ends in `-{name}` (so `adult`
+    /// finds `hertfordshire-adult`).
+    pub fn find(&self, name: &str) -> Option<PathwayId> {
+        if let Some(i) = self.pathways.iter().position(|p| p.meta.id == name) {
+            return Some(PathwayId(i));
+        }
+        let suffix = format!("-{name}");
+        let mut hits = self.pathways.iter().enumerate().filter(|(_, p)| p.meta.id.ends_with(&suffix));
+        match (hits.next(), hits.next()) {
+            (Some((i, _)), None) => Some(PathwayId(i)),
+            _ => None,
+        }
+    }
+
+    /// The entry pathway (used when none is named), or the first pathway.
+    pub fn entry(&self) -> PathwayId {
+        PathwayId(self.entry.unwrap_or(0))
+    }
+
+    /// Every pathway of the set, in file order.
+    pub fn pathways(&self) -> impl Iterator<Item = PathwayId> + '_ {
+        (0..self.pathways.len()).map(PathwayId)
+    }
+
+    /// Metadata of a pathway.
+    pub fn meta(&self, id: PathwayId) -> &Meta {
+        &self.pathway(id).meta
+    }
+
+    /// The declaration of a fact.
+    pub fn fact(&self, id: &str) -> Option<&FactDecl> {
+        self.facts.get(id)
+    }
+
+    /// Every fact declared in the set, by id.
+    pub fn facts(&self) -> impl Iterator<Item = &FactDecl> {
+        self.facts.values()
+    }
+
+    /// A contact of the directory.
+    pub fn contact(&self, id: &str) -> Option<&Contact> {
+        self.contacts.get(id)
+    }
+
+    /// A source that a pathway's citations refer to, by tag.
+    pub fn source(&self, tag: &str) -> Option<&Source> {
+        self.pathways
+            .iter()
+            .find_map(|p| p.sources.get(tag))
+            .or_else(|| self.contact_sources.get(tag))
+    }
+
+    /// The form of an action, if the pathway declares one.
+    pub fn action_form(&self, id: PathwayId, code: &str) -> Option<&Form> {
+        self.pathway(id).actions.get(code)?.form.as_ref()
+    }
+
+    /// A hash of the set's content: sessions recorded against other content are refused.
+    pub fn content_hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// How many complete paths verification walked when the set was loaded.
+    pub fn paths_verified(&self) -> u64 {
+        self.paths_verified
+    }
+
+    /// Warnings every front end must show on `today`: pathways past their `review_by` date.
+    pub fn review_warnings(&self, today: Date) -> Vec<Diagnostic> {
+        self.pathways
+            .iter()
+            .filter(|p| p.meta.review_by < today)
+            .map(|p| {
+                Diagnostic::warning(
+                    "review-overdue",
+                    &p.file,
+                    "",
+                    format!(
+                        "pathway `{}` was due for review by {}; its content may be out of date",
+                        p.meta.id, p.meta.review_by
+                    ),
+                )
+                .hint("check the current statutory guidance and local contacts before relying on it")
+            })
+            .collect()
+    }
+
+    pub(crate) fn pathway(&self, id: PathwayId) -> &Pathway {
+        &self.pathways[id.0]
+    }
+}

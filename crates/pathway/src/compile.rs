@@ -1,0 +1,711 @@
+//! Model -> [`Bundle`]: every static check of DESIGN.md section 6, all collected in one pass.
+//!
+//! Checks that need the paths themselves (guards that leave an answer with no edge, edges
+//! no answer takes, facts read before they are asked, invariants) run next, in
+//! [`crate::verify`], on the compiled graph.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::de::DeserializeOwned;
+
+use crate::bundle::{
+    Bundle, Derived, Edge, FactDecl, Invariant, Meta, Pathway, SourceFile, Step, StepKind,
+};
+use crate::date::Date;
+use crate::diagnostic::{Diagnostic, LoadError};
+use crate::model::{
+    CONTACTS_FORMAT, Confidence, ContactsFile, FactDef, FactType, PATHWAY_FORMAT, PathwayFile,
+    StepDef,
+};
+use crate::rule::{self, Context, Expr, Ty, TypeEnv};
+use crate::template::Template;
+use crate::vocab::fact_v1;
+
+/// Diagnostics collected while compiling one set.
+#[derive(Default)]
+pub(crate) struct Sink(pub(crate) Vec<Diagnostic>);
+
+impl Sink {
+    fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+    fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+}
+
+pub(crate) fn compile(files: &[SourceFile<'_>]) -> Result<Bundle, LoadError> {
+    let mut sink = Sink::default();
+    let mut pathways = Vec::new();
+    let mut contacts: Vec<(String, ContactsFile)> = Vec::new();
+    for file in files {
+        match read_file(file, &mut sink) {
+            Some(Parsed::Pathway(p)) => pathways.push((file.name.to_owned(), *p)),
+            Some(Parsed::Contacts(c)) => contacts.push((file.name.to_owned(), c)),
+            None => {}
+        }
+    }
+    let directory = check_contacts(&contacts, &mut sink);
+    if pathways.is_empty() && !sink.has_errors() {
+        sink.push(Diagnostic::error("no-pathway", "", "", "the set holds no pathway file"));
+    }
+    let facts = merge_facts(&pathways, &mut sink);
+    let mut compiled = Vec::new();
+    let mut handovers = Vec::new();
+    for (file, model) in &pathways {
+        let ctx = Ctx { file, model, facts: &facts, contacts: &directory };
+        if let Some((pathway, pending)) = compile_pathway(&ctx, &mut sink) {
+            compiled.push(pathway);
+            handovers.push(pending);
+        }
+    }
+    let entry = check_set(&compiled, &mut sink);
+    resolve_handovers(&mut compiled, handovers, &mut sink);
+    if !sink.has_errors() {
+        check_reachable_and_acyclic(&compiled, &mut sink);
+    }
+    if sink.has_errors() {
+        return Err(finish(sink));
+    }
+    let (contact_sources, contacts) = directory.map(|c| (c.sources, c.contacts)).unwrap_or_default();
+    let mut bundle = Bundle {
+        hash: content_hash(&pathways, &contacts),
+        pathways: compiled,
+        facts,
+        contacts,
+        contact_sources,
+        entry,
+        paths_verified: 0,
+    };
+    let report = crate::verify::verify(&bundle, reference_date(&bundle));
+    bundle.paths_verified = report.paths;
+    sink.0.extend(report.diagnostics);
+    if sink.has_errors() { Err(finish(sink)) } else { Ok(bundle) }
+}
+
+fn finish(mut sink: Sink) -> LoadError {
+    sink.0.sort_by_key(|d| d.severity);
+    LoadError(sink.0)
+}
+
+/// Verification at load uses the newest `reviewed` date of the set: deterministic, and a
+/// date on which the content was known to be current.
+pub(crate) fn reference_date(bundle: &Bundle) -> Date {
+    bundle.pathways.iter().map(|p| p.meta.reviewed).max().unwrap_or(Date::EPOCH)
+}
+
+enum Parsed {
+    Pathway(Box<PathwayFile>),
+    Contacts(ContactsFile),
+}
+
+fn read_file(file: &SourceFile<'_>, sink: &mut Sink) -> Option<Parsed> {
+    let value: serde_json::Value = parse_json(file, sink)?;
+    let format = value.get("format").and_then(|f| f.as_str()).unwrap_or("");
+    match format {
+        PATHWAY_FORMAT => parse_json(file, sink).map(|p| Parsed::Pathway(Box::new(p))),
+        CONTACTS_FORMAT => parse_json(file, sink).map(Parsed::Contacts),
+        _ => {
+            sink.push(
+                Diagnostic::error(
+                    "unknown-format",
+                    file.name,
+                    "",
+                    format!("`format` is {:?}; expected \"{PATHWAY_FORMAT}\" or \"{CONTACTS_FORMAT}\"", value.get("format").map(ToString::to_string).unwrap_or_else(|| "missing".into())),
+                )
+                .hint("every pathway file starts with \"format\": \"pathway/v1\""),
+            );
+            None
+        }
+    }
+}
+
+fn parse_json<T: DeserializeOwned>(file: &SourceFile<'_>, sink: &mut Sink) -> Option<T> {
+    serde_json::from_str(file.text)
+        .map_err(|e| {
+            let text = e.to_string();
+            let message = text.split(" at line ").next().unwrap_or(&text).to_owned();
+            let code = if e.is_syntax() || e.is_eof() { "json-syntax" } else { "json-shape" };
+            sink.push(Diagnostic::error(
+                code,
+                file.name,
+                format!("line {}, column {}", e.line(), e.column()),
+                message,
+            ));
+        })
+        .ok()
+}
+
+fn check_contacts(
+    contacts: &[(String, ContactsFile)],
+    sink: &mut Sink,
+) -> Option<ContactsFile> {
+    match contacts {
+        [] => {
+            sink.push(
+                Diagnostic::error("no-contacts", "", "", "the set has no contacts directory")
+                    .hint("add a contacts.json with \"format\": \"contacts/v1\""),
+            );
+            None
+        }
+        [(file, c)] => {
+            for (id, contact) in &c.contacts {
+                let at = format!("contact `{id}`");
+                if contact.phone.is_none() && contact.web.is_none() && contact.email.is_none() {
+                    sink.push(Diagnostic::error("contact-unreachable", file, &at, "gives no phone, web address or email"));
+                }
+                if !c.sources.contains_key(&contact.source) {
+                    sink.push(Diagnostic::error("unknown-source", file, &at, format!("`source` is `{}`, which is not in this file's `sources`", contact.source)));
+                }
+                if contact.checked.parse::<Date>().is_err() {
+                    sink.push(Diagnostic::error("bad-date", file, &at, format!("`checked` is `{}`, not a date written YYYY-MM-DD", contact.checked)));
+                }
+            }
+            Some(c.clone())
+        }
+        [_, (file, _), ..] => {
+            sink.push(Diagnostic::error("duplicate-contacts", file, "", "the set has more than one contacts directory"));
+            None
+        }
+    }
+}
+
+/// Merges fact declarations across the set; the same id must mean the same everywhere.
+fn merge_facts(pathways: &[(String, PathwayFile)], sink: &mut Sink) -> BTreeMap<String, FactDecl> {
+    let mut facts: BTreeMap<String, FactDecl> = BTreeMap::new();
+    for (file, model) in pathways {
+        let mut seen = BTreeSet::new();
+        let reviewed = model.reviewed.parse().unwrap_or(Date::EPOCH);
+        for (i, def) in model.facts.iter().enumerate() {
+            let at = format!("facts[{i}] (`{}`)", def.id);
+            if !seen.insert(def.id.as_str()) {
+                sink.push(Diagnostic::error("duplicate-fact", file, &at, format!("fact `{}` is declared twice", def.id)));
+                continue;
+            }
+            let Some(decl) = fact_decl(file, &at, def, reviewed, sink) else { continue };
+            match facts.get(&def.id) {
+                Some(prev) if !same_type(prev, &decl) => sink.push(
+                    Diagnostic::error("fact-redefined", file, &at, format!("fact `{}` is declared with another type, range or options than in another file of the set", def.id))
+                        .hint("a fact id means the same in every pathway of a set: use a new id"),
+                ),
+                Some(_) => {}
+                None => {
+                    facts.insert(def.id.clone(), decl);
+                }
+            }
+        }
+    }
+    facts
+}
+
+fn same_type(a: &FactDecl, b: &FactDecl) -> bool {
+    let values = |d: &FactDecl| d.options.iter().map(|o| o.value.clone()).collect::<Vec<_>>();
+    a.ty == b.ty && a.min == b.min && a.max == b.max && values(a) == values(b)
+}
+
+fn fact_decl(file: &str, at: &str, def: &FactDef, today: Date, sink: &mut Sink) -> Option<FactDecl> {
+    let before = sink.0.len();
+    let mut bad = |code, message: String| sink.push(Diagnostic::error(code, file, at, message));
+    if !is_ident(&def.id) {
+        bad("bad-id", format!("`{}` is not a valid fact id: use lowercase letters, digits and `_`", def.id));
+    }
+    let ty = def.ty;
+    if ty != FactType::Choice && !def.options.is_empty() {
+        bad("misplaced-field", "`options` is only for `choice` facts".into());
+    }
+    if ty == FactType::Choice {
+        let values: BTreeSet<_> = def.options.iter().map(|o| o.value.as_str()).collect();
+        if def.options.len() < 2 || values.len() != def.options.len() {
+            bad("bad-options", "a `choice` fact needs at least two options with distinct values".into());
+        }
+    }
+    if ty != FactType::Integer && (def.min.is_some() || def.max.is_some()) {
+        bad("misplaced-field", "`min` and `max` are only for `integer` facts".into());
+    }
+    if ty == FactType::Integer {
+        match (def.min, def.max) {
+            (Some(min), Some(max)) if min <= max => {}
+            _ => bad("bad-range", "an `integer` fact needs `min` and `max` with min <= max".into()),
+        }
+    }
+    if ty != FactType::Bool && def.labels.is_some() {
+        bad("misplaced-field", "`labels` is only for `bool` facts".into());
+    }
+    match fact_v1(&def.id) {
+        Some((v1_ty, options)) => {
+            let def_options: Vec<&str> = def.options.iter().map(|o| o.value.as_str()).collect();
+            if v1_ty != ty || (ty == FactType::Choice && def_options != options) {
+                bad("vocabulary", format!("`{}` is a v1 vocabulary fact and must be a {v1_ty:?} fact{}", def.id, if options.is_empty() { String::new() } else { format!(" with options {}", options.join(", ")) }));
+            }
+        }
+        None if def.default.is_none() => {
+            bad("missing-default", format!("`{}` is not in the v1 vocabulary, so it needs a `default` for records that omit it", def.id));
+        }
+        None => {}
+    }
+    if sink.0.len() > before {
+        return None;
+    }
+    let mut decl = FactDecl {
+        id: def.id.clone(),
+        ty,
+        question: def.question.clone(),
+        help: def.help.clone(),
+        options: def.options.clone(),
+        min: def.min,
+        max: def.max,
+        labels: def.labels.clone(),
+        default: None,
+    };
+    if let Some(default) = &def.default {
+        match decl.parse_value(default, today) {
+            Ok(v) => decl.default = Some(v),
+            Err(e) => {
+                sink.push(Diagnostic::error("bad-default", file, at, format!("`default`: {e}")));
+                return None;
+            }
+        }
+    }
+    Some(decl)
+}
+
+pub(crate) fn is_ident(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    model: &'a PathwayFile,
+    facts: &'a BTreeMap<String, FactDecl>,
+    contacts: &'a Option<ContactsFile>,
+}
+
+/// A hand-over whose target pathway is resolved once every pathway is compiled.
+struct PendingHandover {
+    node: NodeIndex,
+    at: String,
+    pathway: String,
+    step: Option<String>,
+}
+
+struct Env<'a> {
+    facts: &'a BTreeMap<String, FactDecl>,
+    local: &'a BTreeSet<String>,
+    derived: &'a BTreeSet<String>,
+    actions: &'a BTreeSet<String>,
+}
+
+impl TypeEnv for Env<'_> {
+    fn fact_type(&self, id: &str) -> Option<Ty> {
+        if self.derived.contains(id) {
+            return Some(Ty::Bool);
+        }
+        if !self.local.contains(id) {
+            return None;
+        }
+        let decl = self.facts.get(id)?;
+        Some(match decl.ty {
+            FactType::Bool => Ty::Bool,
+            FactType::Integer => Ty::Int,
+            FactType::Date => Ty::Date,
+            FactType::Choice => Ty::Choice(decl.options.iter().map(|o| o.value.clone()).collect()),
+        })
+    }
+
+    fn has_action(&self, code: &str) -> bool {
+        self.actions.contains(code)
+    }
+}
+
+impl Ctx<'_> {
+    fn err(&self, sink: &mut Sink, code: &'static str, at: &str, message: impl Into<String>) {
+        sink.push(Diagnostic::error(code, self.file, at, message));
+    }
+
+    fn err_hint(
+        &self,
+        sink: &mut Sink,
+        code: &'static str,
+        at: &str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
+        sink.push(Diagnostic::error(code, self.file, at, message).hint(hint));
+    }
+
+    /// Checks a list of citations: non-empty when required, every tag a declared source.
+    /// Returns the best confidence cited.
+    fn cites(&self, sink: &mut Sink, at: &str, cites: &[String], required: bool) -> Option<Confidence> {
+        if cites.is_empty() {
+            if required {
+                sink.push(
+                    Diagnostic::error("missing-citation", self.file, at, "has no citation")
+                        .hint("add \"cites\": [\"TAG locator\"] naming a source in `sources`"),
+                );
+            }
+            return None;
+        }
+        let mut best = None;
+        for cite in cites {
+            let tag = cite.split_whitespace().next().unwrap_or("");
+            match self.model.sources.get(tag) {
+                Some(source) => best = Some(best.map_or(source.confidence, |b: Confidence| b.min(source.confidence))),
+                None => sink.push(
+                    Diagnostic::error("unknown-source", self.file, at, format!("cites `{cite}`, but `{tag}` is not in `sources`"))
+                        .hint(format!("declare it: \"sources\": {{\"{tag}\": {{\"title\": …, \"confidence\": \"H\"}}}}")),
+                ),
+            }
+        }
+        best
+    }
+
+    fn rule(&self, sink: &mut Sink, env: &Env<'_>, at: &str, src: &str, ctx: Context) -> Option<Expr> {
+        let expr = match rule::parse(src) {
+            Ok(expr) => expr,
+            Err(e) => {
+                self.err(sink, "rule-syntax", &format!("{at}, column {}", e.column), format!("{} in `{src}`", e.message));
+                return None;
+            }
+        };
+        match rule::check(&expr, env, ctx) {
+            Ok(()) => Some(expr),
+            Err(errors) => {
+                for e in errors {
+                    self.err(sink, "rule-type", &format!("{at}, column {}", e.column), format!("{} in `{src}`", e.message));
+                }
+                None
+            }
+        }
+    }
+}
+
+fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<PendingHandover>)> {
+    let before = sink.0.iter().filter(|d| d.is_error()).count();
+    let model = ctx.model;
+    let meta = meta(ctx, sink);
+    for tag in model.sources.keys() {
+        if tag.is_empty() || tag.contains(char::is_whitespace) {
+            ctx.err(sink, "bad-id", &format!("sources.{tag}"), format!("source tag `{tag}` must be one word"));
+        }
+    }
+    let local: BTreeSet<String> = model.facts.iter().map(|f| f.id.clone()).collect();
+    let actions: BTreeSet<String> = model.actions.keys().cloned().collect();
+    let mut derived_ids = BTreeSet::new();
+    let mut derived = BTreeMap::new();
+    for (i, d) in model.derived.iter().enumerate() {
+        let at = format!("derived[{i}] (`{}`)", d.id);
+        if local.contains(&d.id) || derived_ids.contains(&d.id) || !is_ident(&d.id) {
+            ctx.err(sink, "duplicate-fact", &at, format!("`{}` is already a fact or not a valid id", d.id));
+            continue;
+        }
+        ctx.cites(sink, &at, &d.cites, true);
+        let env = Env { facts: ctx.facts, local: &local, derived: &derived_ids, actions: &actions };
+        if let Some(rule) = ctx.rule(sink, &env, &at, &d.rule, Context::Guard) {
+            derived.insert(d.id.clone(), Derived { rule });
+        }
+        derived_ids.insert(d.id.clone());
+    }
+    let env = Env { facts: ctx.facts, local: &local, derived: &derived_ids, actions: &actions };
+    for (code, action) in &model.actions {
+        let at = format!("action `{code}`");
+        if !is_ident(code) {
+            ctx.err(sink, "bad-id", &at, format!("`{code}` is not a valid action code"));
+        }
+        ctx.cites(sink, &at, &action.cites, true);
+        match &action.contact {
+            Some(c) if ctx.contacts.as_ref().is_some_and(|d| !d.contacts.contains_key(c)) => {
+                sink.push(Diagnostic::error("unknown-contact", ctx.file, &at, format!("names contact `{c}`, which is not in the contacts directory")));
+            }
+            None if action.form.is_none() => {
+                sink.push(Diagnostic::error("action-without-contact", ctx.file, &at, "names neither a contact nor a form").hint("every action must tell the worker whom to call or which form to use"));
+            }
+            _ => {}
+        }
+    }
+    let (graph, index, pending) = build_graph(ctx, sink, &env);
+    let start = index.get(&model.start).copied();
+    if start.is_none() {
+        ctx.err(sink, "unknown-step", "start", format!("`start` is `{}`, which is not a step", model.start));
+    }
+    for (i, f) in model.must_ask.iter().enumerate() {
+        if !local.contains(f) {
+            ctx.err(sink, "unknown-fact", &format!("must_ask[{i}]"), format!("`{f}` is not a fact of this pathway"));
+        }
+    }
+    let mut invariants = Vec::new();
+    for (i, inv) in model.invariants.iter().enumerate() {
+        let at = format!("invariants[{i}] (`{}`)", inv.id);
+        ctx.cites(sink, &at, &inv.cites, true);
+        if let Some(rule) = ctx.rule(sink, &env, &at, &inv.rule, Context::Invariant) {
+            invariants.push(Invariant { id: inv.id.clone(), description: inv.description.clone(), source: inv.rule.clone(), rule });
+        }
+    }
+    let errors = sink.0.iter().filter(|d| d.is_error()).count();
+    let (meta, start) = (meta?, start?);
+    (errors == before).then(|| {
+        let pathway = Pathway {
+            meta,
+            file: ctx.file.to_owned(),
+            sources: model.sources.clone(),
+            fact_order: model.facts.iter().map(|f| f.id.clone()).collect(),
+            derived,
+            actions: model.actions.clone(),
+            graph,
+            start,
+            index,
+            must_ask: model.must_ask.clone(),
+            invariants,
+        };
+        (pathway, pending)
+    })
+}
+
+fn meta(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<Meta> {
+    let m = ctx.model;
+    if !m.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') || m.id.is_empty() {
+        ctx.err(sink, "bad-id", "id", format!("`{}` is not a valid pathway id: use lowercase letters, digits and `-`", m.id));
+    }
+    let date = |sink: &mut Sink, field: &str, text: &str| {
+        text.parse::<Date>().map_err(|e| ctx.err(sink, "bad-date", field, e.to_string())).ok()
+    };
+    let reviewed = date(sink, "reviewed", &m.reviewed);
+    let review_by = date(sink, "review_by", &m.review_by);
+    let (reviewed, review_by) = (reviewed?, review_by?);
+    if review_by < reviewed {
+        ctx.err(sink, "bad-date", "review_by", "is before `reviewed`");
+    }
+    Some(Meta {
+        id: m.id.clone(),
+        title: m.title.clone(),
+        partnership: m.partnership.clone(),
+        version: m.version.clone(),
+        reviewed,
+        review_by,
+        jurisdiction: m.jurisdiction.clone(),
+        description: m.description.clone(),
+        entry: m.entry,
+    })
+}
+
+type Graph = (DiGraph<Step, usize>, BTreeMap<String, NodeIndex>, Vec<PendingHandover>);
+
+fn build_graph(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>) -> Graph {
+    let mut graph = DiGraph::new();
+    let mut index = BTreeMap::new();
+    let mut pending = Vec::new();
+    for (i, def) in ctx.model.steps.iter().enumerate() {
+        let at = format!("steps[{i}] (`{}`)", def.id());
+        if !is_ident(def.id()) {
+            ctx.err(sink, "bad-id", &at, format!("`{}` is not a valid step id: use lowercase letters, digits and `_`", def.id()));
+        }
+        if index.contains_key(def.id()) {
+            ctx.err(sink, "duplicate-step", &at, format!("step id `{}` is used twice", def.id()));
+            continue;
+        }
+        let kind = step_kind(ctx, sink, env, &at, def);
+        let node = graph.add_node(Step { id: def.id().to_owned(), kind, edges: Vec::new() });
+        if let StepDef::Handover { pathway, step, .. } = def {
+            pending.push(PendingHandover { node, at: at.clone(), pathway: pathway.clone(), step: step.clone() });
+        }
+        index.insert(def.id().to_owned(), node);
+    }
+    for (i, def) in ctx.model.steps.iter().enumerate() {
+        let Some(&from) = index.get(def.id()) else { continue };
+        let at = format!("step `{}`", def.id());
+        let is_final = matches!(def, StepDef::Outcome { .. } | StepDef::Handover { .. });
+        if !is_final && def.edges().is_empty() {
+            ctx.err_hint(sink, "dead-end", &at, "is not an outcome but has no `next` edge", "add an edge, or make it an outcome step");
+        }
+        let mut unconditional: Option<usize> = None;
+        for (j, e) in def.edges().iter().enumerate() {
+            let eat = format!("{at}, edge {}", j + 1);
+            if let Some(k) = unconditional {
+                ctx.err(sink, "unreachable-edge", &eat, format!("can never be taken: edge {} before it has no `when`", k + 1));
+            }
+            let Some(&to) = index.get(&e.to) else {
+                ctx.err_hint(sink, "unknown-step", &eat, format!("goes to `{}`, which is not a step of this pathway", e.to), format!("steps[{i}] needs a `to` that names a step id"));
+                continue;
+            };
+            let when = match &e.when {
+                Some(src) => {
+                    let best = ctx.cites(sink, &eat, &e.cites, true);
+                    if best == Some(Confidence::L) {
+                        ctx.err_hint(sink, "weak-citation", &eat, "decides a route but cites only unconfirmed (L) sources", "L content may prompt a local check, never gate: cite an H or M source");
+                    }
+                    if e.because.as_deref().is_none_or(str::is_empty) {
+                        ctx.err_hint(sink, "missing-reason", &eat, "has a `when` but no `because`", "say why the route is taken; the worker sees it as the reason");
+                    }
+                    ctx.rule(sink, env, &format!("{eat}, `when`"), src, Context::Guard)
+                }
+                None => {
+                    ctx.cites(sink, &eat, &e.cites, false);
+                    unconditional = Some(j);
+                    None
+                }
+            };
+            graph.add_edge(from, to, j);
+            graph[from].edges.push(Edge { when, when_src: e.when.clone(), to, because: e.because.clone(), cites: e.cites.clone() });
+        }
+    }
+    (graph, index, pending)
+}
+
+fn step_kind(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>, at: &str, def: &StepDef) -> StepKind {
+    let codes = |sink: &mut Sink, codes: &[String]| {
+        for code in codes {
+            if !env.actions.contains(code) {
+                ctx.err(sink, "unknown-action", at, format!("does `{code}`, which is not in `actions`"));
+            }
+        }
+    };
+    match def {
+        StepDef::Question { fact, note, .. } => {
+            if !env.local.contains(fact) {
+                ctx.err(sink, "unknown-fact", at, format!("asks `{fact}`, which is not in `facts`"));
+            }
+            StepKind::Question { fact: fact.clone(), note: note.clone() }
+        }
+        StepDef::Action { actions, detail, .. } => {
+            codes(sink, actions);
+            if actions.is_empty() && detail.is_some() {
+                ctx.err(sink, "misplaced-field", at, "has a `detail` but no action to attach it to");
+            }
+            let known = |id: &str| env.local.contains(id);
+            let is_date = |id: &str| known(id) && env.facts.get(id).is_some_and(|f| f.ty == FactType::Date);
+            let detail = detail.as_ref().and_then(|t| {
+                Template::parse(t, known, is_date).map_err(|e| ctx.err(sink, "bad-template", &format!("{at}, `detail`"), e)).ok()
+            });
+            StepKind::Action { actions: actions.clone(), detail }
+        }
+        StepDef::Outcome { title, summary, actions, next_steps, cites, .. } => {
+            codes(sink, actions);
+            ctx.cites(sink, at, cites, !next_steps.is_empty());
+            StepKind::Outcome { title: title.clone(), summary: summary.clone(), actions: actions.clone(), next_steps: next_steps.clone(), cites: cites.clone() }
+        }
+        StepDef::Handover { because, cites, .. } => {
+            ctx.cites(sink, at, cites, true);
+            // Resolved in `resolve_handovers`.
+            StepKind::Handover { pathway: usize::MAX, step: NodeIndex::end(), because: because.clone(), cites: cites.clone() }
+        }
+    }
+}
+
+/// Checks set-wide rules: unique pathway ids and at most one entry. Returns the entry.
+fn check_set(pathways: &[Pathway], sink: &mut Sink) -> Option<usize> {
+    let mut ids = BTreeSet::new();
+    for p in pathways {
+        if !ids.insert(p.meta.id.as_str()) {
+            sink.push(Diagnostic::error("duplicate-pathway", &p.file, "id", format!("pathway id `{}` is used by two files", p.meta.id)));
+        }
+    }
+    let entries: Vec<usize> = (0..pathways.len()).filter(|&i| pathways[i].meta.entry).collect();
+    if let [_, second, ..] = entries[..] {
+        sink.push(Diagnostic::error("duplicate-entry", &pathways[second].file, "entry", "more than one pathway of the set has `\"entry\": true`"));
+    }
+    entries.first().copied()
+}
+
+fn resolve_handovers(pathways: &mut [Pathway], pending: Vec<Vec<PendingHandover>>, sink: &mut Sink) {
+    for (from, list) in pending.into_iter().enumerate() {
+        for h in list {
+            let file = pathways[from].file.clone();
+            let Some(target) = pathways.iter().position(|p| p.meta.id == h.pathway) else {
+                sink.push(Diagnostic::error("unknown-pathway", &file, &h.at, format!("hands over to pathway `{}`, which is not in the set", h.pathway)));
+                continue;
+            };
+            let node = match &h.step {
+                None => Some(pathways[target].start),
+                Some(step) => pathways[target].index.get(step).copied(),
+            };
+            let Some(node) = node else {
+                sink.push(Diagnostic::error("unknown-step", &file, &h.at, format!("hands over to step `{}`, which pathway `{}` does not have", h.step.unwrap_or_default(), h.pathway)));
+                continue;
+            };
+            if let StepKind::Handover { pathway, step, .. } = &mut pathways[from].graph[h.node].kind {
+                *pathway = target;
+                *step = node;
+            }
+        }
+    }
+}
+
+/// Every step must be reachable from its pathway's start or a hand-over into it, and the
+/// graph of the whole set (hand-overs included) must have no cycle.
+fn check_reachable_and_acyclic(pathways: &[Pathway], sink: &mut Sink) {
+    let mut whole: DiGraph<(usize, NodeIndex), ()> = DiGraph::new();
+    let mut ids: BTreeMap<(usize, NodeIndex), NodeIndex> = BTreeMap::new();
+    for (p, pathway) in pathways.iter().enumerate() {
+        for node in pathway.graph.node_indices() {
+            ids.insert((p, node), whole.add_node((p, node)));
+        }
+    }
+    let mut roots: Vec<NodeIndex> = Vec::new();
+    for (p, pathway) in pathways.iter().enumerate() {
+        roots.push(ids[&(p, pathway.start)]);
+        for node in pathway.graph.node_indices() {
+            let step = &pathway.graph[node];
+            for e in &step.edges {
+                whole.add_edge(ids[&(p, node)], ids[&(p, e.to)], ());
+            }
+            if let StepKind::Handover { pathway: q, step: target, .. } = step.kind {
+                whole.add_edge(ids[&(p, node)], ids[&(q, target)], ());
+            }
+        }
+    }
+    for (p, pathway) in pathways.iter().enumerate() {
+        let mut dfs = petgraph::visit::Dfs::new(&whole, ids[&(p, pathway.start)]);
+        let mut seen = BTreeSet::new();
+        while let Some(n) = dfs.next(&whole) {
+            seen.insert(whole[n]);
+        }
+        // Steps reached through a hand-over from another pathway count as reachable too.
+        for (q, other) in pathways.iter().enumerate() {
+            if q == p {
+                continue;
+            }
+            let mut dfs = petgraph::visit::Dfs::new(&whole, ids[&(q, other.start)]);
+            while let Some(n) = dfs.next(&whole) {
+                seen.insert(whole[n]);
+            }
+        }
+        for node in pathway.graph.node_indices() {
+            if !seen.contains(&(p, node)) {
+                sink.push(Diagnostic::error("unreachable-step", &pathway.file, format!("step `{}`", pathway.graph[node].id), "no path from the start reaches it").hint("link it from another step, or remove it"));
+            }
+        }
+    }
+    for scc in tarjan_scc(&whole) {
+        let looped = scc.len() > 1 || scc.iter().any(|&n| whole.contains_edge(n, n));
+        if looped {
+            let mut names: Vec<String> = scc.iter().map(|&n| {
+                let (p, node) = whole[n];
+                format!("{}#{}", pathways[p].meta.id, pathways[p].graph[node].id)
+            }).collect();
+            names.sort();
+            let (p, node) = whole[scc[0]];
+            sink.push(Diagnostic::error("cycle", &pathways[p].file, format!("step `{}`", pathways[p].graph[node].id), format!("the steps {} form a cycle", names.join(", "))).hint("pathways must be acyclic: a walk may never return to a step; hand over to a step after the routing, not to a start"));
+        }
+    }
+}
+
+/// FNV-1a over the canonical JSON of every file of the set (file order fixed by name).
+fn content_hash(pathways: &[(String, PathwayFile)], contacts: &BTreeMap<String, crate::model::Contact>) -> String {
+    let mut sorted: Vec<&(String, PathwayFile)> = pathways.iter().collect();
+    sorted.sort_by(|a, b| a.1.id.cmp(&b.1.id));
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |bytes: &[u8]| {
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for (_, p) in sorted {
+        feed(serde_json::to_string(p).unwrap_or_default().as_bytes());
+    }
+    feed(serde_json::to_string(contacts).unwrap_or_default().as_bytes());
+    format!("{hash:016x}")
+}

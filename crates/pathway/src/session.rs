@@ -1,0 +1,216 @@
+//! A guided session: answers in order, with back, edit and a JSON form to save and resume.
+//!
+//! Every method that changes a session checks first and changes nothing when it refuses.
+
+use serde::{Deserialize, Serialize};
+
+use crate::bundle::{Bundle, PathwayId};
+use crate::date::Date;
+use crate::evaluate::{Config, Evaluation, State, evaluate};
+use crate::facts::FactError;
+use crate::value::{Facts, Value};
+
+/// The `format` marker of a saved session.
+pub const SESSION_FORMAT: &str = "pathway-session/v1";
+
+/// A walk in progress on one pathway of a set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session<'b> {
+    bundle: &'b Bundle,
+    pathway: PathwayId,
+    today: Date,
+    answers: Vec<(String, Value)>,
+}
+
+/// Why a session refused an answer or a saved file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SessionError {
+    /// The answer is not valid for the fact.
+    #[error(transparent)]
+    Fact(#[from] FactError),
+    /// The answer is for another fact than the one asked now.
+    #[error("the current question asks `{expected}`, not `{given}`")]
+    NotCurrent {
+        /// The fact asked now.
+        expected: String,
+        /// The fact answered.
+        given: String,
+    },
+    /// The walk is finished: there is nothing to answer.
+    #[error("the walk is finished: there is no question to answer (use back to change an answer)")]
+    Finished,
+    /// `edit` of a fact that was never answered.
+    #[error("`{0}` has not been answered in this session")]
+    NotAnswered(String),
+    /// No pathway of that name in the set.
+    #[error("no pathway `{0}` in this set")]
+    UnknownPathway(String),
+    /// The saved file is not a session.
+    #[error("not a saved session: {0}")]
+    Malformed(String),
+    /// The saved session was recorded against other pathway content.
+    #[error(
+        "this session was recorded with pathway `{pathway}` version {version} (content {hash}); \
+         the pathways loaded now are version {current_version} (content {current_hash}), so the \
+         answers may no longer mean the same: start a new session"
+    )]
+    OtherContent {
+        /// Pathway id recorded.
+        pathway: String,
+        /// Version recorded.
+        version: String,
+        /// Content hash recorded.
+        hash: String,
+        /// Version loaded now.
+        current_version: String,
+        /// Content hash loaded now.
+        current_hash: String,
+    },
+    /// A saved answer does not replay: the file was edited or corrupted.
+    #[error("saved answer {index} (`{fact}`) does not replay: {reason}")]
+    Replay {
+        /// 1-based position of the answer in the file.
+        index: usize,
+        /// The fact.
+        fact: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Saved {
+    format: String,
+    pathway: String,
+    version: String,
+    content_hash: String,
+    today: Date,
+    answers: Vec<SavedAnswer>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SavedAnswer {
+    fact: String,
+    value: serde_json::Value,
+}
+
+impl<'b> Session<'b> {
+    /// A new session on a pathway, evaluated on `today`.
+    pub fn new(bundle: &'b Bundle, pathway: PathwayId, today: Date) -> Self {
+        Self { bundle, pathway, today, answers: Vec::new() }
+    }
+
+    /// The pathway the session started in.
+    pub fn pathway(&self) -> PathwayId {
+        self.pathway
+    }
+
+    /// The evaluation date.
+    pub fn today(&self) -> Date {
+        self.today
+    }
+
+    /// The answers so far, in order.
+    pub fn answers(&self) -> &[(String, Value)] {
+        &self.answers
+    }
+
+    /// The facts the answers make.
+    pub fn facts(&self) -> Facts {
+        self.answers.iter().cloned().collect()
+    }
+
+    /// Where the walk stands: the next question or the outcome.
+    pub fn current(&self) -> Evaluation {
+        evaluate(self.bundle, self.pathway, &self.facts(), &Config::new(self.today))
+    }
+
+    /// Answers the current question. On error the session is unchanged.
+    pub fn answer(&mut self, fact: &str, value: &serde_json::Value) -> Result<Evaluation, SessionError> {
+        let expected = match self.current().state {
+            State::NeedsAnswer(q) => q.fact,
+            _ => return Err(SessionError::Finished),
+        };
+        if expected != fact {
+            return Err(SessionError::NotCurrent { expected, given: fact.to_owned() });
+        }
+        let value = self.bundle.check_value(fact, value, self.today)?;
+        self.answers.push((fact.to_owned(), value));
+        Ok(self.current())
+    }
+
+    /// Takes back the last answer. Returns `false` (and changes nothing) at the first question.
+    pub fn back(&mut self) -> bool {
+        self.answers.pop().is_some()
+    }
+
+    /// Changes an earlier answer. Later answers still on the new path are kept; the rest
+    /// are dropped. On error the session is unchanged.
+    pub fn edit(&mut self, fact: &str, value: &serde_json::Value) -> Result<Evaluation, SessionError> {
+        if !self.answers.iter().any(|(f, _)| f == fact) {
+            return Err(SessionError::NotAnswered(fact.to_owned()));
+        }
+        let value = self.bundle.check_value(fact, value, self.today)?;
+        let mut facts = self.facts();
+        facts.insert(fact, value);
+        // The walk with the new answer reads exactly the answers still on its path, in order.
+        let walk = evaluate(self.bundle, self.pathway, &facts, &Config::new(self.today));
+        self.answers = walk.trail.into_iter().filter_map(|v| v.answer).collect();
+        Ok(self.current())
+    }
+
+    /// The session as JSON, to save to a file the user chose.
+    pub fn to_json(&self) -> String {
+        let meta = self.bundle.meta(self.pathway);
+        let saved = Saved {
+            format: SESSION_FORMAT.to_owned(),
+            pathway: meta.id.clone(),
+            version: meta.version.clone(),
+            content_hash: self.bundle.content_hash().to_owned(),
+            today: self.today,
+            answers: self
+                .answers
+                .iter()
+                .map(|(f, v)| SavedAnswer { fact: f.clone(), value: v.to_json() })
+                .collect(),
+        };
+        serde_json::to_string_pretty(&saved).unwrap_or_default()
+    }
+
+    /// Loads a saved session, replaying and re-checking every answer.
+    pub fn from_json(bundle: &'b Bundle, text: &str) -> Result<Self, SessionError> {
+        let saved: Saved =
+            serde_json::from_str(text).map_err(|e| SessionError::Malformed(e.to_string()))?;
+        if saved.format != SESSION_FORMAT {
+            return Err(SessionError::Malformed(format!(
+                "`format` is \"{}\", expected \"{SESSION_FORMAT}\"",
+                saved.format
+            )));
+        }
+        let pathway = bundle
+            .find(&saved.pathway)
+            .ok_or_else(|| SessionError::UnknownPathway(saved.pathway.clone()))?;
+        let meta = bundle.meta(pathway);
+        if saved.content_hash != bundle.content_hash() || saved.version != meta.version {
+            return Err(SessionError::OtherContent {
+                pathway: saved.pathway,
+                version: saved.version,
+                hash: saved.content_hash,
+                current_version: meta.version.clone(),
+                current_hash: bundle.content_hash().to_owned(),
+            });
+        }
+        let mut session = Self::new(bundle, pathway, saved.today);
+        for (i, a) in saved.answers.iter().enumerate() {
+            session.answer(&a.fact, &a.value).map_err(|e| SessionError::Replay {
+                index: i + 1,
+                fact: a.fact.clone(),
+                reason: e.to_string(),
+            })?;
+        }
+        Ok(session)
+    }
+}

@@ -1,0 +1,410 @@
+//! Verification: walk **every** path of every pathway and check it.
+//!
+//! At each question the walk branches on the answer's equivalence classes: both booleans,
+//! every option, integers split at every constant any rule compares the fact with, and dates
+//! split at every age and birthday threshold relative to `today`. Rules only compare integer
+//! expressions with literals (see [`crate::rule`]), so the classes are exact: no answer that
+//! a rule distinguishes is skipped, and no branch is walked that a guard already excluded.
+//!
+//! On every path: each step has an edge for the answers, every rule reads only facts already
+//! asked, the outcome has at least one action, the `must_ask` facts were asked, and every
+//! invariant holds. Over all paths: every step is visited and every edge is taken.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::bundle::{Bundle, StepKind};
+use crate::date::{Date, age_on, days_until_birthday};
+use crate::diagnostic::Diagnostic;
+use crate::evaluate::{Config, FactScope, Stop, Walk, advance, collect_actions};
+use crate::facts::OLDEST_YEARS;
+use crate::model::FactType;
+use crate::rule::{self, Missing, PathPred, Scope, Threshold};
+use crate::value::{Facts, Value};
+
+/// What verification found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The date verified on.
+    pub today: Date,
+    /// Complete paths walked, over all starting pathways.
+    pub paths: u64,
+    /// Each invariant and must-ask rule, proven or broken.
+    pub invariants: Vec<InvariantResult>,
+    /// Errors found (an empty list means the set is verified).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The verdict on one invariant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InvariantResult {
+    /// Pathway id.
+    pub pathway: String,
+    /// Invariant id (`must_ask` for the must-ask rule).
+    pub id: String,
+    /// What it guarantees.
+    pub description: String,
+    /// Paths it was checked on.
+    pub paths: u64,
+    /// The shortest counterexample, if it is broken.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counterexample: Option<Counterexample>,
+}
+
+/// Concrete answers that break a property, ready to feed to `pathway decide`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Counterexample {
+    /// Pathway the walk starts in.
+    pub pathway: String,
+    /// The date to evaluate on.
+    pub today: Date,
+    /// The answers, as a facts object.
+    pub facts: Facts,
+    /// The steps walked, as `pathway#step`.
+    pub path: Vec<String>,
+    /// The outcome's action codes.
+    pub codes: Vec<String>,
+}
+
+/// Verifies every path of every pathway of the set on `today`.
+pub fn verify(bundle: &Bundle, today: Date) -> Report {
+    let classes = Classes::new(bundle, today);
+    let mut v = Verifier {
+        bundle,
+        config: Config::new(today),
+        classes,
+        paths: 0,
+        diagnostics: Vec::new(),
+        reported: BTreeSet::new(),
+        results: BTreeMap::new(),
+        seen_steps: BTreeSet::new(),
+        seen_edges: BTreeSet::new(),
+        start: 0,
+    };
+    for p in 0..bundle.pathways.len() {
+        v.start = p;
+        let mut walk = Walk::new(bundle, p);
+        let mut facts = Facts::default();
+        v.explore(&mut facts, &mut walk);
+    }
+    v.finish()
+}
+
+struct Verifier<'b> {
+    bundle: &'b Bundle,
+    config: Config,
+    classes: Classes,
+    paths: u64,
+    diagnostics: Vec<Diagnostic>,
+    reported: BTreeSet<(usize, String, String)>,
+    /// (pathway, invariant index or usize::MAX for must-ask) -> (paths checked, shortest
+    /// counterexample).
+    results: BTreeMap<(usize, usize), (u64, Option<Counterexample>)>,
+    seen_steps: BTreeSet<(usize, usize)>,
+    seen_edges: BTreeSet<(usize, usize, usize)>,
+    start: usize,
+}
+
+impl Verifier<'_> {
+    fn explore(&mut self, facts: &mut Facts, walk: &mut Walk) {
+        let stop = advance(self.bundle, facts, &self.config, walk);
+        match stop {
+            Stop::Ask(fact) => {
+                let (at, len) = (walk.at, walk.visits.len());
+                for value in self.classes.values(self.bundle, &fact) {
+                    facts.insert(fact.clone(), value);
+                    self.explore(facts, walk);
+                    walk.visits.truncate(len);
+                    walk.at = at;
+                }
+                facts.remove(&fact);
+            }
+            Stop::Done => self.finished(facts, walk),
+            Stop::Missing(fact) => {
+                let (p, node) = walk.at;
+                let step = self.bundle.pathways[p].graph[node].id.clone();
+                self.report(p, "fact-not-asked", &step, &fact, facts, walk, format!("a rule at step `{step}` reads `{fact}` before any question on this path asks it"));
+            }
+            Stop::NoEdge => {
+                let (p, node) = walk.at;
+                let step = self.bundle.pathways[p].graph[node].id.clone();
+                self.report(p, "uncovered-answer", &step, "", facts, walk, format!("no edge of step `{step}` holds for these answers"));
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn report(&mut self, p: usize, code: &'static str, step: &str, key: &str, facts: &Facts, walk: &Walk, message: String) {
+        if !self.reported.insert((p, step.to_owned(), format!("{code}{key}"))) {
+            return;
+        }
+        let example = self.counterexample(facts, walk, Vec::new());
+        let file = self.bundle.pathways[p].file.clone();
+        self.diagnostics.push(
+            Diagnostic::error(code, &file, format!("step `{step}`"), message)
+                .hint(format!("for example {}", example_text(&example))),
+        );
+    }
+
+    fn counterexample(&self, facts: &Facts, walk: &Walk, codes: Vec<String>) -> Counterexample {
+        let path = walk
+            .visits
+            .iter()
+            .map(|v| {
+                let p = &self.bundle.pathways[v.pathway];
+                format!("{}#{}", p.meta.id, p.graph[v.node].id)
+            })
+            .collect();
+        Counterexample {
+            pathway: self.bundle.pathways[self.start].meta.id.clone(),
+            today: self.config.today,
+            facts: facts.clone(),
+            path,
+            codes,
+        }
+    }
+
+    fn finished(&mut self, facts: &Facts, walk: &Walk) {
+        self.paths += 1;
+        for v in &walk.visits {
+            self.seen_steps.insert((v.pathway, v.node.index()));
+            if let Some(e) = v.edge {
+                self.seen_edges.insert((v.pathway, v.node.index(), e));
+            }
+        }
+        let actions = collect_actions(self.bundle, walk);
+        let codes: Vec<&str> = actions.iter().map(|(_, c, _)| *c).collect();
+        if codes.is_empty() {
+            let (p, node) = walk.at;
+            let step = self.bundle.pathways[p].graph[node].id.clone();
+            self.report(p, "empty-outcome", &step, "", facts, walk, format!("the path ends at outcome `{step}` with no action"));
+        }
+        let visited: BTreeSet<usize> = walk.visits.iter().map(|v| v.pathway).collect();
+        let asked: Vec<&str> = walk.asked(self.bundle).collect();
+        for &p in &visited {
+            let pathway = &self.bundle.pathways[p];
+            if !pathway.must_ask.is_empty() {
+                let ok = pathway.must_ask.iter().all(|f| asked.contains(&f.as_str()));
+                self.record(p, usize::MAX, ok, facts, walk, &codes);
+            }
+            for (i, inv) in pathway.invariants.iter().enumerate() {
+                let scope = PathScope { inner: FactScope { bundle: self.bundle, pathway: p, facts, config: &self.config }, walk, asked: &asked, codes: &codes, actions: &actions };
+                let ok = rule::eval3(&inv.rule, &scope) != Some(false);
+                self.record(p, i, ok, facts, walk, &codes);
+            }
+        }
+    }
+
+    fn record(&mut self, p: usize, i: usize, ok: bool, facts: &Facts, walk: &Walk, codes: &[&str]) {
+        let shorter = |c: &Option<Counterexample>| c.as_ref().is_none_or(|c| walk.visits.len() < c.path.len());
+        let entry = self.results.entry((p, i)).or_insert((0, None));
+        entry.0 += 1;
+        if !ok && shorter(&entry.1) {
+            let example = self.counterexample(facts, walk, codes.iter().map(|c| (*c).to_owned()).collect());
+            self.results.entry((p, i)).or_insert((0, None)).1 = Some(example);
+        }
+    }
+
+    fn finish(mut self) -> Report {
+        let mut invariants = Vec::new();
+        for ((p, i), (paths, counterexample)) in std::mem::take(&mut self.results) {
+            let pathway = &self.bundle.pathways[p];
+            let (id, description, rule) = match pathway.invariants.get(i) {
+                Some(inv) => (inv.id.clone(), inv.description.clone(), inv.source.clone()),
+                None => ("must_ask".to_owned(), format!("every path asks {}", pathway.must_ask.join(", ")), String::new()),
+            };
+            if let Some(c) = &counterexample {
+                let what = if rule.is_empty() { description.clone() } else { format!("`{rule}`") };
+                self.diagnostics.push(
+                    Diagnostic::error("invariant-broken", &pathway.file, format!("invariant `{id}`"), format!("{what} is broken: path {} ends with [{}]", c.path.join(" -> "), c.codes.join(", ")))
+                        .hint(format!("counterexample {}", example_text(c))),
+                );
+            }
+            invariants.push(InvariantResult { pathway: pathway.meta.id.clone(), id, description, paths, counterexample });
+        }
+        self.coverage_diagnostics();
+        Report { today: self.config.today, paths: self.paths, invariants, diagnostics: self.diagnostics }
+    }
+
+    fn coverage_diagnostics(&mut self) {
+        for (p, pathway) in self.bundle.pathways.iter().enumerate() {
+            for node in pathway.graph.node_indices() {
+                let step = &pathway.graph[node];
+                if !self.seen_steps.contains(&(p, node.index())) {
+                    if self.reported.iter().any(|(q, _, _)| *q == p) {
+                        continue; // an earlier error cut the walk short; don't pile on
+                    }
+                    self.diagnostics.push(Diagnostic::error("unreachable-step", &pathway.file, format!("step `{}`", step.id), "no combination of answers reaches it").hint("the guards before it exclude every path to it: fix them or remove the step"));
+                    continue;
+                }
+                for (e, edge) in step.edges.iter().enumerate() {
+                    if !self.seen_edges.contains(&(p, node.index(), e)) && !matches!(step.kind, StepKind::Outcome { .. }) {
+                        self.diagnostics.push(Diagnostic::error("dead-edge", &pathway.file, format!("step `{}`, edge {}", step.id, e + 1), format!("no answer takes this edge{}", edge.when_src.as_ref().map(|w| format!(" (`{w}`)")).unwrap_or_default())).hint("an earlier edge of the step always wins, or the guard can never hold: reorder or remove it"));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn example_text(c: &Counterexample) -> String {
+    let facts = serde_json::to_string(&c.facts).unwrap_or_default();
+    format!("pathway {} on {}: {facts}", c.pathway, c.today)
+}
+
+/// The scope of an invariant: facts of the path (unknown if not asked) and path predicates.
+struct PathScope<'a> {
+    inner: FactScope<'a>,
+    walk: &'a Walk,
+    asked: &'a [&'a str],
+    codes: &'a [&'a str],
+    actions: &'a [(usize, &'a str, usize)],
+}
+
+impl Scope for PathScope<'_> {
+    fn fact(&self, id: &str) -> Result<Value, Missing> {
+        self.inner.fact(id)
+    }
+
+    fn today(&self) -> Date {
+        self.inner.config.today
+    }
+
+    fn path(&self, pred: &PathPred) -> Option<bool> {
+        let pos = |code: &str| self.codes.iter().position(|c| *c == code);
+        Some(match pred {
+            PathPred::Asked(f) => self.asked.contains(&f.as_str()),
+            PathPred::FirstAsked(f) => self.asked.first() == Some(&f.as_str()),
+            PathPred::Did(c) => pos(c).is_some(),
+            PathPred::First(c) => pos(c) == Some(0),
+            PathPred::Before(a, b) => match (pos(a), pos(b)) {
+                (Some(i), Some(j)) => i < j,
+                (Some(_), None) => true,
+                _ => false,
+            },
+            PathPred::KnownBefore(f, code) => {
+                let Some(&(_, _, k)) = self.actions.iter().find(|(_, c, _)| c == code) else {
+                    return Some(true);
+                };
+                // Facts asked at the question steps before the action's step.
+                let mut known = Facts::default();
+                for v in &self.walk.visits[..k] {
+                    if let StepKind::Question { fact, .. } = &self.inner.bundle.pathways[v.pathway].graph[v.node].kind {
+                        if let Some(val) = self.inner.facts.get(fact) {
+                            known.insert(fact.clone(), val.clone());
+                        }
+                    }
+                }
+                let scope = FactScope { facts: &known, ..self.inner.clone_ref() };
+                scope.fact(f).is_ok()
+            }
+        })
+    }
+}
+
+impl<'a> FactScope<'a> {
+    fn clone_ref(&self) -> FactScope<'a> {
+        FactScope { bundle: self.bundle, pathway: self.pathway, facts: self.facts, config: self.config }
+    }
+}
+
+/// The answer classes of each fact.
+struct Classes {
+    ints: BTreeMap<String, Vec<i64>>,
+    dates: BTreeMap<String, Vec<Date>>,
+}
+
+impl Classes {
+    fn new(bundle: &Bundle, today: Date) -> Self {
+        let mut thresholds = BTreeSet::new();
+        for p in &bundle.pathways {
+            for d in p.derived.values() {
+                d.rule.thresholds(&mut thresholds);
+            }
+            for inv in &p.invariants {
+                inv.rule.thresholds(&mut thresholds);
+            }
+            for node in p.graph.node_indices() {
+                for e in &p.graph[node].edges {
+                    if let Some(w) = &e.when {
+                        w.thresholds(&mut thresholds);
+                    }
+                }
+            }
+        }
+        let mut ints: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
+        let mut dates: BTreeMap<String, BTreeSet<Date>> = BTreeMap::new();
+        let oldest = today.anniversary(-OLDEST_YEARS).unwrap_or(today);
+        for decl in bundle.facts.values() {
+            match decl.ty {
+                FactType::Integer => {
+                    let set = ints.entry(decl.id.clone()).or_default();
+                    set.extend(decl.min);
+                    set.extend(decl.max);
+                }
+                FactType::Date => {
+                    dates.entry(decl.id.clone()).or_default().extend([oldest, today]);
+                }
+                _ => {}
+            }
+        }
+        for t in thresholds {
+            match t {
+                Threshold::Int { fact, k, .. } => {
+                    let decl = bundle.facts.get(&fact);
+                    let (lo, hi) = decl.map_or((i64::MIN, i64::MAX), |d| (d.min.unwrap_or(i64::MIN), d.max.unwrap_or(i64::MAX)));
+                    let set = ints.entry(fact).or_default();
+                    set.extend([k.saturating_sub(1), k, k.saturating_add(1)].into_iter().filter(|v| (lo..=hi).contains(v)));
+                }
+                Threshold::AgeOn { fact, k, .. } => {
+                    let set = dates.entry(fact).or_default();
+                    for level in [k - 1, k, k + 1] {
+                        // age_on is non-increasing in the birth date.
+                        let b = last_day(oldest, today, |d| age_on(d, today) >= level);
+                        set.extend(b.into_iter().flat_map(|b| [Some(b), b.add_days(1)]).flatten());
+                    }
+                }
+                Threshold::DaysUntil { fact, years, k, .. } => {
+                    let set = dates.entry(fact).or_default();
+                    for level in [k - 1, k, k + 1] {
+                        // days_until_birthday is non-decreasing in the birth date.
+                        let b = last_day(oldest, today, |d| days_until_birthday(d, years, today) <= level);
+                        set.extend(b.into_iter().flat_map(|b| [Some(b), b.add_days(1)]).flatten());
+                    }
+                }
+            }
+        }
+        let within = |d: &Date| (oldest..=today).contains(d);
+        Self {
+            ints: ints.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect(),
+            dates: dates.into_iter().map(|(k, v)| (k, v.into_iter().filter(within).collect())).collect(),
+        }
+    }
+
+    fn values(&self, bundle: &Bundle, fact: &str) -> Vec<Value> {
+        let Some(decl) = bundle.facts.get(fact) else { return Vec::new() };
+        match decl.ty {
+            FactType::Bool => vec![Value::Bool(true), Value::Bool(false)],
+            FactType::Choice => decl.options.iter().map(|o| Value::Choice(o.value.clone())).collect(),
+            FactType::Integer => self.ints.get(fact).map(|v| v.iter().map(|i| Value::Int(*i)).collect()).unwrap_or_default(),
+            FactType::Date => self.dates.get(fact).map(|v| v.iter().map(|d| Value::Date(*d)).collect()).unwrap_or_default(),
+        }
+    }
+}
+
+/// The last day in `lo..=hi` for which a predicate that holds on a prefix of the range holds.
+fn last_day(lo: Date, hi: Date, holds: impl Fn(Date) -> bool) -> Option<Date> {
+    if !holds(lo) {
+        return None;
+    }
+    let (mut good, mut bad) = (lo.to_days(), hi.to_days() + 1);
+    while bad - good > 1 {
+        let mid = good + (bad - good) / 2;
+        match Date::from_days(mid) {
+            Some(d) if holds(d) => good = mid,
+            _ => bad = mid,
+        }
+    }
+    Date::from_days(good)
+}
