@@ -117,6 +117,9 @@ pub struct Visit {
     pub pathway: String,
     /// Step id.
     pub step: String,
+    /// Index (from 0) of the edge taken out of the step; none at outcomes and hand-overs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edge: Option<usize>,
     /// The fact read at a question step, and its value.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answer: Option<(String, Value)>,
@@ -406,7 +409,7 @@ fn trail(bundle: &Bundle, facts: &Facts, config: &Config, walk: &Walk) -> Vec<Vi
                 }
                 _ => (None, None, Vec::new()),
             };
-            Visit { pathway: pathway.meta.id.clone(), step: step.id.clone(), answer, rule, reason, cites }
+            Visit { pathway: pathway.meta.id.clone(), step: step.id.clone(), edge: v.edge, answer, rule, reason, cites }
         })
         .collect()
 }
@@ -493,4 +496,24 @@ fn action(
         cites: def.map(|d| d.cites.clone()).unwrap_or_default(),
         reason,
     }
+}
+
+/// Rebuilds the walk behind a trail (for trails made by this set).
+pub(crate) fn walk_of_trail(bundle: &Bundle, trail: &[Visit]) -> Walk {
+    let visits = trail
+        .iter()
+        .filter_map(|v| {
+            let p = bundle.pathways.iter().position(|p| p.meta.id == v.pathway)?;
+            let node = *bundle.pathways[p].index.get(&v.step)?;
+            Some(Step { pathway: p, node, edge: v.edge })
+        })
+        .collect::<Vec<_>>();
+    let at = visits.last().map_or((0, bundle.pathways[0].start), |v| (v.pathway, v.node));
+    Walk { at, visits }
+}
+
+/// The action codes a trail collected, urgent first.
+pub(crate) fn codes_on_trail(bundle: &Bundle, trail: &[Visit]) -> Vec<String> {
+    let walk = walk_of_trail(bundle, trail);
+    collect_actions(bundle, &walk).into_iter().map(|(_, c, _)| c.to_owned()).collect()
 }

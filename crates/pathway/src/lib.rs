@@ -4,6 +4,7 @@
 
 mod bundle;
 mod compile;
+mod coverage;
 mod date;
 mod diagnostic;
 mod evaluate;
@@ -24,7 +25,8 @@ pub use evaluate::{
     Action, AnswerKind, Config, ContactInfo, Evaluation, Outcome, Question, State, Visit, evaluate,
 };
 pub use facts::FactError;
-pub use scenario::{Expectation, SCENARIO_FORMAT, Scenario};
+pub use coverage::{Coverage, coverage};
+pub use scenario::{Expectation, SCENARIO_FORMAT, Scenario, ScenarioRun, summary};
 pub use value::{Facts, Value};
 pub use verify::{Counterexample, InvariantResult, Report, verify};
 pub use session::{SESSION_FORMAT, Session, SessionError};

@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::bundle::Bundle;
+use crate::date::Date;
+use crate::evaluate::{Config, Evaluation, State, evaluate};
+
 /// The `format` marker of a scenario file.
 pub const SCENARIO_FORMAT: &str = "scenario/v1";
 
@@ -43,4 +47,100 @@ pub struct Expectation {
     /// For `needs_answer`: the fact the walk stops at.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_fact: Option<String>,
+}
+
+/// What running a scenario gave.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScenarioRun {
+    /// The evaluation (absent when the scenario could not run).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<Evaluation>,
+    /// `finished`, `needs_answer` or `blocked`; empty when the scenario could not run.
+    pub status: String,
+    /// The action codes reached (so far, for an unfinished walk).
+    pub codes: Vec<String>,
+    /// The fact asked next, if unfinished.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_fact: Option<String>,
+    /// Every way the result differs from the expectation (empty when it passes).
+    pub problems: Vec<String>,
+}
+
+impl ScenarioRun {
+    /// Whether the scenario gave what it expects.
+    pub fn passed(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+impl Scenario {
+    /// Parses a scenario file.
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let scenario: Self = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        if scenario.format != SCENARIO_FORMAT {
+            return Err(format!("`format` is \"{}\", expected \"{SCENARIO_FORMAT}\"", scenario.format));
+        }
+        Ok(scenario)
+    }
+
+    /// Runs the scenario on a set and compares the result with the expectation.
+    pub fn run(&self, bundle: &Bundle) -> ScenarioRun {
+        let failed = |problem: String| ScenarioRun {
+            evaluation: None,
+            status: String::new(),
+            codes: Vec::new(),
+            next_fact: None,
+            problems: vec![problem],
+        };
+        let pathway = match &self.pathway {
+            Some(name) => match bundle.find(name) {
+                Some(p) => p,
+                None => return failed(format!("no pathway `{name}` in this set")),
+            },
+            None => bundle.entry(),
+        };
+        let today: Date = match self.today.parse() {
+            Ok(d) => d,
+            Err(e) => return failed(format!("`today`: {e}")),
+        };
+        let facts = match bundle.parse_facts(&serde_json::Value::Object(self.facts.clone()), today) {
+            Ok(f) => f,
+            Err(e) => return failed(format!("`facts`: {e}")),
+        };
+        let evaluation = evaluate(bundle, pathway, &facts, &Config::new(today));
+        let (status, codes, next_fact) = summary(bundle, &evaluation);
+        let mut problems = Vec::new();
+        if status != self.expect.status {
+            problems.push(format!("status: expected {}, got {status}", self.expect.status));
+        }
+        if codes != self.expect.codes {
+            problems.push(format!(
+                "codes: expected [{}], got [{}]",
+                self.expect.codes.join(", "),
+                codes.join(", ")
+            ));
+        }
+        if next_fact != self.expect.next_fact {
+            problems.push(format!(
+                "next fact: expected {}, got {}",
+                self.expect.next_fact.as_deref().unwrap_or("none"),
+                next_fact.as_deref().unwrap_or("none")
+            ));
+        }
+        ScenarioRun { evaluation: Some(evaluation), status, codes, next_fact, problems }
+    }
+}
+
+/// `status`, action codes (so far) and next fact of an evaluation, as in `decide`'s output.
+pub fn summary(bundle: &Bundle, evaluation: &Evaluation) -> (String, Vec<String>, Option<String>) {
+    match &evaluation.state {
+        State::Finished(o) => ("finished".into(), o.codes().iter().map(|c| (*c).to_owned()).collect(), None),
+        State::NeedsAnswer(q) => ("needs_answer".into(), codes_so_far(bundle, evaluation), Some(q.fact.clone())),
+        State::Blocked { .. } => ("blocked".into(), codes_so_far(bundle, evaluation), None),
+    }
+}
+
+/// The actions collected so far by an unfinished walk, urgent first.
+fn codes_so_far(bundle: &Bundle, evaluation: &Evaluation) -> Vec<String> {
+    crate::evaluate::codes_on_trail(bundle, &evaluation.trail)
 }
