@@ -1,1 +1,8 @@
-//! Conformance suite entry point.
+//! The conformance suite: one integration test binary (ripgrep/typst style).
+//!
+//! Each module is data-driven: adding a case means adding a file under `fixtures/`.
+
+mod invalid;
+mod props;
+mod render;
+mod scenarios;
