@@ -1,1 +1,179 @@
-//! See tests.rs.
+//! Properties, not examples: loading never panics, evaluation is total and deterministic,
+//! files and sessions round-trip, and `back` undoes `answer`.
+
+use pathway::model::{FactType, PathwayFile};
+use pathway::{AnswerKind, Bundle, Config, Date, Session, SourceFile, State, bundled, bundled_files, evaluate};
+use proptest::prelude::*;
+use serde_json::{Value as Json, json};
+
+fn today() -> Date {
+    "2026-11-22".parse().unwrap()
+}
+
+fn bundle() -> &'static Bundle {
+    static BUNDLE: std::sync::OnceLock<Bundle> = std::sync::OnceLock::new();
+    BUNDLE.get_or_init(|| bundled().unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// A JSON answer drawn for a fact: mostly valid, sometimes of the wrong type or range.
+fn answer_for(ty: FactType, options: Vec<String>) -> BoxedStrategy<Json> {
+    let valid = match ty {
+        FactType::Bool => any::<bool>().prop_map(Json::Bool).boxed(),
+        FactType::Choice => proptest::sample::select(options).prop_map(Json::String).boxed(),
+        FactType::Integer => (-5i64..130).prop_map(|n| json!(n)).boxed(),
+        FactType::Date => (-50_000i64..=0)
+            .prop_map(|d| json!(today().add_days(d).unwrap().to_string()))
+            .boxed(),
+    };
+    prop_oneof![
+        8 => valid,
+        1 => Just(json!("not a valid answer")),
+        1 => Just(json!(12.5)),
+        1 => Just(json!("2099-01-01")),
+    ]
+    .boxed()
+}
+
+/// A facts record: any subset of the declared facts with drawn answers.
+fn record() -> impl Strategy<Value = serde_json::Map<String, Json>> {
+    let facts: Vec<_> = bundle().facts().map(|d| (d.id.clone(), d.ty, d.options.iter().map(|o| o.value.clone()).collect::<Vec<_>>())).collect();
+    let per_fact: Vec<_> = facts
+        .into_iter()
+        .map(|(id, ty, options)| proptest::option::of(answer_for(ty, options)).prop_map(move |a| (id.clone(), a)))
+        .collect();
+    per_fact.prop_map(|pairs| pairs.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect())
+}
+
+fn mutate(value: &mut Json, path: &[usize], replacement: &Json) {
+    let mut cur = value;
+    for &i in path {
+        let next = match cur {
+            Json::Object(map) if !map.is_empty() => {
+                let key = map.keys().nth(i % map.len()).cloned().unwrap();
+                map.get_mut(&key).unwrap()
+            }
+            Json::Array(items) if !items.is_empty() => {
+                let n = items.len();
+                &mut items[i % n]
+            }
+            _ => break,
+        };
+        cur = next;
+    }
+    *cur = replacement.clone();
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn loading_arbitrary_text_never_panics(text in "\\PC{0,400}") {
+        let files = [SourceFile { name: "x.json", text: &text }];
+        prop_assert!(Bundle::load(&files).is_err());
+    }
+
+    #[test]
+    fn loading_a_mutated_bundled_pathway_never_panics(
+        file in 0usize..3,
+        path in proptest::collection::vec(any::<usize>(), 1..6),
+        replacement in prop_oneof![
+            Just(json!(null)), Just(json!(true)), Just(json!(0)), Just(json!(-1)), Just(json!("")),
+            Just(json!("age < 18 ||")), Just(json!("nowhere")), Just(json!([])), Just(json!({})),
+            Just(json!("call_999")), Just(json!("age_basis == \"maybe\"")),
+        ],
+    ) {
+        let files = bundled_files();
+        let mut value: Json = serde_json::from_str(files[file].text).unwrap();
+        mutate(&mut value, &path, &replacement);
+        let text = serde_json::to_string(&value).unwrap();
+        let mut set: Vec<SourceFile<'_>> = files.to_vec();
+        set[file] = SourceFile { name: files[file].name, text: &text };
+        // Either it still loads (the mutation was harmless) or it is rejected with errors.
+        if let Err(e) = Bundle::load(&set) {
+            prop_assert!(e.0.iter().any(|d| d.is_error()));
+        }
+    }
+
+    #[test]
+    fn evaluation_is_total_and_deterministic(record in record(), start in 0usize..3) {
+        let bundle = bundle();
+        let pathway = bundle.pathways().nth(start).unwrap();
+        let config = Config { today: today(), use_defaults: start == 1 };
+        // Valid records evaluate; invalid ones are refused by validation, not by a panic.
+        if let Ok(facts) = bundle.parse_facts(&Json::Object(record), today()) {
+            let a = evaluate(bundle, pathway, &facts, &config);
+            let b = evaluate(bundle, pathway, &facts, &config);
+            prop_assert_eq!(&a, &b);
+            prop_assert!(!matches!(a.state, State::Blocked { .. }), "blocked: {:?}", a.state);
+        }
+    }
+
+    #[test]
+    fn sessions_round_trip_and_back_undoes_answer(choices in proptest::collection::vec(0usize..8, 1..14)) {
+        let bundle = bundle();
+        let mut session = Session::new(bundle, bundle.entry(), today());
+        for pick in choices {
+            let State::NeedsAnswer(q) = session.current().state else { break };
+            let answer = match &q.answer {
+                AnswerKind::Bool { .. } => json!(pick % 2 == 0),
+                AnswerKind::Choice { options } => json!(options[pick % options.len()].value),
+                AnswerKind::Integer { min, max } => json!((min + pick as i64 * 3).min(*max)),
+                AnswerKind::Date => json!(today().add_days(-(pick as i64) * 1500 - 5800).unwrap().to_string()),
+            };
+            let before = session.clone();
+            session.answer(&q.fact, &answer).unwrap();
+            let mut undone = session.clone();
+            prop_assert!(undone.back());
+            prop_assert_eq!(undone.current(), before.current());
+            prop_assert_eq!(undone.answers(), before.answers());
+        }
+        let restored = Session::from_json(bundle, &session.to_json()).unwrap();
+        prop_assert_eq!(restored.answers(), session.answers());
+        prop_assert_eq!(restored.current(), session.current());
+    }
+
+    #[test]
+    fn a_rejected_answer_leaves_the_session_unchanged(bad in prop_oneof![
+        Just(json!("maybe")), Just(json!(500)), Just(json!(null)), Just(json!("2199-01-01")), Just(json!([1]))
+    ]) {
+        let bundle = bundle();
+        let mut session = Session::new(bundle, bundle.entry(), today());
+        session.answer("immediate_danger", &json!(false)).unwrap();
+        let before = session.clone();
+        let State::NeedsAnswer(q) = session.current().state else { panic!("finished too early") };
+        prop_assert!(session.answer(&q.fact, &bad).is_err());
+        prop_assert!(session.answer("not_the_current_fact", &json!(true)).is_err());
+        prop_assert_eq!(session, before);
+    }
+}
+
+#[test]
+fn pathway_files_round_trip_through_the_model() {
+    for file in bundled_files().iter().filter(|f| f.name != "contacts.json") {
+        let model: PathwayFile = serde_json::from_str(file.text).unwrap();
+        let again: PathwayFile = serde_json::from_str(&serde_json::to_string(&model).unwrap()).unwrap();
+        assert_eq!(model, again, "{} does not round-trip", file.name);
+    }
+}
+
+#[test]
+fn a_session_from_other_content_is_refused_naming_its_version() {
+    let bundle = bundle();
+    let mut session = Session::new(bundle, bundle.entry(), today());
+    session.answer("immediate_danger", &json!(true)).unwrap();
+    let text = session.to_json().replace(bundle.content_hash(), "0000000000000000");
+    let err = Session::from_json(bundle, &text).unwrap_err().to_string();
+    let version = &bundle.meta(bundle.entry()).version;
+    assert!(err.contains(&format!("version {version}")), "{err}");
+    assert!(err.contains("start a new session"), "{err}");
+}
+
+#[test]
+fn a_tampered_session_answer_is_refused_with_its_position() {
+    let bundle = bundle();
+    let mut session = Session::new(bundle, bundle.entry(), today());
+    session.answer("immediate_danger", &json!(false)).unwrap();
+    let text = session.to_json().replace("\"value\": false", "\"value\": \"perhaps\"");
+    let err = Session::from_json(bundle, &text).unwrap_err().to_string();
+    assert!(err.contains("saved answer 1 (`immediate_danger`)"), "{err}");
+}

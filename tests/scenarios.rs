@@ -1,1 +1,151 @@
-//! See tests.rs.
+//! Trainers' scenarios as conformance tests: each one through the library and through the
+//! CLI's `decide`, with its rendered outcome as a reviewed snapshot; together they must cover
+//! every step and edge of the bundled pathways. Also the vocabulary contract: a record of
+//! v1 facts alone always finishes.
+
+use std::fs;
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use pathway::model::FactType;
+use pathway::vocab::FACTS_V1;
+use pathway::{Bundle, Config, Date, Facts, Scenario, State, Value, bundled, coverage, evaluate};
+use pathway_tests::{pathway_bin, root};
+
+fn scenarios() -> Vec<(String, Scenario)> {
+    let mut paths: Vec<_> = fs::read_dir(root().join("fixtures/scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+            let scenario = Scenario::from_json(&fs::read_to_string(&p).unwrap())
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            (name, scenario)
+        })
+        .collect()
+}
+
+fn bundle() -> Bundle {
+    bundled().unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn every_scenario_gives_its_expected_outcome_and_snapshot() {
+    let bundle = bundle();
+    let all = scenarios();
+    assert!(all.len() >= 30, "only {} scenarios", all.len());
+    let mut failures = Vec::new();
+    for (name, scenario) in &all {
+        let run = scenario.run(&bundle);
+        if !run.passed() {
+            failures.push(format!("{name}: {}", run.problems.join("; ")));
+            continue;
+        }
+        let evaluation = run.evaluation.as_ref().unwrap();
+        let text = pathway::outcome_text(&bundle, evaluation);
+        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true, description => scenario.title.clone() }, {
+            insta::assert_snapshot!(format!("scenario__{name}"), text);
+        });
+    }
+    assert!(failures.is_empty(), "scenarios failed:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn every_scenario_gives_the_same_result_through_the_cli_decide() {
+    let bin = pathway_bin();
+    let bundle = bundle();
+    for (name, scenario) in scenarios() {
+        let mut cmd = Command::new(&bin);
+        cmd.arg("decide");
+        if let Some(p) = &scenario.pathway {
+            cmd.arg(p);
+        }
+        let mut child = cmd
+            .args(["--facts", "-", "--format", "json", "--today", &scenario.today])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let record = serde_json::to_string(&scenario.facts).unwrap();
+        child.stdin.take().unwrap().write_all(record.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{name}: decide failed: {}", String::from_utf8_lossy(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let run = scenario.run(&bundle);
+        assert_eq!(json["status"], run.status.as_str(), "{name}");
+        let codes: Vec<String> = serde_json::from_value(json["codes"].clone()).unwrap();
+        assert_eq!(codes, run.codes, "{name}");
+        assert_eq!(json.get("next_fact").and_then(|f| f.as_str()), run.next_fact.as_deref(), "{name}");
+    }
+}
+
+#[test]
+fn scenarios_cover_every_step_and_edge_of_the_bundled_pathways() {
+    let bundle = bundle();
+    let runs: Vec<_> = scenarios().iter().filter_map(|(_, s)| s.run(&bundle).evaluation).collect();
+    let cov = coverage(&bundle, runs.iter().map(|e| e.trail.as_slice()));
+    assert!(
+        cov.is_complete(),
+        "scenario coverage dropped: {}/{} steps, {}/{} edges\nmissing steps: {:#?}\nmissing edges: {:#?}",
+        cov.steps_visited,
+        cov.steps_total,
+        cov.edges_taken,
+        cov.edges_total,
+        cov.missing_steps,
+        cov.missing_edges
+    );
+}
+
+/// Answers that stand for every class a v1 fact's rules distinguish.
+fn v1_answers(ty: FactType, options: &[&str], today: Date) -> Vec<Value> {
+    match ty {
+        FactType::Bool => vec![Value::Bool(true), Value::Bool(false)],
+        FactType::Choice => options.iter().map(|o| Value::Choice((*o).to_owned())).collect(),
+        FactType::Integer => [0, 10, 16, 17, 18, 19, 40, 120].map(Value::Int).to_vec(),
+        FactType::Date => {
+            let born = |years: i32, days: i64| Value::Date(today.anniversary(-years).unwrap().add_days(days).unwrap());
+            vec![born(10, 0), born(17, 0), born(18, 1), born(18, 0), born(18, -1), born(17, -200), born(30, 0), born(100, 0)]
+        }
+    }
+}
+
+/// Walks every combination of v1 answers the pathway asks for and checks that each record
+/// of v1 facts alone finishes (extra facts take their defaults) without asking anything else.
+fn finishes_on_v1_facts_alone(bundle: &Bundle, start: pathway::PathwayId, facts: &mut Facts, today: Date, leaves: &mut usize) {
+    let config = Config { today, use_defaults: true };
+    match evaluate(bundle, start, facts, &config).state {
+        State::Finished(outcome) => {
+            assert!(!outcome.actions.is_empty());
+            *leaves += 1;
+        }
+        State::NeedsAnswer(q) => {
+            let (_, ty, options) = FACTS_V1
+                .iter()
+                .find(|(id, _, _)| *id == q.fact)
+                .unwrap_or_else(|| panic!("a record of v1 facts {facts:?} is asked `{}`, which is not a v1 fact and has no default", q.fact));
+            for value in v1_answers(*ty, options, today) {
+                facts.insert(q.fact.clone(), value);
+                finishes_on_v1_facts_alone(bundle, start, facts, today, leaves);
+            }
+            facts.remove(&q.fact);
+        }
+        State::Blocked { step, message } => panic!("blocked at {step}: {message} with {facts:?}"),
+    }
+}
+
+#[test]
+fn a_record_of_v1_facts_alone_always_finishes() {
+    let bundle = bundle();
+    let today: Date = "2026-11-22".parse().unwrap();
+    for start in bundle.pathways() {
+        let mut leaves = 0;
+        finishes_on_v1_facts_alone(&bundle, start, &mut Facts::default(), today, &mut leaves);
+        assert!(leaves > 10, "{}: only {leaves} records", bundle.meta(start).id);
+    }
+}
