@@ -1,6 +1,44 @@
-//! pathway: a decision engine for UK modern slavery victim referral pathways.
+//! pathway: a decision engine for the UK modern slavery and human trafficking victim
+//! referral pathways, for adults and for children.
+//!
+//! A pathway is data: a JSON file of typed facts (what the worker is asked), steps
+//! (questions, actions, outcomes, hand-overs) and edges guarded by small typed rules. A
+//! [`Bundle`] compiles a set of pathway files and **verifies every path** before anyone walks
+//! it: a `Bundle` that exists has no dead end, no unreachable step, no answer without a route,
+//! no rule that reads a fact before it is asked, and every invariant the files declare holds
+//! on every path. [`evaluate`] is a pure function of the facts and `today`.
+//!
+//! ```
+//! use pathway::{Config, State, bundled, evaluate};
+//! use serde_json::json;
+//!
+//! // The bundled Hertfordshire pathways: adult, child, and the entry that routes by age.
+//! let bundle = bundled()?;
+//! let today = "2026-11-22".parse()?;
+//!
+//! // A 17-year-old (their 18th birthday is in four weeks) in immediate danger, met by a
+//! // police officer, with indicators of exploitation.
+//! let facts = bundle.parse_facts(&json!({
+//!     "immediate_danger": true,
+//!     "age_basis": "date_of_birth",
+//!     "date_of_birth": "2008-12-20",
+//!     "suspected_modern_slavery": true,
+//!     "reporter_is_first_responder": true,
+//! }), today)?;
+//!
+//! let evaluation = evaluate(&bundle, bundle.entry(), &facts, &Config { today, use_defaults: true });
+//! let State::Finished(outcome) = evaluation.state else { panic!("expected an outcome") };
+//! let codes = outcome.codes();
+//! assert_eq!(codes[0], "call_999"); // safety first, on every route
+//! assert!(codes.contains(&"refer_before_18th_birthday"));
+//! assert!(codes.contains(&"childrens_services_referral"));
+//! assert!(codes.contains(&"nrm_referral"));
+//! assert!(!codes.contains(&"duty_to_notify")); // never for a child
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used)]
 
 mod bundle;
 mod compile;
