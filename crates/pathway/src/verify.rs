@@ -69,8 +69,39 @@ pub struct Counterexample {
 
 /// Verifies every path of every pathway of the set on `today`.
 pub fn verify(bundle: &Bundle, today: Date) -> Report {
+    run(bundle, today, false).0
+}
+
+/// A small set of example records that together take every edge of the set: for trainers
+/// to turn into scenarios. Found on the verification walk: a path is kept when it takes an
+/// edge no earlier example took, then examples whose edges the others cover are dropped.
+pub fn covering_examples(bundle: &Bundle, today: Date) -> Vec<Counterexample> {
+    let examples = run(bundle, today, true).1;
+    let mut counts: BTreeMap<EdgeKey, usize> = BTreeMap::new();
+    for (edges, _) in &examples {
+        for e in edges {
+            *counts.entry(*e).or_default() += 1;
+        }
+    }
+    let mut keep = vec![true; examples.len()];
+    for (i, (edges, _)) in examples.iter().enumerate().rev() {
+        if edges.iter().all(|e| counts[e] > 1) {
+            keep[i] = false;
+            for e in edges {
+                *counts.entry(*e).or_default() -= 1;
+            }
+        }
+    }
+    examples.into_iter().zip(keep).filter(|(_, k)| *k).map(|((_, c), _)| c).collect()
+}
+
+type EdgeKey = (usize, usize, usize);
+
+fn run(bundle: &Bundle, today: Date, collect: bool) -> (Report, Vec<(BTreeSet<EdgeKey>, Counterexample)>) {
     let classes = Classes::new(bundle, today);
     let mut v = Verifier {
+        examples: collect.then(Vec::new),
+        covered: BTreeSet::new(),
         bundle,
         config: Config::new(today),
         classes,
@@ -88,7 +119,8 @@ pub fn verify(bundle: &Bundle, today: Date) -> Report {
         let mut facts = Facts::default();
         v.explore(&mut facts, &mut walk);
     }
-    v.finish()
+    let examples = v.examples.take().unwrap_or_default();
+    (v.finish(), examples)
 }
 
 struct Verifier<'b> {
@@ -102,8 +134,10 @@ struct Verifier<'b> {
     /// counterexample).
     results: BTreeMap<(usize, usize), (u64, Option<Counterexample>)>,
     seen_steps: BTreeSet<(usize, usize)>,
-    seen_edges: BTreeSet<(usize, usize, usize)>,
+    seen_edges: BTreeSet<EdgeKey>,
     start: usize,
+    examples: Option<Vec<(BTreeSet<EdgeKey>, Counterexample)>>,
+    covered: BTreeSet<EdgeKey>,
 }
 
 impl Verifier<'_> {
@@ -175,6 +209,14 @@ impl Verifier<'_> {
         }
         let actions = collect_actions(self.bundle, walk);
         let codes: Vec<&str> = actions.iter().map(|(_, c, _)| *c).collect();
+        if self.examples.is_some() {
+            let edges: BTreeSet<EdgeKey> = walk.visits.iter().filter_map(|v| Some((v.pathway, v.node.index(), v.edge?))).collect();
+            if !edges.is_subset(&self.covered) {
+                self.covered.extend(edges.iter().copied());
+                let example = self.counterexample(facts, walk, codes.iter().map(|c| (*c).to_owned()).collect());
+                self.examples.get_or_insert_with(Vec::new).push((edges, example));
+            }
+        }
         if codes.is_empty() {
             let (p, node) = walk.at;
             let step = self.bundle.pathways[p].graph[node].id.clone();
