@@ -177,3 +177,49 @@ fn a_tampered_session_answer_is_refused_with_its_position() {
     let err = Session::from_json(bundle, &text).unwrap_err().to_string();
     assert!(err.contains("saved answer 1 (`immediate_danger`)"), "{err}");
 }
+
+/// Evaluation dates that exercise leap years and birthdays at month ends.
+const TODAYS: [&str; 5] = ["2026-11-22", "2028-02-29", "2027-03-01", "2026-02-28", "2024-12-31"];
+
+fn signatures(today: &str) -> std::collections::BTreeSet<String> {
+    use std::collections::BTreeMap;
+    use std::sync::Mutex;
+    static CACHE: Mutex<BTreeMap<String, std::collections::BTreeSet<String>>> = Mutex::new(BTreeMap::new());
+    let mut cache = CACHE.lock().unwrap();
+    cache
+        .entry(today.to_owned())
+        .or_insert_with(|| pathway::path_signatures(bundle(), today.parse().unwrap()))
+        .clone()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Soundness of verification: whatever the answers, the walk is one of the paths that
+    /// verification enumerated (so the invariants proven on those paths hold for it).
+    #[test]
+    fn every_walk_is_a_path_that_verification_checked(
+        record in record(),
+        today_index in 0usize..TODAYS.len(),
+        start in 0usize..3,
+        near_18 in any::<bool>(),
+        offset in 0i64..45_000,
+        near_offset in 6_150i64..6_700,
+    ) {
+        let bundle = bundle();
+        let today_text = TODAYS[today_index];
+        let today: Date = today_text.parse().unwrap();
+        let mut record = record;
+        if record.contains_key("date_of_birth") {
+            let days = if near_18 { near_offset } else { offset };
+            record.insert("date_of_birth".into(), json!(today.add_days(-days).unwrap().to_string()));
+        }
+        let Ok(facts) = bundle.parse_facts(&Json::Object(record), today) else { return Ok(()) };
+        let pathway = bundle.pathways().nth(start).unwrap();
+        let evaluation = evaluate(bundle, pathway, &facts, &Config { today, use_defaults: true });
+        if let State::Finished(_) = evaluation.state {
+            let sig = pathway::trail_signature(&evaluation.trail);
+            prop_assert!(signatures(today_text).contains(&sig), "walk not enumerated by verify on {}: {}", today_text, sig);
+        }
+    }
+}

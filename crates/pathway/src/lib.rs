@@ -66,5 +66,7 @@ pub use facts::FactError;
 pub use coverage::{Coverage, coverage};
 pub use scenario::{Expectation, SCENARIO_FORMAT, Scenario, ScenarioRun, summary};
 pub use value::{Facts, Value};
-pub use verify::{Counterexample, InvariantResult, Report, covering_examples, verify};
+pub use verify::{
+    Counterexample, InvariantResult, Report, covering_examples, path_signatures, trail_signature, verify,
+};
 pub use session::{SESSION_FORMAT, Session, SessionError};

@@ -95,32 +95,62 @@ pub fn covering_examples(bundle: &Bundle, today: Date) -> Vec<Counterexample> {
     examples.into_iter().zip(keep).filter(|(_, k)| *k).map(|((_, c), _)| c).collect()
 }
 
+/// Every complete path verification walks, as `pathway#step:edge` joined by spaces: for
+/// testing that the enumeration is sound (any record's walk is one of these).
+#[doc(hidden)]
+pub fn path_signatures(bundle: &Bundle, today: Date) -> BTreeSet<String> {
+    let mut v = Verifier::new(bundle, today, false);
+    v.signatures = Some(BTreeSet::new());
+    v.explore_all();
+    v.signatures.take().unwrap_or_default()
+}
+
+/// The signature of a walk's trail, in the form of [`path_signatures`].
+#[doc(hidden)]
+pub fn trail_signature(trail: &[crate::evaluate::Visit]) -> String {
+    trail
+        .iter()
+        .map(|v| format!("{}#{}:{}", v.pathway, v.step, v.edge.map_or("-".to_owned(), |e| e.to_string())))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 type EdgeKey = (usize, usize, usize);
 
 fn run(bundle: &Bundle, today: Date, collect: bool) -> (Report, Vec<(BTreeSet<EdgeKey>, Counterexample)>) {
-    let classes = Classes::new(bundle, today);
-    let mut v = Verifier {
-        examples: collect.then(Vec::new),
-        covered: BTreeSet::new(),
-        bundle,
-        config: Config::new(today),
-        classes,
-        paths: 0,
-        diagnostics: Vec::new(),
-        reported: BTreeSet::new(),
-        results: BTreeMap::new(),
-        seen_steps: BTreeSet::new(),
-        seen_edges: BTreeSet::new(),
-        start: 0,
-    };
-    for p in 0..bundle.pathways.len() {
-        v.start = p;
-        let mut walk = Walk::new(bundle, p);
-        let mut facts = Facts::default();
-        v.explore(&mut facts, &mut walk);
-    }
+    let mut v = Verifier::new(bundle, today, collect);
+    v.explore_all();
     let examples = v.examples.take().unwrap_or_default();
     (v.finish(), examples)
+}
+
+impl<'b> Verifier<'b> {
+    fn new(bundle: &'b Bundle, today: Date, collect: bool) -> Self {
+        Verifier {
+            bundle,
+            config: Config::new(today),
+            classes: Classes::new(bundle, today),
+            paths: 0,
+            diagnostics: Vec::new(),
+            reported: BTreeSet::new(),
+            results: BTreeMap::new(),
+            seen_steps: BTreeSet::new(),
+            seen_edges: BTreeSet::new(),
+            start: 0,
+            examples: collect.then(Vec::new),
+            covered: BTreeSet::new(),
+            signatures: None,
+        }
+    }
+
+    fn explore_all(&mut self) {
+        for p in 0..self.bundle.pathways.len() {
+            self.start = p;
+            let mut walk = Walk::new(self.bundle, p);
+            let mut facts = Facts::default();
+            self.explore(&mut facts, &mut walk);
+        }
+    }
 }
 
 struct Verifier<'b> {
@@ -138,6 +168,7 @@ struct Verifier<'b> {
     start: usize,
     examples: Option<Vec<(BTreeSet<EdgeKey>, Counterexample)>>,
     covered: BTreeSet<EdgeKey>,
+    signatures: Option<BTreeSet<String>>,
 }
 
 impl Verifier<'_> {
@@ -209,6 +240,18 @@ impl Verifier<'_> {
         }
         let actions = collect_actions(self.bundle, walk);
         let codes: Vec<&str> = actions.iter().map(|(_, c, _)| *c).collect();
+        if let Some(signatures) = &mut self.signatures {
+            let sig = walk
+                .visits
+                .iter()
+                .map(|v| {
+                    let p = &self.bundle.pathways[v.pathway];
+                    format!("{}#{}:{}", p.meta.id, p.graph[v.node].id, v.edge.map_or("-".to_owned(), |e| e.to_string()))
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            signatures.insert(sig);
+        }
         if self.examples.is_some() {
             let edges: BTreeSet<EdgeKey> = walk.visits.iter().filter_map(|v| Some((v.pathway, v.node.index(), v.edge?))).collect();
             if !edges.is_subset(&self.covered) {
