@@ -38,8 +38,6 @@ pub(crate) struct Pathway {
     pub(crate) meta: Meta,
     pub(crate) file: String,
     pub(crate) sources: BTreeMap<String, Source>,
-    /// Fact ids this file declares, in declaration order.
-    pub(crate) fact_order: Vec<String>,
     pub(crate) derived: BTreeMap<String, Derived>,
     pub(crate) actions: BTreeMap<String, ActionDef>,
     pub(crate) graph: DiGraph<Step, usize>,

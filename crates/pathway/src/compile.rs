@@ -451,7 +451,6 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
             meta,
             file: ctx.file.to_owned(),
             sources: model.sources.clone(),
-            fact_order: model.facts.iter().map(|f| f.id.clone()).collect(),
             derived,
             actions: model.actions.clone(),
             graph,

@@ -145,11 +145,6 @@ impl FactDecl {
             }
         }
     }
-
-    /// Whether a value is of this fact's type and within its range.
-    pub(crate) fn accepts(&self, value: &Value, today: Date) -> bool {
-        self.parse_value(&value.to_json(), today).is_ok()
-    }
 }
 
 pub(crate) fn check_date(fact: &str, date: Date, today: Date) -> Result<Date, FactError> {

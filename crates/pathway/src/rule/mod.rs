@@ -41,7 +41,7 @@ pub(crate) use parse::parse;
 use crate::date::Date;
 use crate::value::Value;
 
-/// Byte range of an expression in its rule text.
+/// Character range (0-based, in characters, not bytes) of an expression in its rule text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Span {
     pub(crate) start: usize,
@@ -181,11 +181,6 @@ pub(crate) enum Threshold {
 }
 
 impl Expr {
-    /// Every fact and derived fact the rule names (including inside path predicates).
-    pub(crate) fn facts(&self, out: &mut BTreeSet<String>) {
-        eval::facts(self, out);
-    }
-
     /// Every integer and date threshold the rule compares against.
     pub(crate) fn thresholds(&self, out: &mut BTreeSet<Threshold>) {
         eval::thresholds(self, out);

@@ -1,1 +1,467 @@
-//! placeholder
+//! Lexer and recursive-descent parser for the rule language.
+
+use super::{Expr, ExprKind, PathPred, RuleError, Span};
+use super::CmpOp;
+
+/// Nesting deeper than this is refused, so hostile input cannot overflow the stack.
+const MAX_DEPTH: usize = 64;
+/// Longer rules are refused: they are unreadable, and `a || b || …` chains nest as deep as
+/// they are long.
+const MAX_TOKENS: usize = 1000;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tok {
+    Ident(String),
+    Int(i64),
+    Str(String),
+    Not,
+    And,
+    Or,
+    Implies,
+    Cmp(CmpOp),
+    LParen,
+    RParen,
+    Comma,
+    End,
+}
+
+fn describe(t: &Tok) -> String {
+    match t {
+        Tok::Ident(s) => format!("`{s}`"),
+        Tok::Int(i) => format!("`{i}`"),
+        Tok::Str(s) => format!("\"{s}\""),
+        Tok::Not => "`!`".into(),
+        Tok::And => "`&&`".into(),
+        Tok::Or => "`||`".into(),
+        Tok::Implies => "`->`".into(),
+        Tok::Cmp(op) => format!("`{}`", op_text(*op)),
+        Tok::LParen => "`(`".into(),
+        Tok::RParen => "`)`".into(),
+        Tok::Comma => "`,`".into(),
+        Tok::End => "the end of the rule".into(),
+    }
+}
+
+pub(crate) fn op_text(op: CmpOp) -> &'static str {
+    match op {
+        CmpOp::Eq => "==",
+        CmpOp::Ne => "!=",
+        CmpOp::Lt => "<",
+        CmpOp::Le => "<=",
+        CmpOp::Gt => ">",
+        CmpOp::Ge => ">=",
+    }
+}
+
+struct Lexer<'a> {
+    src: &'a str,
+    pos: usize,
+}
+
+impl Lexer<'_> {
+    fn err(&self, at: usize, message: impl Into<String>) -> RuleError {
+        RuleError { column: column(self.src, at), message: message.into() }
+    }
+
+    fn tokens(mut self) -> Result<Vec<(Tok, Span)>, RuleError> {
+        let mut out = Vec::new();
+        loop {
+            let rest = &self.src[self.pos..];
+            let trimmed = rest.trim_start();
+            self.pos += rest.len() - trimmed.len();
+            let start = self.pos;
+            let Some(c) = trimmed.chars().next() else {
+                let at = column(self.src, start) - 1;
+                out.push((Tok::End, Span { start: at, end: at }));
+                return Ok(out);
+            };
+            let two = trimmed.get(..2).unwrap_or("");
+            let (tok, len) = match (c, two) {
+                (_, "&&") => (Tok::And, 2),
+                (_, "||") => (Tok::Or, 2),
+                (_, "->") => (Tok::Implies, 2),
+                (_, "==") => (Tok::Cmp(CmpOp::Eq), 2),
+                (_, "!=") => (Tok::Cmp(CmpOp::Ne), 2),
+                (_, "<=") => (Tok::Cmp(CmpOp::Le), 2),
+                (_, ">=") => (Tok::Cmp(CmpOp::Ge), 2),
+                ('<', _) => (Tok::Cmp(CmpOp::Lt), 1),
+                ('>', _) => (Tok::Cmp(CmpOp::Gt), 1),
+                ('!', _) => (Tok::Not, 1),
+                ('(', _) => (Tok::LParen, 1),
+                (')', _) => (Tok::RParen, 1),
+                (',', _) => (Tok::Comma, 1),
+                ('&', _) => return Err(self.err(start, "unexpected `&` (did you mean `&&`?)")),
+                ('|', _) => return Err(self.err(start, "unexpected `|` (did you mean `||`?)")),
+                ('=', _) => return Err(self.err(start, "unexpected `=` (did you mean `==`?)")),
+                ('"', _) => self.string(start)?,
+                (c, _) if c.is_ascii_digit() || c == '-' => self.number(start)?,
+                (c, _) if c.is_ascii_lowercase() || c == '_' => {
+                    let len = trimmed
+                        .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+                        .unwrap_or(trimmed.len());
+                    (Tok::Ident(trimmed[..len].to_owned()), len)
+                }
+                (c, _) => {
+                    let hint = if c.is_ascii_uppercase() { " (names are lowercase)" } else { "" };
+                    return Err(self.err(start, format!("unexpected character `{c}`{hint}")));
+                }
+            };
+            self.pos += len;
+            let span = Span { start: column(self.src, start) - 1, end: column(self.src, self.pos) - 1 };
+            out.push((tok, span));
+        }
+    }
+
+    fn string(&self, start: usize) -> Result<(Tok, usize), RuleError> {
+        let mut value = String::new();
+        let mut chars = self.src[start + 1..].char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '"' => return Ok((Tok::Str(value), i + 2)),
+                '\\' => match chars.next() {
+                    Some((_, e @ ('"' | '\\'))) => value.push(e),
+                    _ => return Err(self.err(start + 1 + i, "only `\\\"` and `\\\\` escapes are allowed")),
+                },
+                c => value.push(c),
+            }
+        }
+        Err(self.err(start, "this string is not closed with `\"`"))
+    }
+
+    fn number(&self, start: usize) -> Result<(Tok, usize), RuleError> {
+        let text = &self.src[start..];
+        let sign = usize::from(text.starts_with('-'));
+        let digits = text[sign..].find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len() - sign);
+        if digits == 0 {
+            return Err(self.err(start, "unexpected `-` (there is no arithmetic; write `->` for implication)"));
+        }
+        let literal = &text[..sign + digits];
+        let n = literal
+            .parse::<i64>()
+            .map_err(|_| self.err(start, format!("integer literal {literal} is too large")))?;
+        Ok((Tok::Int(n), sign + digits))
+    }
+}
+
+/// 1-based character column of a byte offset.
+fn column(src: &str, byte: usize) -> usize {
+    src.get(..byte).map_or(1, |s| s.chars().count() + 1)
+}
+
+/// Parses a rule.
+pub(crate) fn parse(src: &str) -> Result<Expr, RuleError> {
+    let tokens = Lexer { src, pos: 0 }.tokens()?;
+    if tokens.len() > MAX_TOKENS {
+        return Err(RuleError {
+            column: 1,
+            message: format!("the rule is too long ({} tokens, at most {MAX_TOKENS}): split it with derived facts", tokens.len() - 1),
+        });
+    }
+    if tokens.len() == 1 {
+        return Err(RuleError { column: 1, message: "the rule is empty".into() });
+    }
+    let mut p = Parser { src, tokens, pos: 0, depth: 0 };
+    let expr = p.implies()?;
+    match p.peek() {
+        Tok::End => Ok(expr),
+        t => {
+            let t = describe(t);
+            Err(p.err_here(format!("unexpected {t} after a complete rule (missing `&&` or `||`?)")))
+        }
+    }
+}
+
+struct Parser<'a> {
+    src: &'a str,
+    tokens: Vec<(Tok, Span)>,
+    pos: usize,
+    depth: usize,
+}
+
+const FUNCTIONS: &str = "age_on, days_until_birthday, asked, first_asked, known_before, did, first, before";
+
+impl Parser<'_> {
+    fn peek(&self) -> &Tok {
+        self.tokens.get(self.pos).map_or(&Tok::End, |(t, _)| t)
+    }
+
+    fn span(&self) -> Span {
+        let end = self.src.chars().count();
+        self.tokens.get(self.pos).map_or(Span { start: end, end }, |(_, s)| *s)
+    }
+
+    fn bump(&mut self) -> (Tok, Span) {
+        let item = self.tokens.get(self.pos).cloned().unwrap_or((Tok::End, self.span()));
+        if self.pos < self.tokens.len() {
+            self.pos += 1;
+        }
+        item
+    }
+
+    fn err_at(&self, span: Span, message: impl Into<String>) -> RuleError {
+        RuleError { column: span.start + 1, message: message.into() }
+    }
+
+    fn err_here(&self, message: impl Into<String>) -> RuleError {
+        self.err_at(self.span(), message)
+    }
+
+    fn expect(&mut self, want: &Tok, what: &str) -> Result<Span, RuleError> {
+        if self.peek() == want {
+            Ok(self.bump().1)
+        } else {
+            let found = describe(self.peek());
+            Err(self.err_here(format!("expected {what}, found {found}")))
+        }
+    }
+
+    fn nest(&mut self) -> Result<(), RuleError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.err_here(format!("the rule nests deeper than {MAX_DEPTH} levels")));
+        }
+        Ok(())
+    }
+
+    fn implies(&mut self) -> Result<Expr, RuleError> {
+        self.nest()?;
+        let left = self.or()?;
+        let out = if *self.peek() == Tok::Implies {
+            self.bump();
+            let right = self.implies()?;
+            join(ExprKind::Implies, left, right)
+        } else {
+            left
+        };
+        self.depth -= 1;
+        Ok(out)
+    }
+
+    fn or(&mut self) -> Result<Expr, RuleError> {
+        let mut left = self.and()?;
+        while *self.peek() == Tok::Or {
+            self.bump();
+            let right = self.and()?;
+            left = join(ExprKind::Or, left, right);
+        }
+        Ok(left)
+    }
+
+    fn and(&mut self) -> Result<Expr, RuleError> {
+        let mut left = self.unary()?;
+        while *self.peek() == Tok::And {
+            self.bump();
+            let right = self.unary()?;
+            left = join(ExprKind::And, left, right);
+        }
+        Ok(left)
+    }
+
+    fn unary(&mut self) -> Result<Expr, RuleError> {
+        if *self.peek() == Tok::Not {
+            let (_, span) = self.bump();
+            self.nest()?;
+            let inner = self.unary()?;
+            self.depth -= 1;
+            let end = inner.span.end;
+            return Ok(Expr { kind: ExprKind::Not(Box::new(inner)), span: Span { start: span.start, end } });
+        }
+        self.cmp()
+    }
+
+    fn cmp(&mut self) -> Result<Expr, RuleError> {
+        let left = self.atom()?;
+        if let Tok::Cmp(op) = *self.peek() {
+            self.bump();
+            let right = self.atom()?;
+            if let Tok::Cmp(_) = self.peek() {
+                return Err(self.err_here("comparisons cannot be chained: join them with `&&`"));
+            }
+            let span = Span { start: left.span.start, end: right.span.end };
+            return Ok(Expr { kind: ExprKind::Cmp(op, Box::new(left), Box::new(right)), span });
+        }
+        Ok(left)
+    }
+
+    fn atom(&mut self) -> Result<Expr, RuleError> {
+        let (tok, span) = self.bump();
+        let kind = match tok {
+            Tok::Int(i) => ExprKind::Int(i),
+            Tok::Str(s) => ExprKind::Str(s),
+            Tok::LParen => {
+                self.nest()?;
+                let inner = self.implies()?;
+                self.depth -= 1;
+                let close = self.expect(&Tok::RParen, &format!("`)` to close `(` at column {}", span.start + 1))?;
+                return Ok(Expr { kind: inner.kind, span: Span { start: span.start, end: close.end } });
+            }
+            Tok::Ident(name) if *self.peek() == Tok::LParen => return self.call(name, span),
+            Tok::Ident(name) => match name.as_str() {
+                "true" => ExprKind::Bool(true),
+                "false" => ExprKind::Bool(false),
+                "today" => ExprKind::Today,
+                _ => ExprKind::Fact(name),
+            },
+            Tok::End => return Err(self.err_at(span, "the rule ends where a value was expected")),
+            t => return Err(self.err_at(span, format!("expected a fact, a value or `(`, found {}", describe(&t)))),
+        };
+        Ok(Expr { kind, span })
+    }
+
+    fn call(&mut self, name: String, start: Span) -> Result<Expr, RuleError> {
+        self.bump(); // `(`
+        self.nest()?;
+        let shape = |s: &str| format!("`{name}` takes {s}");
+        let kind = match name.as_str() {
+            "age_on" => {
+                let date = self.implies()?;
+                self.expect(&Tok::Comma, &shape("two arguments: age_on(date_fact, today)"))?;
+                let on = self.implies()?;
+                ExprKind::AgeOn(Box::new(date), Box::new(on))
+            }
+            "days_until_birthday" => {
+                let what = shape("three arguments: days_until_birthday(date_fact, years, today)");
+                let date = self.implies()?;
+                self.expect(&Tok::Comma, &what)?;
+                let years = match self.bump() {
+                    (Tok::Int(n), _) if (0..=150).contains(&n) => n as i32,
+                    (_, span) => return Err(self.err_at(span, "the years of days_until_birthday must be a whole number from 0 to 150")),
+                };
+                self.expect(&Tok::Comma, &what)?;
+                let on = self.implies()?;
+                ExprKind::DaysUntilBirthday(Box::new(date), years, Box::new(on))
+            }
+            "asked" | "first_asked" => {
+                let fact = self.ident(&shape("one fact name"))?;
+                ExprKind::Path(if name == "asked" { PathPred::Asked(fact) } else { PathPred::FirstAsked(fact) })
+            }
+            "known_before" => {
+                let fact = self.ident(&shape("a fact name and an action code in quotes"))?;
+                self.expect(&Tok::Comma, &shape("a fact name and an action code in quotes"))?;
+                let code = self.string(&shape("a fact name and an action code in quotes"))?;
+                ExprKind::Path(PathPred::KnownBefore(fact, code))
+            }
+            "did" | "first" => {
+                let code = self.string(&shape("one action code in quotes"))?;
+                ExprKind::Path(if name == "did" { PathPred::Did(code) } else { PathPred::First(code) })
+            }
+            "before" => {
+                let what = shape("two action codes in quotes");
+                let a = self.string(&what)?;
+                self.expect(&Tok::Comma, &what)?;
+                let b = self.string(&what)?;
+                ExprKind::Path(PathPred::Before(a, b))
+            }
+            _ => return Err(self.err_at(start, format!("unknown function `{name}`: the functions are {FUNCTIONS}"))),
+        };
+        self.depth -= 1;
+        let close = self.expect(&Tok::RParen, &format!("`)` to close the call of `{name}`"))?;
+        Ok(Expr { kind, span: Span { start: start.start, end: close.end } })
+    }
+
+    fn ident(&mut self, what: &str) -> Result<String, RuleError> {
+        match self.bump() {
+            (Tok::Ident(s), _) if !matches!(s.as_str(), "true" | "false" | "today") => Ok(s),
+            (_, span) => Err(self.err_at(span, what.to_owned())),
+        }
+    }
+
+    fn string(&mut self, what: &str) -> Result<String, RuleError> {
+        match self.bump() {
+            (Tok::Str(s), _) => Ok(s),
+            (_, span) => Err(self.err_at(span, what.to_owned())),
+        }
+    }
+}
+
+fn join(make: fn(Box<Expr>, Box<Expr>) -> ExprKind, left: Expr, right: Expr) -> Expr {
+    let span = Span { start: left.span.start, end: right.span.end };
+    Expr { kind: make(Box::new(left), Box::new(right)), span }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn err(src: &str) -> (usize, String) {
+        let e = parse(src).unwrap_err();
+        (e.column, e.message)
+    }
+
+    fn shape(src: &str) -> String {
+        fn show(e: &Expr) -> String {
+            match &e.kind {
+                ExprKind::Bool(b) => b.to_string(),
+                ExprKind::Int(i) => i.to_string(),
+                ExprKind::Str(s) => format!("{s:?}"),
+                ExprKind::Fact(f) => f.clone(),
+                ExprKind::Today => "today".into(),
+                ExprKind::Not(a) => format!("!{}", show(a)),
+                ExprKind::And(a, b) => format!("({} && {})", show(a), show(b)),
+                ExprKind::Or(a, b) => format!("({} || {})", show(a), show(b)),
+                ExprKind::Implies(a, b) => format!("({} -> {})", show(a), show(b)),
+                ExprKind::Cmp(op, a, b) => format!("({} {} {})", show(a), op_text(*op), show(b)),
+                ExprKind::AgeOn(a, b) => format!("age_on({}, {})", show(a), show(b)),
+                ExprKind::DaysUntilBirthday(a, n, b) => format!("dub({}, {n}, {})", show(a), show(b)),
+                ExprKind::Path(p) => format!("{p:?}"),
+            }
+        }
+        show(&parse(src).unwrap())
+    }
+
+    #[test]
+    fn precedence_and_associativity() {
+        assert_eq!(shape("a || b && c"), "(a || (b && c))");
+        assert_eq!(shape("!a && b"), "(!a && b)");
+        assert_eq!(shape("a -> b -> c"), "(a -> (b -> c))");
+        assert_eq!(shape("a && b -> c || d"), "((a && b) -> (c || d))");
+        assert_eq!(shape("(a || b) && c"), "((a || b) && c)");
+        assert_eq!(shape("age < 18 || x == \"y\""), "((age < 18) || (x == \"y\"))");
+        assert_eq!(shape("age >= -1"), "(age >= -1)");
+    }
+
+    #[test]
+    fn functions_and_path_predicates() {
+        assert_eq!(shape("age_on(dob, today) >= 18"), "(age_on(dob, today) >= 18)");
+        assert_eq!(shape("days_until_birthday(dob, 18, today) <= 90"), "(dub(dob, 18, today) <= 90)");
+        assert_eq!(shape("did(\"call_999\")"), "Did(\"call_999\")");
+        assert_eq!(shape("before(\"a\", \"b\")"), "Before(\"a\", \"b\")");
+        assert_eq!(shape("known_before(is_child, \"x\")"), "KnownBefore(\"is_child\", \"x\")");
+        assert_eq!(shape("first_asked(immediate_danger)"), "FirstAsked(\"immediate_danger\")");
+    }
+
+    #[test]
+    fn errors_name_the_column() {
+        assert_eq!(err(""), (1, "the rule is empty".into()));
+        assert_eq!(err("   "), (1, "the rule is empty".into()));
+        assert_eq!(err("a &&"), (5, "the rule ends where a value was expected".into()));
+        assert_eq!(err("a & b"), (3, "unexpected `&` (did you mean `&&`?)".into()));
+        assert_eq!(err("a | b"), (3, "unexpected `|` (did you mean `||`?)".into()));
+        assert_eq!(err("a = b"), (3, "unexpected `=` (did you mean `==`?)".into()));
+        assert_eq!(err("(a || b"), (8, "expected `)` to close `(` at column 1, found the end of the rule".into()));
+        assert_eq!(err("a b"), (3, "unexpected `b` after a complete rule (missing `&&` or `||`?)".into()));
+        assert_eq!(err("\"open"), (1, "this string is not closed with `\"`".into()));
+        assert_eq!(err("Age < 3").1, "unexpected character `A` (names are lowercase)");
+        assert!(err("agee_on(x, today)").1.starts_with("unknown function `agee_on`: the functions are age_on"));
+        assert_eq!(err("x < 99999999999999999999").1, "integer literal 99999999999999999999 is too large");
+        assert_eq!(err("a < 1 < 2").1, "comparisons cannot be chained: join them with `&&`");
+        assert_eq!(err("age_on(dob)").1, "expected `age_on` takes two arguments: age_on(date_fact, today), found `)`");
+        assert_eq!(err("days_until_birthday(dob, x, today)").1, "the years of days_until_birthday must be a whole number from 0 to 150");
+        assert_eq!(err("did(call_999)").1, "`did` takes one action code in quotes");
+        assert_eq!(err("a - b").1, "unexpected `-` (there is no arithmetic; write `->` for implication)");
+        assert_eq!(err("é").0, 1);
+        assert_eq!(err("aé").0, 2, "columns count characters, not bytes");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_overflowed() {
+        let deep = format!("{}a{}", "(".repeat(100), ")".repeat(100));
+        assert!(err(&deep).1.contains("nests deeper than 64"));
+        let nots = format!("{}a", "!".repeat(500));
+        assert!(err(&nots).1.contains("nests deeper than 64"));
+        let chain = format!("a{}", " -> a".repeat(100));
+        assert!(err(&chain).1.contains("nests deeper than 64"));
+        let long = format!("a{}", " || a".repeat(10_000));
+        assert!(err(&long).1.contains("too long"));
+    }
+}
