@@ -48,6 +48,7 @@ mod diagnostic;
 mod evaluate;
 mod facts;
 pub mod model;
+mod render;
 mod rule;
 mod scenario;
 mod session;
@@ -63,6 +64,7 @@ pub use evaluate::{
     Action, AnswerKind, Config, ContactInfo, Evaluation, Outcome, Question, State, Visit, evaluate,
 };
 pub use facts::FactError;
+pub use render::{GraphFormat, evaluation_json, graph, outcome_markdown, outcome_text};
 pub use coverage::{Coverage, coverage};
 pub use scenario::{Expectation, SCENARIO_FORMAT, Scenario, ScenarioRun, summary};
 pub use value::{Facts, Value};

@@ -1,0 +1,373 @@
+//! A [`Chart`] as a self-contained SVG image, laid out without external programs.
+//!
+//! Layered layout: a step's layer is its longest distance from the start; an edge that spans
+//! several layers passes through a narrow slot in each layer between (so it never crosses a
+//! step); each layer is ordered by the mean position of its items' predecessors. Coordinates
+//! are whole pixels (integers), so the output is exact and has no NaN. Styling uses
+//! presentation attributes, not `<style>`, so the image obeys a strict Content Security
+//! Policy when inlined in a page.
+
+use std::fmt::Write as _;
+
+use super::graph::{Chart, WALKED, WALKED_FILL};
+use super::wrap;
+
+/// Width of a step box.
+const NODE_W: i64 = 240;
+/// Approximate width of a character at 12px.
+const CHAR_W: i64 = 7;
+/// Approximate width of a character of an edge label (10px).
+const LABEL_CHAR_W: i64 = 6;
+const LINE_H: i64 = 15;
+const LABEL_LINE_H: i64 = 12;
+const PAD: i64 = 8;
+/// Width of the slot a long edge takes in a layer it passes through.
+const SLOT_W: i64 = 24;
+const H_GAP: i64 = 28;
+const LAYER_GAP: i64 = 96;
+const MARGIN: i64 = 20;
+const TITLE_H: i64 = 36;
+
+/// One thing placed in a layer: a step, or a long edge passing through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Item {
+    Step(usize),
+    Pass(usize),
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Place {
+    x: i64,
+    y: i64,
+    w: i64,
+    h: i64,
+}
+
+pub(super) fn svg(chart: &Chart) -> String {
+    let layout = Layout::new(chart);
+    let uid: String = chart
+        .id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let mut out = String::new();
+    let (w, h) = (layout.width, layout.height);
+    let label = format!("Flowchart of the pathway {} ({})", chart.title, chart.id);
+    let _ = writeln!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" \
+         height=\"{h}\" role=\"img\" aria-label=\"{}\" font-family=\"sans-serif\">",
+        xml(&label)
+    );
+    let _ = writeln!(out, "<title>{}</title>", xml(&label));
+    out.push_str("<defs>\n");
+    for (suffix, colour) in [("", "#5f6368"), ("-walked", WALKED)] {
+        let _ = writeln!(
+            out,
+            "<marker id=\"{uid}-arrow{suffix}\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" \
+             markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\">\
+             <path d=\"M0,0 L10,5 L0,10 z\" fill=\"{colour}\"/></marker>"
+        );
+    }
+    out.push_str("</defs>\n");
+    let _ = writeln!(
+        out,
+        "<text x=\"{MARGIN}\" y=\"{}\" font-size=\"16\" font-weight=\"bold\">{}</text>",
+        MARGIN + 12,
+        xml(&chart.title)
+    );
+    // Walked edges last, so they are drawn over the others.
+    let mut order: Vec<usize> = (0..chart.edges.len()).collect();
+    order.sort_by_key(|&e| chart.edges[e].walked);
+    for &e in &order {
+        let edge = &chart.edges[e];
+        let d: Vec<String> = layout.routes[e]
+            .iter()
+            .map(|(x, y)| format!("{x},{y}"))
+            .collect();
+        let (class, colour, width, marker) = if edge.walked {
+            ("edge walked", WALKED, 3, "-walked")
+        } else {
+            ("edge", "#5f6368", 1, "")
+        };
+        let _ = writeln!(
+            out,
+            "<polyline class=\"{class}\" points=\"{}\" fill=\"none\" stroke=\"{colour}\" \
+             stroke-width=\"{width}\" marker-end=\"url(#{uid}-arrow{marker})\"/>",
+            d.join(" ")
+        );
+    }
+    for (i, node) in chart.nodes.iter().enumerate() {
+        step(&mut out, node, layout.steps[i]);
+    }
+    for &e in &order {
+        edge_label(&mut out, chart, &layout, e);
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+fn step(out: &mut String, node: &super::graph::Node, p: Place) {
+    let (rx, fill, stroke, dash) = match node.kind {
+        "question" => (8, "#ffffff", "#5f6368", ""),
+        "outcome" => (16, "#e6f4ea", "#137333", ""),
+        "handover" => (2, "#fef7e0", "#b06000", " stroke-dasharray=\"5 3\""),
+        _ => (2, "#f1f3f4", "#5f6368", ""),
+    };
+    let (fill, stroke, width, walked) = if node.walked {
+        (WALKED_FILL, WALKED, 3, " walked")
+    } else {
+        (fill, stroke, 1, "")
+    };
+    let _ = writeln!(
+        out,
+        "<g class=\"step {}{walked}\" data-step=\"{}\">",
+        node.kind,
+        xml(&node.step)
+    );
+    let _ = writeln!(out, "<title>{}</title>", xml(&node.tooltip));
+    let _ = writeln!(
+        out,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{rx}\" fill=\"{fill}\" \
+         stroke=\"{stroke}\" stroke-width=\"{width}\"{dash}/>",
+        p.x, p.y, p.w, p.h
+    );
+    let cx = p.x + p.w / 2;
+    let _ = write!(out, "<text font-size=\"12\" text-anchor=\"middle\">");
+    for (k, line) in node_lines(node).iter().enumerate() {
+        let y = p.y + PAD + LINE_H * (k as i64 + 1) - 3;
+        let _ = write!(out, "<tspan x=\"{cx}\" y=\"{y}\">{}</tspan>", xml(line));
+    }
+    out.push_str("</text>\n</g>\n");
+}
+
+fn edge_label(out: &mut String, chart: &Chart, layout: &Layout, e: usize) {
+    let edge = &chart.edges[e];
+    let route = &layout.routes[e];
+    let (Some(&(x0, y0)), Some(&(x1, y1))) = (route.first(), route.get(1)) else {
+        return;
+    };
+    // Along the first segment, staggered by the edge's position so siblings do not collide.
+    let (n, of) = (edge.nth as i64 + 1, edge.of as i64 + 1);
+    let chars = edge
+        .label
+        .iter()
+        .map(|l| l.chars().count())
+        .max()
+        .unwrap_or(0) as i64;
+    let (w, h) = (
+        chars * LABEL_CHAR_W + 6,
+        edge.label.len() as i64 * LABEL_LINE_H + 4,
+    );
+    // Kept inside the image.
+    let cx = (x0 + (x1 - x0) * n / of).clamp(w / 2, (layout.width - w / 2).max(w / 2));
+    let cy = y0 + (y1 - y0) * n / of;
+    let class = if edge.walked {
+        "edge-label walked"
+    } else {
+        "edge-label"
+    };
+    let colour = if edge.walked { WALKED } else { "#3c4043" };
+    let _ = writeln!(
+        out,
+        "<g class=\"{class}\"><rect x=\"{}\" y=\"{}\" width=\"{w}\" height=\"{h}\" fill=\"#ffffff\" \
+         fill-opacity=\"0.85\"/>",
+        cx - w / 2,
+        cy - h / 2
+    );
+    let _ = write!(
+        out,
+        "<text font-size=\"10\" text-anchor=\"middle\" fill=\"{colour}\">"
+    );
+    for (k, line) in edge.label.iter().enumerate() {
+        let y = cy - h / 2 + 2 + LABEL_LINE_H * (k as i64 + 1) - 2;
+        let _ = write!(out, "<tspan x=\"{cx}\" y=\"{y}\">{}</tspan>", xml(line));
+    }
+    out.push_str("</text></g>\n");
+}
+
+/// A step's label wrapped to its box; words too long for a line are cut.
+fn node_lines(node: &super::graph::Node) -> Vec<String> {
+    let width = ((NODE_W - 2 * PAD) / CHAR_W) as usize;
+    let mut lines = Vec::new();
+    for line in &node.lines {
+        for wrapped in wrap(line, width) {
+            let chars: Vec<char> = wrapped.chars().collect();
+            lines.extend(chars.chunks(width).map(|c| c.iter().collect::<String>()));
+        }
+    }
+    lines
+}
+
+/// Where everything goes.
+struct Layout {
+    steps: Vec<Place>,
+    /// Points of each edge, from the source's bottom to the target's top.
+    routes: Vec<Vec<(i64, i64)>>,
+    width: i64,
+    height: i64,
+}
+
+impl Layout {
+    fn new(chart: &Chart) -> Self {
+        let depth = chart.nodes.iter().map(|n| n.layer).max().unwrap_or(0) + 1;
+        let mut layers: Vec<Vec<Item>> = vec![Vec::new(); depth];
+        for (i, n) in chart.nodes.iter().enumerate() {
+            layers[n.layer].push(Item::Step(i));
+        }
+        for (e, edge) in chart.edges.iter().enumerate() {
+            let (from, to) = (chart.nodes[edge.from].layer, chart.nodes[edge.to].layer);
+            for layer in layers.iter_mut().take(to).skip(from + 1) {
+                layer.push(Item::Pass(e));
+            }
+        }
+        order(chart, &mut layers);
+        let mut steps = vec![Place::default(); chart.nodes.len()];
+        let mut slots: Vec<Vec<(usize, i64)>> = vec![Vec::new(); chart.edges.len()];
+        let size = |item: &Item| match item {
+            Item::Step(i) => (
+                NODE_W,
+                node_lines(&chart.nodes[*i]).len() as i64 * LINE_H + 2 * PAD,
+            ),
+            Item::Pass(_) => (SLOT_W, 0),
+        };
+        let row_width = |row: &[Item]| -> i64 {
+            row.iter().map(|it| size(it).0).sum::<i64>() + H_GAP * (row.len() as i64 - 1).max(0)
+        };
+        let inner = layers.iter().map(|r| row_width(r)).max().unwrap_or(0);
+        let title = chart.title.chars().count() as i64 * 9;
+        let width = inner.max(title) + 2 * MARGIN;
+        let mut y = MARGIN + TITLE_H;
+        let mut tops = Vec::new();
+        for (l, row) in layers.iter().enumerate() {
+            let height = row.iter().map(|it| size(it).1).max().unwrap_or(0);
+            let mut x = (width - row_width(row)) / 2;
+            for item in row {
+                let (w, h) = size(item);
+                match item {
+                    Item::Step(i) => steps[*i] = Place { x, y, w, h },
+                    Item::Pass(e) => slots[*e].push((l, x + w / 2)),
+                }
+                x += w + H_GAP;
+            }
+            tops.push((y, height));
+            y += height + LAYER_GAP;
+        }
+        let height = y - LAYER_GAP + MARGIN;
+        let routes = routes(chart, &steps, &slots, &tops);
+        Self {
+            steps,
+            routes,
+            width,
+            height,
+        }
+    }
+}
+
+/// Orders each layer by the mean position of its items' predecessors in the layer above
+/// (ties: steps in file order, then passing edges in edge order).
+fn order(chart: &Chart, layers: &mut [Vec<Item>]) {
+    for l in 1..layers.len() {
+        let (above, below) = layers.split_at_mut(l);
+        let above = &above[l - 1];
+        let position = |item: Item| {
+            above
+                .iter()
+                .position(|a| *a == item)
+                .map_or(0, |p| p as i64)
+        };
+        let key = |item: &Item| -> (i64, usize, usize) {
+            let preds: Vec<i64> = match *item {
+                Item::Step(i) => chart
+                    .edges
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| e.to == i)
+                    .map(|(k, e)| position(upper(chart, k, e.from, l)))
+                    .collect(),
+                Item::Pass(k) => vec![position(upper(chart, k, chart.edges[k].from, l))],
+            };
+            let mean = preds.iter().sum::<i64>() * 1000 / (preds.len() as i64).max(1);
+            match *item {
+                Item::Step(i) => (mean, 0, i),
+                Item::Pass(k) => (mean, 1, k),
+            }
+        };
+        below[0].sort_by_cached_key(key);
+    }
+}
+
+/// The item of edge `k` (from step `from`) in the layer above layer `l`.
+fn upper(chart: &Chart, k: usize, from: usize, l: usize) -> Item {
+    if chart.nodes[from].layer + 1 >= l {
+        Item::Step(from)
+    } else {
+        Item::Pass(k)
+    }
+}
+
+/// Polylines: from a point on the source's bottom (spread by edge order), through the slots
+/// of the layers passed, to a point on the target's top (spread by where edges come from).
+fn routes(
+    chart: &Chart,
+    steps: &[Place],
+    slots: &[Vec<(usize, i64)>],
+    tops: &[(i64, i64)],
+) -> Vec<Vec<(i64, i64)>> {
+    let mut routes: Vec<Vec<(i64, i64)>> = chart
+        .edges
+        .iter()
+        .enumerate()
+        .map(|(e, edge)| {
+            let s = steps[edge.from];
+            let (n, of) = (edge.nth as i64 + 1, edge.of as i64 + 1);
+            let mut points = vec![(s.x + s.w * n / of, s.y + s.h)];
+            for &(l, x) in &slots[e] {
+                let (top, height) = tops[l];
+                points.push((x, top));
+                points.push((x, top + height));
+            }
+            points
+        })
+        .collect();
+    for (t, target) in steps.iter().enumerate() {
+        let mut incoming: Vec<usize> = (0..chart.edges.len())
+            .filter(|&e| chart.edges[e].to == t)
+            .collect();
+        incoming.sort_by_key(|&e| (routes[e].last().map_or(0, |p| p.0), e));
+        let m = incoming.len() as i64 + 1;
+        for (k, &e) in incoming.iter().enumerate() {
+            routes[e].push((target.x + target.w * (k as i64 + 1) / m, target.y));
+        }
+    }
+    routes
+}
+
+/// Text made literal in XML content and attributes.
+fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml;
+
+    #[test]
+    fn xml_escapes_markup() {
+        assert_eq!(
+            xml(r#"a < b && c > "d" 'e'"#),
+            "a &lt; b &amp;&amp; c &gt; &quot;d&quot; &#39;e&#39;"
+        );
+    }
+}
