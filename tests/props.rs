@@ -45,22 +45,21 @@ fn record() -> impl Strategy<Value = serde_json::Map<String, Json>> {
 }
 
 fn mutate(value: &mut Json, path: &[usize], replacement: &Json) {
-    let mut cur = value;
-    for &i in path {
-        let next = match cur {
-            Json::Object(map) if !map.is_empty() => {
-                let key = map.keys().nth(i % map.len()).cloned().unwrap();
-                map.get_mut(&key).unwrap()
-            }
-            Json::Array(items) if !items.is_empty() => {
-                let n = items.len();
-                &mut items[i % n]
-            }
-            _ => break,
-        };
-        cur = next;
+    let Some((&i, rest)) = path.split_first() else {
+        *value = replacement.clone();
+        return;
+    };
+    match value {
+        Json::Object(map) if !map.is_empty() => {
+            let key = map.keys().nth(i % map.len()).cloned().unwrap();
+            mutate(map.get_mut(&key).unwrap(), rest, replacement);
+        }
+        Json::Array(items) if !items.is_empty() => {
+            let n = items.len();
+            mutate(&mut items[i % n], rest, replacement);
+        }
+        _ => *value = replacement.clone(),
     }
-    *cur = replacement.clone();
 }
 
 proptest! {

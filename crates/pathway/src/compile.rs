@@ -113,7 +113,10 @@ fn read_file(file: &SourceFile<'_>, sink: &mut Sink) -> Option<Parsed> {
                     "unknown-format",
                     file.name,
                     "",
-                    format!("`format` is {:?}; expected \"{PATHWAY_FORMAT}\" or \"{CONTACTS_FORMAT}\"", value.get("format").map(ToString::to_string).unwrap_or_else(|| "missing".into())),
+                    match value.get("format") {
+                        Some(f) => format!("`format` is {f}; expected \"{PATHWAY_FORMAT}\" or \"{CONTACTS_FORMAT}\""),
+                        None => format!("there is no `format`; expected \"{PATHWAY_FORMAT}\" or \"{CONTACTS_FORMAT}\""),
+                    },
                 )
                 .hint("every pathway file starts with \"format\": \"pathway/v1\""),
             );
@@ -127,7 +130,13 @@ fn parse_json<T: DeserializeOwned>(file: &SourceFile<'_>, sink: &mut Sink) -> Op
         .map_err(|e| {
             let text = e.to_string();
             let message = text.split(" at line ").next().unwrap_or(&text).to_owned();
-            let code = if e.is_syntax() || e.is_eof() { "json-syntax" } else { "json-shape" };
+            let code = if e.is_syntax() || e.is_eof() {
+                "json-syntax"
+            } else if message.starts_with("unknown field") {
+                "unknown-field"
+            } else {
+                "json-shape"
+            };
             sink.push(Diagnostic::error(
                 code,
                 file.name,
@@ -237,7 +246,7 @@ fn fact_decl(file: &str, at: &str, def: &FactDef, today: Date, sink: &mut Sink) 
         Some((v1_ty, options)) => {
             let def_options: Vec<&str> = def.options.iter().map(|o| o.value.as_str()).collect();
             if v1_ty != ty || (ty == FactType::Choice && def_options != options) {
-                bad("vocabulary", format!("`{}` is a v1 vocabulary fact and must be a {v1_ty:?} fact{}", def.id, if options.is_empty() { String::new() } else { format!(" with options {}", options.join(", ")) }));
+                bad("vocabulary", format!("`{}` is a v1 vocabulary fact: its type must be `{}`{}", def.id, type_name(v1_ty), if options.is_empty() { String::new() } else { format!(" with options {}", options.join(", ")) }));
             }
         }
         None if def.default.is_none() => {
@@ -269,6 +278,15 @@ fn fact_decl(file: &str, at: &str, def: &FactDef, today: Date, sink: &mut Sink) 
         }
     }
     Some(decl)
+}
+
+fn type_name(ty: FactType) -> &'static str {
+    match ty {
+        FactType::Bool => "bool",
+        FactType::Choice => "choice",
+        FactType::Integer => "integer",
+        FactType::Date => "date",
+    }
 }
 
 pub(crate) fn is_ident(s: &str) -> bool {

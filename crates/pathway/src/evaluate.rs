@@ -122,7 +122,7 @@ pub struct Visit {
     pub edge: Option<usize>,
     /// The fact read at a question step, and its value.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub answer: Option<(String, Value)>,
+    pub answer: Option<Answer>,
     /// The rule of the edge taken out of this step.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
@@ -132,6 +132,15 @@ pub struct Visit {
     /// Sources for the edge taken.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub cites: Vec<String>,
+}
+
+/// A fact and the value a walk read for it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Answer {
+    /// Fact id.
+    pub fact: String,
+    /// The value.
+    pub value: Value,
 }
 
 /// A finished walk: what the worker must do.
@@ -182,7 +191,7 @@ pub struct Action {
     pub form: Option<Form>,
     /// Sources.
     pub cites: Vec<String>,
-    /// The reason of the last decision before the action was added.
+    /// The reason of the edge that led to the step that added the action.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
 }
@@ -398,7 +407,9 @@ fn trail(bundle: &Bundle, facts: &Facts, config: &Config, walk: &Walk) -> Vec<Vi
             let step = &pathway.graph[v.node];
             let scope = FactScope { bundle, pathway: v.pathway, facts, config };
             let answer = match &step.kind {
-                StepKind::Question { fact, .. } => scope.known(fact).map(|val| (fact.clone(), val)),
+                StepKind::Question { fact, .. } => {
+                    scope.known(fact).map(|value| Answer { fact: fact.clone(), value })
+                }
                 _ => None,
             };
             let edge = v.edge.map(|i| &step.edges[i]);
@@ -478,10 +489,12 @@ fn action(
         StepKind::Action { detail: Some(t), .. } => Some(t.render(facts, today)),
         _ => None,
     };
-    let reason = walk.visits[..k].iter().rev().find_map(|v| {
+    // The reason of the edge that led into the action's step (none after a hand-over or an
+    // edge without a `because`): reasons of earlier, unrelated decisions would mislead.
+    let reason = k.checked_sub(1).and_then(|j| {
+        let v = walk.visits[j];
         let step = &bundle.pathways[v.pathway].graph[v.node];
-        let edge = &step.edges[v.edge?];
-        edge.when.as_ref().and(edge.because.clone())
+        step.edges.get(v.edge?)?.because.clone()
     });
     Action {
         code: code.to_owned(),

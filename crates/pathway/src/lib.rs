@@ -61,7 +61,7 @@ pub use bundle::{Bundle, FactDecl, Meta, PathwayId, SourceFile, bundled, bundled
 pub use date::{Date, DateError, age_on, days_until_birthday};
 pub use diagnostic::{Diagnostic, LoadError, Severity};
 pub use evaluate::{
-    Action, AnswerKind, Config, ContactInfo, Evaluation, Outcome, Question, State, Visit, evaluate,
+    Action, Answer, AnswerKind, Config, ContactInfo, Evaluation, Outcome, Question, State, Visit, evaluate,
 };
 pub use facts::FactError;
 pub use render::{GraphFormat, evaluation_json, graph, outcome_markdown, outcome_text};

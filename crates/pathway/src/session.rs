@@ -168,7 +168,8 @@ impl<'b> Session<'b> {
         facts.insert(fact, value);
         // The walk with the new answer reads exactly the answers still on its path, in order.
         let walk = evaluate(self.bundle, self.pathway, &facts, &Config::new(self.today));
-        self.answers = walk.trail.into_iter().filter_map(|v| v.answer).collect();
+        self.answers =
+            walk.trail.into_iter().filter_map(|v| v.answer.map(|a| (a.fact, a.value))).collect();
         Ok(self.current())
     }
 

@@ -324,6 +324,9 @@ impl Verifier<'_> {
                     continue;
                 }
                 for (e, edge) in step.edges.iter().enumerate() {
+                    if self.reported.iter().any(|(q, _, _)| *q == p) {
+                        break; // an earlier error cut the walk short; don't pile on
+                    }
                     if !self.seen_edges.contains(&(p, node.index(), e)) && !matches!(step.kind, StepKind::Outcome { .. }) {
                         self.diagnostics.push(Diagnostic::error("dead-edge", &pathway.file, format!("step `{}`, edge {}", step.id, e + 1), format!("no answer takes this edge{}", edge.when_src.as_ref().map(|w| format!(" (`{w}`)")).unwrap_or_default())).hint("an earlier edge of the step always wins, or the guard can never hold: reorder or remove it"));
                     }

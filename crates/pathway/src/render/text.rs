@@ -4,7 +4,7 @@
 //! differences (headings, list markers, emphasis, escaping, wrapping).
 
 use crate::bundle::Bundle;
-use crate::evaluate::{Action, AnswerKind, Evaluation, Outcome, Question, State};
+use crate::evaluate::{Action, Answer, AnswerKind, Evaluation, Outcome, Question, State};
 use crate::model::Confidence;
 
 use super::{pathway_title, wrap};
@@ -204,7 +204,7 @@ fn decided(w: &mut Writer, bundle: &Bundle, evaluation: &Evaluation) {
             .map(|r| format!(": {}", w.esc(r)))
             .unwrap_or_default();
         match (&v.answer, &v.reason) {
-            (Some((fact, value)), _) => {
+            (Some(Answer { fact, value }), _) => {
                 lines.push(format!(
                     "{}{reason}{cites}",
                     w.code(&format!("{fact} = {value}"))
