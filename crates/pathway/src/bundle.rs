@@ -28,6 +28,19 @@ pub struct Bundle {
     pub(crate) paths_verified: u64,
 }
 
+/// How to load a pathway set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Refuse the set when an invariant is broken on some path (the default).
+    pub prove_invariants: bool,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        Self { prove_invariants: true }
+    }
+}
+
 /// Handle to one pathway of a [`Bundle`], from [`Bundle::find`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PathwayId(pub(crate) usize);
@@ -192,7 +205,14 @@ impl Bundle {
     ///
     /// Every problem is reported, not only the first.
     pub fn load(files: &[SourceFile<'_>]) -> Result<Self, LoadError> {
-        crate::compile::compile(files)
+        crate::compile::compile(files, &LoadOptions::default())
+    }
+
+    /// [`Bundle::load`] with options. With `prove_invariants: false` a set whose invariants
+    /// are broken still loads (every other check still applies), so that `check` can list
+    /// each verdict and a counterexample can be replayed. Never walk such a set with a worker.
+    pub fn load_with(files: &[SourceFile<'_>], options: &LoadOptions) -> Result<Self, LoadError> {
+        crate::compile::compile(files, options)
     }
 
     /// The pathway with this id, or the only one whose id ends in `-{name}` (so `adult`

@@ -11,7 +11,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde::de::DeserializeOwned;
 
 use crate::bundle::{
-    Bundle, Derived, Edge, FactDecl, Invariant, Meta, Pathway, SourceFile, Step, StepKind,
+    Bundle, LoadOptions, Derived, Edge, FactDecl, Invariant, Meta, Pathway, SourceFile, Step, StepKind,
 };
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, LoadError};
@@ -36,7 +36,7 @@ impl Sink {
     }
 }
 
-pub(crate) fn compile(files: &[SourceFile<'_>]) -> Result<Bundle, LoadError> {
+pub(crate) fn compile(files: &[SourceFile<'_>], options: &LoadOptions) -> Result<Bundle, LoadError> {
     let mut sink = Sink::default();
     let mut pathways = Vec::new();
     let mut contacts: Vec<(String, ContactsFile)> = Vec::new();
@@ -81,7 +81,12 @@ pub(crate) fn compile(files: &[SourceFile<'_>]) -> Result<Bundle, LoadError> {
     };
     let report = crate::verify::verify(&bundle, reference_date(&bundle));
     bundle.paths_verified = report.paths;
-    sink.0.extend(report.diagnostics);
+    for mut d in report.diagnostics {
+        if d.code == "invariant-broken" && !options.prove_invariants {
+            d.severity = crate::diagnostic::Severity::Warning;
+        }
+        sink.push(d);
+    }
     if sink.has_errors() { Err(finish(sink)) } else { Ok(bundle) }
 }
 

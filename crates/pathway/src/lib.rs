@@ -57,7 +57,9 @@ mod value;
 mod verify;
 pub mod vocab;
 
-pub use bundle::{Bundle, FactDecl, Meta, PathwayId, SourceFile, bundled, bundled_files};
+pub use bundle::{
+    Bundle, FactDecl, LoadOptions, Meta, PathwayId, SourceFile, bundled, bundled_files,
+};
 pub use date::{Date, DateError, age_on, days_until_birthday};
 pub use diagnostic::{Diagnostic, LoadError, Severity};
 pub use evaluate::{
