@@ -16,7 +16,10 @@ fn invalid_dir() -> PathBuf {
 /// shared test contacts directory.
 fn fixture_files(path: &Path) -> Vec<(String, String)> {
     let mut paths: Vec<PathBuf> = if path.is_dir() {
-        fs::read_dir(path).unwrap().map(|e| e.unwrap().path()).collect()
+        fs::read_dir(path)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect()
     } else {
         vec![path.to_path_buf()]
     };
@@ -24,13 +27,20 @@ fn fixture_files(path: &Path) -> Vec<(String, String)> {
     paths.push(invalid_dir().join("_contacts.json"));
     paths
         .iter()
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), fs::read_to_string(p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                fs::read_to_string(p).unwrap(),
+            )
+        })
         .collect()
 }
 
 fn load(files: &[(String, String)]) -> Result<Bundle, pathway::LoadError> {
-    let sources: Vec<SourceFile<'_>> =
-        files.iter().map(|(name, text)| SourceFile { name, text }).collect();
+    let sources: Vec<SourceFile<'_>> = files
+        .iter()
+        .map(|(name, text)| SourceFile { name, text })
+        .collect();
     Bundle::load(&sources)
 }
 

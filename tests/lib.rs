@@ -11,8 +11,15 @@ pub fn root() -> PathBuf {
 /// `deps/` folder).
 pub fn pathway_bin() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
-    let dir = exe.parent().and_then(|d| d.parent()).expect("target profile directory");
+    let dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .expect("target profile directory");
     let bin = dir.join(format!("pathway{}", std::env::consts::EXE_SUFFIX));
-    assert!(bin.exists(), "{} is missing: run `cargo build -p pathway-cli` or `cargo test --workspace`", bin.display());
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build -p pathway-cli` or `cargo test --workspace`",
+        bin.display()
+    );
     bin
 }

@@ -2,7 +2,9 @@
 //! files and sessions round-trip, and `back` undoes `answer`.
 
 use pathway::model::{FactType, PathwayFile};
-use pathway::{AnswerKind, Bundle, Config, Date, Session, SourceFile, State, bundled, bundled_files, evaluate};
+use pathway::{
+    AnswerKind, Bundle, Config, Date, Session, SourceFile, State, bundled, bundled_files, evaluate,
+};
 use proptest::prelude::*;
 use serde_json::{Value as Json, json};
 
@@ -19,7 +21,9 @@ fn bundle() -> &'static Bundle {
 fn answer_for(ty: FactType, options: Vec<String>) -> BoxedStrategy<Json> {
     let valid = match ty {
         FactType::Bool => any::<bool>().prop_map(Json::Bool).boxed(),
-        FactType::Choice => proptest::sample::select(options).prop_map(Json::String).boxed(),
+        FactType::Choice => proptest::sample::select(options)
+            .prop_map(Json::String)
+            .boxed(),
         FactType::Integer => (-5i64..130).prop_map(|n| json!(n)).boxed(),
         FactType::Date => (-50_000i64..=0)
             .prop_map(|d| json!(today().add_days(d).unwrap().to_string()))
@@ -36,12 +40,31 @@ fn answer_for(ty: FactType, options: Vec<String>) -> BoxedStrategy<Json> {
 
 /// A facts record: any subset of the declared facts with drawn answers.
 fn record() -> impl Strategy<Value = serde_json::Map<String, Json>> {
-    let facts: Vec<_> = bundle().facts().map(|d| (d.id.clone(), d.ty, d.options.iter().map(|o| o.value.clone()).collect::<Vec<_>>())).collect();
+    let facts: Vec<_> = bundle()
+        .facts()
+        .map(|d| {
+            (
+                d.id.clone(),
+                d.ty,
+                d.options
+                    .iter()
+                    .map(|o| o.value.clone())
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
     let per_fact: Vec<_> = facts
         .into_iter()
-        .map(|(id, ty, options)| proptest::option::of(answer_for(ty, options)).prop_map(move |a| (id.clone(), a)))
+        .map(|(id, ty, options)| {
+            proptest::option::of(answer_for(ty, options)).prop_map(move |a| (id.clone(), a))
+        })
         .collect();
-    per_fact.prop_map(|pairs| pairs.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect())
+    per_fact.prop_map(|pairs| {
+        pairs
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect()
+    })
 }
 
 fn mutate(value: &mut Json, path: &[usize], replacement: &Json) {
@@ -150,7 +173,8 @@ proptest! {
 fn pathway_files_round_trip_through_the_model() {
     for file in bundled_files().iter().filter(|f| f.name != "contacts.json") {
         let model: PathwayFile = serde_json::from_str(file.text).unwrap();
-        let again: PathwayFile = serde_json::from_str(&serde_json::to_string(&model).unwrap()).unwrap();
+        let again: PathwayFile =
+            serde_json::from_str(&serde_json::to_string(&model).unwrap()).unwrap();
         assert_eq!(model, again, "{} does not round-trip", file.name);
     }
 }
@@ -160,7 +184,9 @@ fn a_session_from_other_content_is_refused_naming_its_version() {
     let bundle = bundle();
     let mut session = Session::new(bundle, bundle.entry(), today());
     session.answer("immediate_danger", &json!(true)).unwrap();
-    let text = session.to_json().replace(bundle.content_hash(), "0000000000000000");
+    let text = session
+        .to_json()
+        .replace(bundle.content_hash(), "0000000000000000");
     let err = Session::from_json(bundle, &text).unwrap_err().to_string();
     let version = &bundle.meta(bundle.entry()).version;
     assert!(err.contains(&format!("version {version}")), "{err}");
@@ -172,18 +198,27 @@ fn a_tampered_session_answer_is_refused_with_its_position() {
     let bundle = bundle();
     let mut session = Session::new(bundle, bundle.entry(), today());
     session.answer("immediate_danger", &json!(false)).unwrap();
-    let text = session.to_json().replace("\"value\": false", "\"value\": \"perhaps\"");
+    let text = session
+        .to_json()
+        .replace("\"value\": false", "\"value\": \"perhaps\"");
     let err = Session::from_json(bundle, &text).unwrap_err().to_string();
     assert!(err.contains("saved answer 1 (`immediate_danger`)"), "{err}");
 }
 
 /// Evaluation dates that exercise leap years and birthdays at month ends.
-const TODAYS: [&str; 5] = ["2026-11-22", "2028-02-29", "2027-03-01", "2026-02-28", "2024-12-31"];
+const TODAYS: [&str; 5] = [
+    "2026-11-22",
+    "2028-02-29",
+    "2027-03-01",
+    "2026-02-28",
+    "2024-12-31",
+];
 
 fn signatures(today: &str) -> std::collections::BTreeSet<String> {
     use std::collections::BTreeMap;
     use std::sync::Mutex;
-    static CACHE: Mutex<BTreeMap<String, std::collections::BTreeSet<String>>> = Mutex::new(BTreeMap::new());
+    static CACHE: Mutex<BTreeMap<String, std::collections::BTreeSet<String>>> =
+        Mutex::new(BTreeMap::new());
     let mut cache = CACHE.lock().unwrap();
     cache
         .entry(today.to_owned())

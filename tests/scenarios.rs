@@ -52,7 +52,11 @@ fn every_scenario_gives_its_expected_outcome_and_snapshot() {
             insta::assert_snapshot!(format!("scenario__{name}"), text);
         });
     }
-    assert!(failures.is_empty(), "scenarios failed:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "scenarios failed:\n{}",
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -66,29 +70,52 @@ fn every_scenario_gives_the_same_result_through_the_cli_decide() {
             cmd.arg(p);
         }
         let mut child = cmd
-            .args(["--facts", "-", "--format", "json", "--today", &scenario.today])
+            .args([
+                "--facts",
+                "-",
+                "--format",
+                "json",
+                "--today",
+                &scenario.today,
+            ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         let record = serde_json::to_string(&scenario.facts).unwrap();
-        child.stdin.take().unwrap().write_all(record.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(record.as_bytes())
+            .unwrap();
         let out = child.wait_with_output().unwrap();
-        assert!(out.status.success(), "{name}: decide failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{name}: decide failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let run = scenario.run(&bundle);
         assert_eq!(json["status"], run.status.as_str(), "{name}");
         let codes: Vec<String> = serde_json::from_value(json["codes"].clone()).unwrap();
         assert_eq!(codes, run.codes, "{name}");
-        assert_eq!(json.get("next_fact").and_then(|f| f.as_str()), run.next_fact.as_deref(), "{name}");
+        assert_eq!(
+            json.get("next_fact").and_then(|f| f.as_str()),
+            run.next_fact.as_deref(),
+            "{name}"
+        );
     }
 }
 
 #[test]
 fn scenarios_cover_every_step_and_edge_of_the_bundled_pathways() {
     let bundle = bundle();
-    let runs: Vec<_> = scenarios().iter().filter_map(|(_, s)| s.run(&bundle).evaluation).collect();
+    let runs: Vec<_> = scenarios()
+        .iter()
+        .filter_map(|(_, s)| s.run(&bundle).evaluation)
+        .collect();
     let cov = coverage(&bundle, runs.iter().map(|e| e.trail.as_slice()));
     assert!(
         cov.is_complete(),
@@ -106,19 +133,42 @@ fn scenarios_cover_every_step_and_edge_of_the_bundled_pathways() {
 fn v1_answers(ty: FactType, options: &[&str], today: Date) -> Vec<Value> {
     match ty {
         FactType::Bool => vec![Value::Bool(true), Value::Bool(false)],
-        FactType::Choice => options.iter().map(|o| Value::Choice((*o).to_owned())).collect(),
+        FactType::Choice => options
+            .iter()
+            .map(|o| Value::Choice((*o).to_owned()))
+            .collect(),
         FactType::Integer => [0, 10, 16, 17, 18, 19, 40, 120].map(Value::Int).to_vec(),
         FactType::Date => {
-            let born = |years: i32, days: i64| Value::Date(today.anniversary(-years).unwrap().add_days(days).unwrap());
-            vec![born(10, 0), born(17, 0), born(18, 1), born(18, 0), born(18, -1), born(17, -200), born(30, 0), born(100, 0)]
+            let born = |years: i32, days: i64| {
+                Value::Date(today.anniversary(-years).unwrap().add_days(days).unwrap())
+            };
+            vec![
+                born(10, 0),
+                born(17, 0),
+                born(18, 1),
+                born(18, 0),
+                born(18, -1),
+                born(17, -200),
+                born(30, 0),
+                born(100, 0),
+            ]
         }
     }
 }
 
 /// Walks every combination of v1 answers the pathway asks for and checks that each record
 /// of v1 facts alone finishes (extra facts take their defaults) without asking anything else.
-fn finishes_on_v1_facts_alone(bundle: &Bundle, start: pathway::PathwayId, facts: &mut Facts, today: Date, leaves: &mut usize) {
-    let config = Config { today, use_defaults: true };
+fn finishes_on_v1_facts_alone(
+    bundle: &Bundle,
+    start: pathway::PathwayId,
+    facts: &mut Facts,
+    today: Date,
+    leaves: &mut usize,
+) {
+    let config = Config {
+        today,
+        use_defaults: true,
+    };
     match evaluate(bundle, start, facts, &config).state {
         State::Finished(outcome) => {
             assert!(!outcome.actions.is_empty());
@@ -146,6 +196,10 @@ fn a_record_of_v1_facts_alone_always_finishes() {
     for start in bundle.pathways() {
         let mut leaves = 0;
         finishes_on_v1_facts_alone(&bundle, start, &mut Facts::default(), today, &mut leaves);
-        assert!(leaves > 10, "{}: only {leaves} records", bundle.meta(start).id);
+        assert!(
+            leaves > 10,
+            "{}: only {leaves} records",
+            bundle.meta(start).id
+        );
     }
 }

@@ -37,7 +37,9 @@ pub struct LoadOptions {
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        Self { prove_invariants: true }
+        Self {
+            prove_invariants: true,
+        }
     }
 }
 
@@ -180,9 +182,18 @@ pub struct SourceFile<'a> {
 }
 
 const BUNDLED: [SourceFile<'static>; 4] = [
-    SourceFile { name: "entry.json", text: include_str!("../../../pathways/hertfordshire/entry.json") },
-    SourceFile { name: "adult.json", text: include_str!("../../../pathways/hertfordshire/adult.json") },
-    SourceFile { name: "child.json", text: include_str!("../../../pathways/hertfordshire/child.json") },
+    SourceFile {
+        name: "entry.json",
+        text: include_str!("../../../pathways/hertfordshire/entry.json"),
+    },
+    SourceFile {
+        name: "adult.json",
+        text: include_str!("../../../pathways/hertfordshire/adult.json"),
+    },
+    SourceFile {
+        name: "child.json",
+        text: include_str!("../../../pathways/hertfordshire/child.json"),
+    },
     SourceFile {
         name: "contacts.json",
         text: include_str!("../../../pathways/hertfordshire/contacts.json"),
@@ -222,7 +233,11 @@ impl Bundle {
             return Some(PathwayId(i));
         }
         let suffix = format!("-{name}");
-        let mut hits = self.pathways.iter().enumerate().filter(|(_, p)| p.meta.id.ends_with(&suffix));
+        let mut hits = self
+            .pathways
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.meta.id.ends_with(&suffix));
         match (hits.next(), hits.next()) {
             (Some((i, _)), None) => Some(PathwayId(i)),
             _ => None,
@@ -297,7 +312,9 @@ impl Bundle {
                         p.meta.id, p.meta.review_by
                     ),
                 )
-                .hint("check the current statutory guidance and local contacts before relying on it")
+                .hint(
+                    "check the current statutory guidance and local contacts before relying on it",
+                )
             })
             .collect()
     }

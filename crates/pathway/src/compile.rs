@@ -11,7 +11,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde::de::DeserializeOwned;
 
 use crate::bundle::{
-    Bundle, LoadOptions, Derived, Edge, FactDecl, Invariant, Meta, Pathway, SourceFile, Step, StepKind,
+    Bundle, Derived, Edge, FactDecl, Invariant, LoadOptions, Meta, Pathway, SourceFile, Step,
+    StepKind,
 };
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, LoadError};
@@ -36,7 +37,10 @@ impl Sink {
     }
 }
 
-pub(crate) fn compile(files: &[SourceFile<'_>], options: &LoadOptions) -> Result<Bundle, LoadError> {
+pub(crate) fn compile(
+    files: &[SourceFile<'_>],
+    options: &LoadOptions,
+) -> Result<Bundle, LoadError> {
     let mut sink = Sink::default();
     let mut pathways = Vec::new();
     let mut contacts: Vec<(String, ContactsFile)> = Vec::new();
@@ -49,13 +53,23 @@ pub(crate) fn compile(files: &[SourceFile<'_>], options: &LoadOptions) -> Result
     }
     let directory = check_contacts(&contacts, &mut sink);
     if pathways.is_empty() && !sink.has_errors() {
-        sink.push(Diagnostic::error("no-pathway", "", "", "the set holds no pathway file"));
+        sink.push(Diagnostic::error(
+            "no-pathway",
+            "",
+            "",
+            "the set holds no pathway file",
+        ));
     }
     let facts = merge_facts(&pathways, &mut sink);
     let mut compiled = Vec::new();
     let mut handovers = Vec::new();
     for (file, model) in &pathways {
-        let ctx = Ctx { file, model, facts: &facts, contacts: &directory };
+        let ctx = Ctx {
+            file,
+            model,
+            facts: &facts,
+            contacts: &directory,
+        };
         if let Some((pathway, pending)) = compile_pathway(&ctx, &mut sink) {
             compiled.push(pathway);
             handovers.push(pending);
@@ -69,7 +83,9 @@ pub(crate) fn compile(files: &[SourceFile<'_>], options: &LoadOptions) -> Result
     if sink.has_errors() {
         return Err(finish(sink));
     }
-    let (contact_sources, contacts) = directory.map(|c| (c.sources, c.contacts)).unwrap_or_default();
+    let (contact_sources, contacts) = directory
+        .map(|c| (c.sources, c.contacts))
+        .unwrap_or_default();
     let mut bundle = Bundle {
         hash: content_hash(&pathways, &contacts),
         pathways: compiled,
@@ -87,7 +103,11 @@ pub(crate) fn compile(files: &[SourceFile<'_>], options: &LoadOptions) -> Result
         }
         sink.push(d);
     }
-    if sink.has_errors() { Err(finish(sink)) } else { Ok(bundle) }
+    if sink.has_errors() {
+        Err(finish(sink))
+    } else {
+        Ok(bundle)
+    }
 }
 
 fn finish(mut sink: Sink) -> LoadError {
@@ -98,7 +118,12 @@ fn finish(mut sink: Sink) -> LoadError {
 /// Verification at load uses the newest `reviewed` date of the set: deterministic, and a
 /// date on which the content was known to be current.
 pub(crate) fn reference_date(bundle: &Bundle) -> Date {
-    bundle.pathways.iter().map(|p| p.meta.reviewed).max().unwrap_or(Date::EPOCH)
+    bundle
+        .pathways
+        .iter()
+        .map(|p| p.meta.reviewed)
+        .max()
+        .unwrap_or(Date::EPOCH)
 }
 
 enum Parsed {
@@ -152,10 +177,7 @@ fn parse_json<T: DeserializeOwned>(file: &SourceFile<'_>, sink: &mut Sink) -> Op
         .ok()
 }
 
-fn check_contacts(
-    contacts: &[(String, ContactsFile)],
-    sink: &mut Sink,
-) -> Option<ContactsFile> {
+fn check_contacts(contacts: &[(String, ContactsFile)], sink: &mut Sink) -> Option<ContactsFile> {
     match contacts {
         [] => {
             sink.push(
@@ -168,19 +190,45 @@ fn check_contacts(
             for (id, contact) in &c.contacts {
                 let at = format!("contact `{id}`");
                 if contact.phone.is_none() && contact.web.is_none() && contact.email.is_none() {
-                    sink.push(Diagnostic::error("contact-unreachable", file, &at, "gives no phone, web address or email"));
+                    sink.push(Diagnostic::error(
+                        "contact-unreachable",
+                        file,
+                        &at,
+                        "gives no phone, web address or email",
+                    ));
                 }
                 if !c.sources.contains_key(&contact.source) {
-                    sink.push(Diagnostic::error("unknown-source", file, &at, format!("`source` is `{}`, which is not in this file's `sources`", contact.source)));
+                    sink.push(Diagnostic::error(
+                        "unknown-source",
+                        file,
+                        &at,
+                        format!(
+                            "`source` is `{}`, which is not in this file's `sources`",
+                            contact.source
+                        ),
+                    ));
                 }
                 if contact.checked.parse::<Date>().is_err() {
-                    sink.push(Diagnostic::error("bad-date", file, &at, format!("`checked` is `{}`, not a date written YYYY-MM-DD", contact.checked)));
+                    sink.push(Diagnostic::error(
+                        "bad-date",
+                        file,
+                        &at,
+                        format!(
+                            "`checked` is `{}`, not a date written YYYY-MM-DD",
+                            contact.checked
+                        ),
+                    ));
                 }
             }
             Some(c.clone())
         }
         [_, (file, _), ..] => {
-            sink.push(Diagnostic::error("duplicate-contacts", file, "", "the set has more than one contacts directory"));
+            sink.push(Diagnostic::error(
+                "duplicate-contacts",
+                file,
+                "",
+                "the set has more than one contacts directory",
+            ));
             None
         }
     }
@@ -195,10 +243,17 @@ fn merge_facts(pathways: &[(String, PathwayFile)], sink: &mut Sink) -> BTreeMap<
         for (i, def) in model.facts.iter().enumerate() {
             let at = format!("facts[{i}] (`{}`)", def.id);
             if !seen.insert(def.id.as_str()) {
-                sink.push(Diagnostic::error("duplicate-fact", file, &at, format!("fact `{}` is declared twice", def.id)));
+                sink.push(Diagnostic::error(
+                    "duplicate-fact",
+                    file,
+                    &at,
+                    format!("fact `{}` is declared twice", def.id),
+                ));
                 continue;
             }
-            let Some(decl) = fact_decl(file, &at, def, reviewed, sink) else { continue };
+            let Some(decl) = fact_decl(file, &at, def, reviewed, sink) else {
+                continue;
+            };
             match facts.get(&def.id) {
                 Some(prev) if !same_type(prev, &decl) => sink.push(
                     Diagnostic::error("fact-redefined", file, &at, format!("fact `{}` is declared with another type, range or options than in another file of the set", def.id))
@@ -215,47 +270,97 @@ fn merge_facts(pathways: &[(String, PathwayFile)], sink: &mut Sink) -> BTreeMap<
 }
 
 fn same_type(a: &FactDecl, b: &FactDecl) -> bool {
-    let values = |d: &FactDecl| d.options.iter().map(|o| o.value.clone()).collect::<Vec<_>>();
+    let values = |d: &FactDecl| {
+        d.options
+            .iter()
+            .map(|o| o.value.clone())
+            .collect::<Vec<_>>()
+    };
     a.ty == b.ty && a.min == b.min && a.max == b.max && values(a) == values(b)
 }
 
-fn fact_decl(file: &str, at: &str, def: &FactDef, today: Date, sink: &mut Sink) -> Option<FactDecl> {
+fn fact_decl(
+    file: &str,
+    at: &str,
+    def: &FactDef,
+    today: Date,
+    sink: &mut Sink,
+) -> Option<FactDecl> {
     let before = sink.0.len();
     let mut bad = |code, message: String| sink.push(Diagnostic::error(code, file, at, message));
     if !is_ident(&def.id) {
-        bad("bad-id", format!("`{}` is not a valid fact id: use lowercase letters, digits and `_`", def.id));
+        bad(
+            "bad-id",
+            format!(
+                "`{}` is not a valid fact id: use lowercase letters, digits and `_`",
+                def.id
+            ),
+        );
     }
     let ty = def.ty;
     if ty != FactType::Choice && !def.options.is_empty() {
-        bad("misplaced-field", "`options` is only for `choice` facts".into());
+        bad(
+            "misplaced-field",
+            "`options` is only for `choice` facts".into(),
+        );
     }
     if ty == FactType::Choice {
         let values: BTreeSet<_> = def.options.iter().map(|o| o.value.as_str()).collect();
         if def.options.len() < 2 || values.len() != def.options.len() {
-            bad("bad-options", "a `choice` fact needs at least two options with distinct values".into());
+            bad(
+                "bad-options",
+                "a `choice` fact needs at least two options with distinct values".into(),
+            );
         }
     }
     if ty != FactType::Integer && (def.min.is_some() || def.max.is_some()) {
-        bad("misplaced-field", "`min` and `max` are only for `integer` facts".into());
+        bad(
+            "misplaced-field",
+            "`min` and `max` are only for `integer` facts".into(),
+        );
     }
     if ty == FactType::Integer {
         match (def.min, def.max) {
             (Some(min), Some(max)) if min <= max => {}
-            _ => bad("bad-range", "an `integer` fact needs `min` and `max` with min <= max".into()),
+            _ => bad(
+                "bad-range",
+                "an `integer` fact needs `min` and `max` with min <= max".into(),
+            ),
         }
     }
     if ty != FactType::Bool && def.labels.is_some() {
-        bad("misplaced-field", "`labels` is only for `bool` facts".into());
+        bad(
+            "misplaced-field",
+            "`labels` is only for `bool` facts".into(),
+        );
     }
     match fact_v1(&def.id) {
         Some((v1_ty, options)) => {
             let def_options: Vec<&str> = def.options.iter().map(|o| o.value.as_str()).collect();
             if v1_ty != ty || (ty == FactType::Choice && def_options != options) {
-                bad("vocabulary", format!("`{}` is a v1 vocabulary fact: its type must be `{}`{}", def.id, type_name(v1_ty), if options.is_empty() { String::new() } else { format!(" with options {}", options.join(", ")) }));
+                bad(
+                    "vocabulary",
+                    format!(
+                        "`{}` is a v1 vocabulary fact: its type must be `{}`{}",
+                        def.id,
+                        type_name(v1_ty),
+                        if options.is_empty() {
+                            String::new()
+                        } else {
+                            format!(" with options {}", options.join(", "))
+                        }
+                    ),
+                );
             }
         }
         None if def.default.is_none() => {
-            bad("missing-default", format!("`{}` is not in the v1 vocabulary, so it needs a `default` for records that omit it", def.id));
+            bad(
+                "missing-default",
+                format!(
+                    "`{}` is not in the v1 vocabulary, so it needs a `default` for records that omit it",
+                    def.id
+                ),
+            );
         }
         None => {}
     }
@@ -277,7 +382,12 @@ fn fact_decl(file: &str, at: &str, def: &FactDef, today: Date, sink: &mut Sink) 
         match decl.parse_value(default, today) {
             Ok(v) => decl.default = Some(v),
             Err(e) => {
-                sink.push(Diagnostic::error("bad-default", file, at, format!("`default`: {e}")));
+                sink.push(Diagnostic::error(
+                    "bad-default",
+                    file,
+                    at,
+                    format!("`default`: {e}"),
+                ));
                 return None;
             }
         }
@@ -296,7 +406,9 @@ fn type_name(ty: FactType) -> &'static str {
 
 pub(crate) fn is_ident(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
@@ -362,7 +474,13 @@ impl Ctx<'_> {
 
     /// Checks a list of citations: non-empty when required, every tag a declared source.
     /// Returns the best confidence cited.
-    fn cites(&self, sink: &mut Sink, at: &str, cites: &[String], required: bool) -> Option<Confidence> {
+    fn cites(
+        &self,
+        sink: &mut Sink,
+        at: &str,
+        cites: &[String],
+        required: bool,
+    ) -> Option<Confidence> {
         if cites.is_empty() {
             if required {
                 sink.push(
@@ -386,11 +504,23 @@ impl Ctx<'_> {
         best
     }
 
-    fn rule(&self, sink: &mut Sink, env: &Env<'_>, at: &str, src: &str, ctx: Context) -> Option<Expr> {
+    fn rule(
+        &self,
+        sink: &mut Sink,
+        env: &Env<'_>,
+        at: &str,
+        src: &str,
+        ctx: Context,
+    ) -> Option<Expr> {
         let expr = match rule::parse(src) {
             Ok(expr) => expr,
             Err(e) => {
-                self.err(sink, "rule-syntax", &format!("{at}, column {}", e.column), format!("{} in `{src}`", e.message));
+                self.err(
+                    sink,
+                    "rule-syntax",
+                    &format!("{at}, column {}", e.column),
+                    format!("{} in `{src}`", e.message),
+                );
                 return None;
             }
         };
@@ -398,7 +528,12 @@ impl Ctx<'_> {
             Ok(()) => Some(expr),
             Err(errors) => {
                 for e in errors {
-                    self.err(sink, "rule-type", &format!("{at}, column {}", e.column), format!("{} in `{src}`", e.message));
+                    self.err(
+                        sink,
+                        "rule-type",
+                        &format!("{at}, column {}", e.column),
+                        format!("{} in `{src}`", e.message),
+                    );
                 }
                 None
             }
@@ -412,7 +547,12 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
     let meta = meta(ctx, sink);
     for tag in model.sources.keys() {
         if tag.is_empty() || tag.contains(char::is_whitespace) {
-            ctx.err(sink, "bad-id", &format!("sources.{tag}"), format!("source tag `{tag}` must be one word"));
+            ctx.err(
+                sink,
+                "bad-id",
+                &format!("sources.{tag}"),
+                format!("source tag `{tag}` must be one word"),
+            );
         }
     }
     let local: BTreeSet<String> = model.facts.iter().map(|f| f.id.clone()).collect();
@@ -422,29 +562,67 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
     for (i, d) in model.derived.iter().enumerate() {
         let at = format!("derived[{i}] (`{}`)", d.id);
         if local.contains(&d.id) || derived_ids.contains(&d.id) || !is_ident(&d.id) {
-            ctx.err(sink, "duplicate-fact", &at, format!("`{}` is already a fact or not a valid id", d.id));
+            ctx.err(
+                sink,
+                "duplicate-fact",
+                &at,
+                format!("`{}` is already a fact or not a valid id", d.id),
+            );
             continue;
         }
         ctx.cites(sink, &at, &d.cites, true);
-        let env = Env { facts: ctx.facts, local: &local, derived: &derived_ids, actions: &actions };
+        let env = Env {
+            facts: ctx.facts,
+            local: &local,
+            derived: &derived_ids,
+            actions: &actions,
+        };
         if let Some(rule) = ctx.rule(sink, &env, &at, &d.rule, Context::Guard) {
             derived.insert(d.id.clone(), Derived { rule });
         }
         derived_ids.insert(d.id.clone());
     }
-    let env = Env { facts: ctx.facts, local: &local, derived: &derived_ids, actions: &actions };
+    let env = Env {
+        facts: ctx.facts,
+        local: &local,
+        derived: &derived_ids,
+        actions: &actions,
+    };
     for (code, action) in &model.actions {
         let at = format!("action `{code}`");
         if !is_ident(code) {
-            ctx.err(sink, "bad-id", &at, format!("`{code}` is not a valid action code"));
+            ctx.err(
+                sink,
+                "bad-id",
+                &at,
+                format!("`{code}` is not a valid action code"),
+            );
         }
         ctx.cites(sink, &at, &action.cites, true);
         match &action.contact {
-            Some(c) if ctx.contacts.as_ref().is_some_and(|d| !d.contacts.contains_key(c)) => {
-                sink.push(Diagnostic::error("unknown-contact", ctx.file, &at, format!("names contact `{c}`, which is not in the contacts directory")));
+            Some(c)
+                if ctx
+                    .contacts
+                    .as_ref()
+                    .is_some_and(|d| !d.contacts.contains_key(c)) =>
+            {
+                sink.push(Diagnostic::error(
+                    "unknown-contact",
+                    ctx.file,
+                    &at,
+                    format!("names contact `{c}`, which is not in the contacts directory"),
+                ));
             }
             None if action.form.is_none() => {
-                sink.push(Diagnostic::error("action-without-contact", ctx.file, &at, "names neither a contact nor a form").hint("every action must tell the worker whom to call or which form to use"));
+                sink.push(
+                    Diagnostic::error(
+                        "action-without-contact",
+                        ctx.file,
+                        &at,
+                        "names neither a contact nor a form",
+                    )
+                    .hint("every action must tell the worker whom to call or which form to use"),
+                );
             }
             _ => {}
         }
@@ -452,11 +630,21 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
     let (graph, index, pending) = build_graph(ctx, sink, &env);
     let start = index.get(&model.start).copied();
     if start.is_none() {
-        ctx.err(sink, "unknown-step", "start", format!("`start` is `{}`, which is not a step", model.start));
+        ctx.err(
+            sink,
+            "unknown-step",
+            "start",
+            format!("`start` is `{}`, which is not a step", model.start),
+        );
     }
     for (i, f) in model.must_ask.iter().enumerate() {
         if !local.contains(f) {
-            ctx.err(sink, "unknown-fact", &format!("must_ask[{i}]"), format!("`{f}` is not a fact of this pathway"));
+            ctx.err(
+                sink,
+                "unknown-fact",
+                &format!("must_ask[{i}]"),
+                format!("`{f}` is not a fact of this pathway"),
+            );
         }
     }
     let mut invariants = Vec::new();
@@ -464,7 +652,12 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
         let at = format!("invariants[{i}] (`{}`)", inv.id);
         ctx.cites(sink, &at, &inv.cites, true);
         if let Some(rule) = ctx.rule(sink, &env, &at, &inv.rule, Context::Invariant) {
-            invariants.push(Invariant { id: inv.id.clone(), description: inv.description.clone(), source: inv.rule.clone(), rule });
+            invariants.push(Invariant {
+                id: inv.id.clone(),
+                description: inv.description.clone(),
+                source: inv.rule.clone(),
+                rule,
+            });
         }
     }
     let errors = sink.0.iter().filter(|d| d.is_error()).count();
@@ -488,11 +681,26 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
 
 fn meta(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<Meta> {
     let m = ctx.model;
-    if !m.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') || m.id.is_empty() {
-        ctx.err(sink, "bad-id", "id", format!("`{}` is not a valid pathway id: use lowercase letters, digits and `-`", m.id));
+    if !m
+        .id
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        || m.id.is_empty()
+    {
+        ctx.err(
+            sink,
+            "bad-id",
+            "id",
+            format!(
+                "`{}` is not a valid pathway id: use lowercase letters, digits and `-`",
+                m.id
+            ),
+        );
     }
     let date = |sink: &mut Sink, field: &str, text: &str| {
-        text.parse::<Date>().map_err(|e| ctx.err(sink, "bad-date", field, e.to_string())).ok()
+        text.parse::<Date>()
+            .map_err(|e| ctx.err(sink, "bad-date", field, e.to_string()))
+            .ok()
     };
     let reviewed = date(sink, "reviewed", &m.reviewed);
     let review_by = date(sink, "review_by", &m.review_by);
@@ -513,7 +721,11 @@ fn meta(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<Meta> {
     })
 }
 
-type Graph = (DiGraph<Step, usize>, BTreeMap<String, NodeIndex>, Vec<PendingHandover>);
+type Graph = (
+    DiGraph<Step, usize>,
+    BTreeMap<String, NodeIndex>,
+    Vec<PendingHandover>,
+);
 
 fn build_graph(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>) -> Graph {
     let mut graph = DiGraph::new();
@@ -522,44 +734,97 @@ fn build_graph(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>) -> Graph {
     for (i, def) in ctx.model.steps.iter().enumerate() {
         let at = format!("steps[{i}] (`{}`)", def.id());
         if !is_ident(def.id()) {
-            ctx.err(sink, "bad-id", &at, format!("`{}` is not a valid step id: use lowercase letters, digits and `_`", def.id()));
+            ctx.err(
+                sink,
+                "bad-id",
+                &at,
+                format!(
+                    "`{}` is not a valid step id: use lowercase letters, digits and `_`",
+                    def.id()
+                ),
+            );
         }
         if index.contains_key(def.id()) {
-            ctx.err(sink, "duplicate-step", &at, format!("step id `{}` is used twice", def.id()));
+            ctx.err(
+                sink,
+                "duplicate-step",
+                &at,
+                format!("step id `{}` is used twice", def.id()),
+            );
             continue;
         }
         let kind = step_kind(ctx, sink, env, &at, def);
-        let node = graph.add_node(Step { id: def.id().to_owned(), kind, edges: Vec::new() });
+        let node = graph.add_node(Step {
+            id: def.id().to_owned(),
+            kind,
+            edges: Vec::new(),
+        });
         if let StepDef::Handover { pathway, step, .. } = def {
-            pending.push(PendingHandover { node, at: at.clone(), pathway: pathway.clone(), step: step.clone() });
+            pending.push(PendingHandover {
+                node,
+                at: at.clone(),
+                pathway: pathway.clone(),
+                step: step.clone(),
+            });
         }
         index.insert(def.id().to_owned(), node);
     }
     for (i, def) in ctx.model.steps.iter().enumerate() {
-        let Some(&from) = index.get(def.id()) else { continue };
+        let Some(&from) = index.get(def.id()) else {
+            continue;
+        };
         let at = format!("step `{}`", def.id());
         let is_final = matches!(def, StepDef::Outcome { .. } | StepDef::Handover { .. });
         if !is_final && def.edges().is_empty() {
-            ctx.err_hint(sink, "dead-end", &at, "is not an outcome but has no `next` edge", "add an edge, or make it an outcome step");
+            ctx.err_hint(
+                sink,
+                "dead-end",
+                &at,
+                "is not an outcome but has no `next` edge",
+                "add an edge, or make it an outcome step",
+            );
         }
         let mut unconditional: Option<usize> = None;
         for (j, e) in def.edges().iter().enumerate() {
             let eat = format!("{at}, edge {}", j + 1);
             if let Some(k) = unconditional {
-                ctx.err(sink, "unreachable-edge", &eat, format!("can never be taken: edge {} before it has no `when`", k + 1));
+                ctx.err(
+                    sink,
+                    "unreachable-edge",
+                    &eat,
+                    format!("can never be taken: edge {} before it has no `when`", k + 1),
+                );
             }
             let Some(&to) = index.get(&e.to) else {
-                ctx.err_hint(sink, "unknown-step", &eat, format!("goes to `{}`, which is not a step of this pathway", e.to), format!("steps[{i}] needs a `to` that names a step id"));
+                ctx.err_hint(
+                    sink,
+                    "unknown-step",
+                    &eat,
+                    format!("goes to `{}`, which is not a step of this pathway", e.to),
+                    format!("steps[{i}] needs a `to` that names a step id"),
+                );
                 continue;
             };
             let when = match &e.when {
                 Some(src) => {
                     let best = ctx.cites(sink, &eat, &e.cites, true);
                     if best == Some(Confidence::L) {
-                        ctx.err_hint(sink, "weak-citation", &eat, "decides a route but cites only unconfirmed (L) sources", "L content may prompt a local check, never gate: cite an H or M source");
+                        ctx.err_hint(
+                            sink,
+                            "weak-citation",
+                            &eat,
+                            "decides a route but cites only unconfirmed (L) sources",
+                            "L content may prompt a local check, never gate: cite an H or M source",
+                        );
                     }
                     if e.because.as_deref().is_none_or(str::is_empty) {
-                        ctx.err_hint(sink, "missing-reason", &eat, "has a `when` but no `because`", "say why the route is taken; the worker sees it as the reason");
+                        ctx.err_hint(
+                            sink,
+                            "missing-reason",
+                            &eat,
+                            "has a `when` but no `because`",
+                            "say why the route is taken; the worker sees it as the reason",
+                        );
                     }
                     ctx.rule(sink, env, &format!("{eat}, `when`"), src, Context::Guard)
                 }
@@ -570,7 +835,13 @@ fn build_graph(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>) -> Graph {
                 }
             };
             graph.add_edge(from, to, j);
-            graph[from].edges.push(Edge { when, when_src: e.when.clone(), to, because: e.because.clone(), cites: e.cites.clone() });
+            graph[from].edges.push(Edge {
+                when,
+                when_src: e.when.clone(),
+                to,
+                because: e.because.clone(),
+                cites: e.cites.clone(),
+            });
         }
     }
     (graph, index, pending)
@@ -580,38 +851,82 @@ fn step_kind(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>, at: &str, def: &Step
     let codes = |sink: &mut Sink, codes: &[String]| {
         for code in codes {
             if !env.actions.contains(code) {
-                ctx.err(sink, "unknown-action", at, format!("does `{code}`, which is not in `actions`"));
+                ctx.err(
+                    sink,
+                    "unknown-action",
+                    at,
+                    format!("does `{code}`, which is not in `actions`"),
+                );
             }
         }
     };
     match def {
         StepDef::Question { fact, note, .. } => {
             if !env.local.contains(fact) {
-                ctx.err(sink, "unknown-fact", at, format!("asks `{fact}`, which is not in `facts`"));
+                ctx.err(
+                    sink,
+                    "unknown-fact",
+                    at,
+                    format!("asks `{fact}`, which is not in `facts`"),
+                );
             }
-            StepKind::Question { fact: fact.clone(), note: note.clone() }
+            StepKind::Question {
+                fact: fact.clone(),
+                note: note.clone(),
+            }
         }
-        StepDef::Action { actions, detail, .. } => {
+        StepDef::Action {
+            actions, detail, ..
+        } => {
             codes(sink, actions);
             if actions.is_empty() && detail.is_some() {
-                ctx.err(sink, "misplaced-field", at, "has a `detail` but no action to attach it to");
+                ctx.err(
+                    sink,
+                    "misplaced-field",
+                    at,
+                    "has a `detail` but no action to attach it to",
+                );
             }
             let known = |id: &str| env.local.contains(id);
-            let is_date = |id: &str| known(id) && env.facts.get(id).is_some_and(|f| f.ty == FactType::Date);
+            let is_date =
+                |id: &str| known(id) && env.facts.get(id).is_some_and(|f| f.ty == FactType::Date);
             let detail = detail.as_ref().and_then(|t| {
-                Template::parse(t, known, is_date).map_err(|e| ctx.err(sink, "bad-template", &format!("{at}, `detail`"), e)).ok()
+                Template::parse(t, known, is_date)
+                    .map_err(|e| ctx.err(sink, "bad-template", &format!("{at}, `detail`"), e))
+                    .ok()
             });
-            StepKind::Action { actions: actions.clone(), detail }
+            StepKind::Action {
+                actions: actions.clone(),
+                detail,
+            }
         }
-        StepDef::Outcome { title, summary, actions, next_steps, cites, .. } => {
+        StepDef::Outcome {
+            title,
+            summary,
+            actions,
+            next_steps,
+            cites,
+            ..
+        } => {
             codes(sink, actions);
             ctx.cites(sink, at, cites, !next_steps.is_empty());
-            StepKind::Outcome { title: title.clone(), summary: summary.clone(), actions: actions.clone(), next_steps: next_steps.clone(), cites: cites.clone() }
+            StepKind::Outcome {
+                title: title.clone(),
+                summary: summary.clone(),
+                actions: actions.clone(),
+                next_steps: next_steps.clone(),
+                cites: cites.clone(),
+            }
         }
         StepDef::Handover { because, cites, .. } => {
             ctx.cites(sink, at, cites, true);
             // Resolved in `resolve_handovers`.
-            StepKind::Handover { pathway: usize::MAX, step: NodeIndex::end(), because: because.clone(), cites: cites.clone() }
+            StepKind::Handover {
+                pathway: usize::MAX,
+                step: NodeIndex::end(),
+                because: because.clone(),
+                cites: cites.clone(),
+            }
         }
     }
 }
@@ -621,22 +936,46 @@ fn check_set(pathways: &[Pathway], sink: &mut Sink) -> Option<usize> {
     let mut ids = BTreeSet::new();
     for p in pathways {
         if !ids.insert(p.meta.id.as_str()) {
-            sink.push(Diagnostic::error("duplicate-pathway", &p.file, "id", format!("pathway id `{}` is used by two files", p.meta.id)));
+            sink.push(Diagnostic::error(
+                "duplicate-pathway",
+                &p.file,
+                "id",
+                format!("pathway id `{}` is used by two files", p.meta.id),
+            ));
         }
     }
-    let entries: Vec<usize> = (0..pathways.len()).filter(|&i| pathways[i].meta.entry).collect();
+    let entries: Vec<usize> = (0..pathways.len())
+        .filter(|&i| pathways[i].meta.entry)
+        .collect();
     if let [_, second, ..] = entries[..] {
-        sink.push(Diagnostic::error("duplicate-entry", &pathways[second].file, "entry", "more than one pathway of the set has `\"entry\": true`"));
+        sink.push(Diagnostic::error(
+            "duplicate-entry",
+            &pathways[second].file,
+            "entry",
+            "more than one pathway of the set has `\"entry\": true`",
+        ));
     }
     entries.first().copied()
 }
 
-fn resolve_handovers(pathways: &mut [Pathway], pending: Vec<Vec<PendingHandover>>, sink: &mut Sink) {
+fn resolve_handovers(
+    pathways: &mut [Pathway],
+    pending: Vec<Vec<PendingHandover>>,
+    sink: &mut Sink,
+) {
     for (from, list) in pending.into_iter().enumerate() {
         for h in list {
             let file = pathways[from].file.clone();
             let Some(target) = pathways.iter().position(|p| p.meta.id == h.pathway) else {
-                sink.push(Diagnostic::error("unknown-pathway", &file, &h.at, format!("hands over to pathway `{}`, which is not in the set", h.pathway)));
+                sink.push(Diagnostic::error(
+                    "unknown-pathway",
+                    &file,
+                    &h.at,
+                    format!(
+                        "hands over to pathway `{}`, which is not in the set",
+                        h.pathway
+                    ),
+                ));
                 continue;
             };
             let node = match &h.step {
@@ -644,10 +983,20 @@ fn resolve_handovers(pathways: &mut [Pathway], pending: Vec<Vec<PendingHandover>
                 Some(step) => pathways[target].index.get(step).copied(),
             };
             let Some(node) = node else {
-                sink.push(Diagnostic::error("unknown-step", &file, &h.at, format!("hands over to step `{}`, which pathway `{}` does not have", h.step.unwrap_or_default(), h.pathway)));
+                sink.push(Diagnostic::error(
+                    "unknown-step",
+                    &file,
+                    &h.at,
+                    format!(
+                        "hands over to step `{}`, which pathway `{}` does not have",
+                        h.step.unwrap_or_default(),
+                        h.pathway
+                    ),
+                ));
                 continue;
             };
-            if let StepKind::Handover { pathway, step, .. } = &mut pathways[from].graph[h.node].kind {
+            if let StepKind::Handover { pathway, step, .. } = &mut pathways[from].graph[h.node].kind
+            {
                 *pathway = target;
                 *step = node;
             }
@@ -673,7 +1022,12 @@ fn check_reachable_and_acyclic(pathways: &[Pathway], sink: &mut Sink) {
             for e in &step.edges {
                 whole.add_edge(ids[&(p, node)], ids[&(p, e.to)], ());
             }
-            if let StepKind::Handover { pathway: q, step: target, .. } = step.kind {
+            if let StepKind::Handover {
+                pathway: q,
+                step: target,
+                ..
+            } = step.kind
+            {
                 whole.add_edge(ids[&(p, node)], ids[&(q, target)], ());
             }
         }
@@ -696,17 +1050,28 @@ fn check_reachable_and_acyclic(pathways: &[Pathway], sink: &mut Sink) {
         }
         for node in pathway.graph.node_indices() {
             if !seen.contains(&(p, node)) {
-                sink.push(Diagnostic::error("unreachable-step", &pathway.file, format!("step `{}`", pathway.graph[node].id), "no path from the start reaches it").hint("link it from another step, or remove it"));
+                sink.push(
+                    Diagnostic::error(
+                        "unreachable-step",
+                        &pathway.file,
+                        format!("step `{}`", pathway.graph[node].id),
+                        "no path from the start reaches it",
+                    )
+                    .hint("link it from another step, or remove it"),
+                );
             }
         }
     }
     for scc in tarjan_scc(&whole) {
         let looped = scc.len() > 1 || scc.iter().any(|&n| whole.contains_edge(n, n));
         if looped {
-            let mut names: Vec<String> = scc.iter().map(|&n| {
-                let (p, node) = whole[n];
-                format!("{}#{}", pathways[p].meta.id, pathways[p].graph[node].id)
-            }).collect();
+            let mut names: Vec<String> = scc
+                .iter()
+                .map(|&n| {
+                    let (p, node) = whole[n];
+                    format!("{}#{}", pathways[p].meta.id, pathways[p].graph[node].id)
+                })
+                .collect();
             names.sort();
             let (p, node) = whole[scc[0]];
             sink.push(Diagnostic::error("cycle", &pathways[p].file, format!("step `{}`", pathways[p].graph[node].id), format!("the steps {} form a cycle", names.join(", "))).hint("pathways must be acyclic: a walk may never return to a step; hand over to a step after the routing, not to a start"));
@@ -715,7 +1080,10 @@ fn check_reachable_and_acyclic(pathways: &[Pathway], sink: &mut Sink) {
 }
 
 /// FNV-1a over the canonical JSON of every file of the set (file order fixed by name).
-fn content_hash(pathways: &[(String, PathwayFile)], contacts: &BTreeMap<String, crate::model::Contact>) -> String {
+fn content_hash(
+    pathways: &[(String, PathwayFile)],
+    contacts: &BTreeMap<String, crate::model::Contact>,
+) -> String {
     let mut sorted: Vec<&(String, PathwayFile)> = pathways.iter().collect();
     sorted.sort_by(|a, b| a.1.id.cmp(&b.1.id));
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
@@ -728,6 +1096,10 @@ fn content_hash(pathways: &[(String, PathwayFile)], contacts: &BTreeMap<String, 
     for (_, p) in sorted {
         feed(serde_json::to_string(p).unwrap_or_default().as_bytes());
     }
-    feed(serde_json::to_string(contacts).unwrap_or_default().as_bytes());
+    feed(
+        serde_json::to_string(contacts)
+            .unwrap_or_default()
+            .as_bytes(),
+    );
     format!("{hash:016x}")
 }

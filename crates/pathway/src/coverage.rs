@@ -67,8 +67,13 @@ pub fn coverage<'a>(bundle: &Bundle, trails: impl IntoIterator<Item = &'a [Visit
                     cov.edges_taken += 1;
                 } else {
                     let target = &p.graph[edge.to].id;
-                    let when = edge.when_src.as_deref().map(|w| format!(" (when {w})")).unwrap_or_default();
-                    cov.missing_edges.push(format!("{}#{} -> {target}{when}", p.meta.id, step.id));
+                    let when = edge
+                        .when_src
+                        .as_deref()
+                        .map(|w| format!(" (when {w})"))
+                        .unwrap_or_default();
+                    cov.missing_edges
+                        .push(format!("{}#{} -> {target}{when}", p.meta.id, step.id));
                 }
             }
         }

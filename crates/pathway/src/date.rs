@@ -26,7 +26,11 @@ pub struct DateError {
 
 impl Date {
     /// 1970-01-01.
-    pub const EPOCH: Self = Self { year: 1970, month: 1, day: 1 };
+    pub const EPOCH: Self = Self {
+        year: 1970,
+        month: 1,
+        day: 1,
+    };
 
     /// The date, if `year-month-day` exists in the calendar (years 1 to 9999).
     pub fn new(year: i32, month: u32, day: u32) -> Option<Self> {
@@ -37,7 +41,11 @@ impl Date {
         if day == 0 || day > u32::from(days_in_month(year, month)) {
             return None;
         }
-        Some(Self { year, month, day: day as u8 })
+        Some(Self {
+            year,
+            month,
+            day: day as u8,
+        })
     }
 
     /// The year.
@@ -139,11 +147,15 @@ impl FromStr for Date {
     type Err = DateError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let err = || DateError { text: text.to_owned() };
+        let err = || DateError {
+            text: text.to_owned(),
+        };
         let bytes = text.as_bytes();
         let digits = |r: std::ops::Range<usize>| -> Option<u32> {
             let part = text.get(r)?;
-            part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+            part.bytes()
+                .all(|b| b.is_ascii_digit())
+                .then(|| part.parse().ok())?
         };
         if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
             return Err(err());
@@ -180,7 +192,14 @@ mod tests {
     #[test]
     fn parses_and_prints_round_trip() {
         assert_eq!(d("2008-03-14").to_string(), "2008-03-14");
-        for bad in ["2008-3-14", "2007-02-29", "2008-13-01", "20080314", "0000-01-01", "abcd-ef-gh"] {
+        for bad in [
+            "2008-3-14",
+            "2007-02-29",
+            "2008-13-01",
+            "20080314",
+            "0000-01-01",
+            "abcd-ef-gh",
+        ] {
             assert!(bad.parse::<Date>().is_err(), "{bad} should be rejected");
         }
         assert!("2008-02-29".parse::<Date>().is_ok());

@@ -55,7 +55,10 @@ impl Diagnostic {
         location: impl Into<String>,
         message: impl Into<String>,
     ) -> Self {
-        Self { severity: Severity::Warning, ..Self::error(code, file, location, message) }
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(code, file, location, message)
+        }
     }
 
     pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {

@@ -25,7 +25,10 @@ pub struct Config {
 impl Config {
     /// Evaluation on `today`, asking for every missing fact.
     pub fn new(today: Date) -> Self {
-        Self { today, use_defaults: false }
+        Self {
+            today,
+            use_defaults: false,
+        }
     }
 }
 
@@ -215,7 +218,12 @@ pub fn evaluate(bundle: &Bundle, pathway: PathwayId, facts: &Facts, config: &Con
     let stop = advance(bundle, facts, config, &mut walk);
     let trail = trail(bundle, facts, config, &walk);
     let asked: Vec<&str> = walk.asked(bundle).collect();
-    let unused = facts.iter().map(|(k, _)| k).filter(|k| !asked.contains(k)).map(str::to_owned).collect();
+    let unused = facts
+        .iter()
+        .map(|(k, _)| k)
+        .filter(|k| !asked.contains(k))
+        .map(str::to_owned)
+        .collect();
     let defaulted = asked
         .iter()
         .filter(|f| config.use_defaults && !facts.contains(f))
@@ -234,7 +242,12 @@ pub fn evaluate(bundle: &Bundle, pathway: PathwayId, facts: &Facts, config: &Con
                 .into(),
         },
     };
-    Evaluation { state, trail, unused, defaulted }
+    Evaluation {
+        state,
+        trail,
+        unused,
+        defaulted,
+    }
 }
 
 /// A walk in progress: the current step and the steps passed, with the edge taken.
@@ -268,14 +281,19 @@ pub(crate) enum Stop {
 
 impl Walk {
     pub(crate) fn new(bundle: &Bundle, pathway: usize) -> Self {
-        Self { at: (pathway, bundle.pathways[pathway].start), visits: Vec::new() }
+        Self {
+            at: (pathway, bundle.pathways[pathway].start),
+            visits: Vec::new(),
+        }
     }
 
     /// Facts read at question steps, in order.
     pub(crate) fn asked<'b>(&'b self, bundle: &'b Bundle) -> impl Iterator<Item = &'b str> + 'b {
-        self.visits.iter().filter_map(move |v| match &bundle.pathways[v.pathway].graph[v.node].kind {
-            StepKind::Question { fact, .. } => Some(fact.as_str()),
-            _ => None,
+        self.visits.iter().filter_map(move |v| {
+            match &bundle.pathways[v.pathway].graph[v.node].kind {
+                StepKind::Question { fact, .. } => Some(fact.as_str()),
+                _ => None,
+            }
         })
     }
 }
@@ -324,18 +342,31 @@ pub(crate) fn advance(bundle: &Bundle, facts: &Facts, config: &Config, walk: &mu
         }
         let (p, node) = walk.at;
         let step = &bundle.pathways[p].graph[node];
-        let scope = FactScope { bundle, pathway: p, facts, config };
+        let scope = FactScope {
+            bundle,
+            pathway: p,
+            facts,
+            config,
+        };
         match &step.kind {
             StepKind::Question { fact, .. } if scope.known(fact).is_none() => {
                 return Stop::Ask(fact.clone());
             }
             StepKind::Question { .. } | StepKind::Action { .. } => {}
             StepKind::Outcome { .. } => {
-                walk.visits.push(Step { pathway: p, node, edge: None });
+                walk.visits.push(Step {
+                    pathway: p,
+                    node,
+                    edge: None,
+                });
                 return Stop::Done;
             }
             StepKind::Handover { pathway, step, .. } => {
-                walk.visits.push(Step { pathway: p, node, edge: None });
+                walk.visits.push(Step {
+                    pathway: p,
+                    node,
+                    edge: None,
+                });
                 walk.at = (*pathway, *step);
                 continue;
             }
@@ -355,7 +386,11 @@ pub(crate) fn advance(bundle: &Bundle, facts: &Facts, config: &Config, walk: &mu
             }
         }
         let Some(i) = taken else { return Stop::NoEdge };
-        walk.visits.push(Step { pathway: p, node, edge: Some(i) });
+        walk.visits.push(Step {
+            pathway: p,
+            node,
+            edge: Some(i),
+        });
         walk.at = (p, step.edges[i].to);
     }
 }
@@ -373,10 +408,18 @@ fn question(bundle: &Bundle, walk: &Walk, fact: &str) -> Question {
         pathway: pathway.meta.id.clone(),
         step: step.id.clone(),
         fact: fact.to_owned(),
-        text: decl.map(|d| d.question.clone()).unwrap_or_else(|| format!("What is `{fact}`?")),
+        text: decl
+            .map(|d| d.question.clone())
+            .unwrap_or_else(|| format!("What is `{fact}`?")),
         help: decl.and_then(|d| d.help.clone()),
         note,
-        answer: decl.map_or(AnswerKind::Bool { yes: "Yes".into(), no: "No".into() }, answer_kind),
+        answer: decl.map_or(
+            AnswerKind::Bool {
+                yes: "Yes".into(),
+                no: "No".into(),
+            },
+            answer_kind,
+        ),
         answered: walk.asked(bundle).count(),
     }
 }
@@ -387,10 +430,14 @@ fn answer_kind(decl: &FactDecl) -> AnswerKind {
             let (yes, no) = decl
                 .labels
                 .as_ref()
-                .map_or(("Yes".into(), "No".into()), |l| (l.yes.clone(), l.no.clone()));
+                .map_or(("Yes".into(), "No".into()), |l| {
+                    (l.yes.clone(), l.no.clone())
+                });
             AnswerKind::Bool { yes, no }
         }
-        FactType::Choice => AnswerKind::Choice { options: decl.options.clone() },
+        FactType::Choice => AnswerKind::Choice {
+            options: decl.options.clone(),
+        },
         FactType::Integer => AnswerKind::Integer {
             min: decl.min.unwrap_or(i64::MIN),
             max: decl.max.unwrap_or(i64::MAX),
@@ -405,11 +452,17 @@ fn trail(bundle: &Bundle, facts: &Facts, config: &Config, walk: &Walk) -> Vec<Vi
         .map(|v| {
             let pathway = &bundle.pathways[v.pathway];
             let step = &pathway.graph[v.node];
-            let scope = FactScope { bundle, pathway: v.pathway, facts, config };
+            let scope = FactScope {
+                bundle,
+                pathway: v.pathway,
+                facts,
+                config,
+            };
             let answer = match &step.kind {
-                StepKind::Question { fact, .. } => {
-                    scope.known(fact).map(|value| Answer { fact: fact.clone(), value })
-                }
+                StepKind::Question { fact, .. } => scope.known(fact).map(|value| Answer {
+                    fact: fact.clone(),
+                    value,
+                }),
                 _ => None,
             };
             let edge = v.edge.map(|i| &step.edges[i]);
@@ -420,7 +473,15 @@ fn trail(bundle: &Bundle, facts: &Facts, config: &Config, walk: &Walk) -> Vec<Vi
                 }
                 _ => (None, None, Vec::new()),
             };
-            Visit { pathway: pathway.meta.id.clone(), step: step.id.clone(), edge: v.edge, answer, rule, reason, cites }
+            Visit {
+                pathway: pathway.meta.id.clone(),
+                step: step.id.clone(),
+                edge: v.edge,
+                answer,
+                rule,
+                reason,
+                cites,
+            }
         })
         .collect()
 }
@@ -440,7 +501,10 @@ pub(crate) fn collect_actions<'b>(bundle: &'b Bundle, walk: &Walk) -> Vec<(usize
         }
     }
     let urgent = |(p, code, _): &(usize, &str, usize)| {
-        bundle.pathways[*p].actions.get(*code).is_some_and(|a| a.urgent)
+        bundle.pathways[*p]
+            .actions
+            .get(*code)
+            .is_some_and(|a| a.urgent)
     };
     let (mut first, rest): (Vec<_>, Vec<_>) = out.into_iter().partition(urgent);
     first.extend(rest);
@@ -452,15 +516,27 @@ fn outcome(bundle: &Bundle, facts: &Facts, config: &Config, walk: &Walk) -> Outc
     let pathway = &bundle.pathways[p];
     let step = &pathway.graph[node];
     let (title, summary, next_steps, cites) = match &step.kind {
-        StepKind::Outcome { title, summary, next_steps, cites, .. } => {
-            (title.clone(), summary.clone(), next_steps.clone(), cites.clone())
-        }
+        StepKind::Outcome {
+            title,
+            summary,
+            next_steps,
+            cites,
+            ..
+        } => (
+            title.clone(),
+            summary.clone(),
+            next_steps.clone(),
+            cites.clone(),
+        ),
         _ => Default::default(),
     };
     let mut with_defaults = facts.clone();
     if config.use_defaults {
         for f in walk.asked(bundle) {
-            if let (false, Some(d)) = (facts.contains(f), bundle.facts.get(f).and_then(|d| d.default.clone())) {
+            if let (false, Some(d)) = (
+                facts.contains(f),
+                bundle.facts.get(f).and_then(|d| d.default.clone()),
+            ) {
                 with_defaults.insert(f, d);
             }
         }
@@ -472,7 +548,15 @@ fn outcome(bundle: &Bundle, facts: &Facts, config: &Config, walk: &Walk) -> Outc
             action(bundle, code, def, walk, k, &with_defaults, config.today)
         })
         .collect();
-    Outcome { pathway: pathway.meta.id.clone(), step: step.id.clone(), title, summary, actions, next_steps, cites }
+    Outcome {
+        pathway: pathway.meta.id.clone(),
+        step: step.id.clone(),
+        title,
+        summary,
+        actions,
+        next_steps,
+        cites,
+    }
 }
 
 fn action(
@@ -486,7 +570,9 @@ fn action(
 ) -> Action {
     let visit = walk.visits[k];
     let detail = match &bundle.pathways[visit.pathway].graph[visit.node].kind {
-        StepKind::Action { detail: Some(t), .. } => Some(t.render(facts, today)),
+        StepKind::Action {
+            detail: Some(t), ..
+        } => Some(t.render(facts, today)),
         _ => None,
     };
     // The reason of the edge that led into the action's step (none after a hand-over or an
@@ -503,7 +589,10 @@ fn action(
         detail,
         urgent: def.is_some_and(|d| d.urgent),
         contact: def.and_then(|d| d.contact.as_ref()).and_then(|id| {
-            bundle.contacts.get(id).map(|c| ContactInfo { id: id.clone(), contact: c.clone() })
+            bundle.contacts.get(id).map(|c| ContactInfo {
+                id: id.clone(),
+                contact: c.clone(),
+            })
         }),
         form: def.and_then(|d| d.form.clone()),
         cites: def.map(|d| d.cites.clone()).unwrap_or_default(),
@@ -516,17 +605,29 @@ pub(crate) fn walk_of_trail(bundle: &Bundle, trail: &[Visit]) -> Walk {
     let visits = trail
         .iter()
         .filter_map(|v| {
-            let p = bundle.pathways.iter().position(|p| p.meta.id == v.pathway)?;
+            let p = bundle
+                .pathways
+                .iter()
+                .position(|p| p.meta.id == v.pathway)?;
             let node = *bundle.pathways[p].index.get(&v.step)?;
-            Some(Step { pathway: p, node, edge: v.edge })
+            Some(Step {
+                pathway: p,
+                node,
+                edge: v.edge,
+            })
         })
         .collect::<Vec<_>>();
-    let at = visits.last().map_or((0, bundle.pathways[0].start), |v| (v.pathway, v.node));
+    let at = visits
+        .last()
+        .map_or((0, bundle.pathways[0].start), |v| (v.pathway, v.node));
     Walk { at, visits }
 }
 
 /// The action codes a trail collected, urgent first.
 pub(crate) fn codes_on_trail(bundle: &Bundle, trail: &[Visit]) -> Vec<String> {
     let walk = walk_of_trail(bundle, trail);
-    collect_actions(bundle, &walk).into_iter().map(|(_, c, _)| c.to_owned()).collect()
+    collect_actions(bundle, &walk)
+        .into_iter()
+        .map(|(_, c, _)| c.to_owned())
+        .collect()
 }

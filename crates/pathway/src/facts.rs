@@ -114,7 +114,10 @@ impl FactDecl {
             found: json_kind(json),
         };
         match self.ty {
-            FactType::Bool => json.as_bool().map(Value::Bool).ok_or_else(|| wrong("true or false")),
+            FactType::Bool => json
+                .as_bool()
+                .map(Value::Bool)
+                .ok_or_else(|| wrong("true or false")),
             FactType::Integer => {
                 let Some(n) = json.as_i64() else {
                     return Err(wrong("a whole number"));
@@ -123,24 +126,42 @@ impl FactDecl {
                 if (min..=max).contains(&n) {
                     Ok(Value::Int(n))
                 } else {
-                    Err(FactError::OutOfRange { fact, value: n.to_string(), min, max })
+                    Err(FactError::OutOfRange {
+                        fact,
+                        value: n.to_string(),
+                        min,
+                        max,
+                    })
                 }
             }
             FactType::Choice => {
-                let s = json.as_str().ok_or_else(|| wrong("one of the answers as text"))?;
+                let s = json
+                    .as_str()
+                    .ok_or_else(|| wrong("one of the answers as text"))?;
                 if self.options.iter().any(|o| o.value == s) {
                     Ok(Value::Choice(s.to_owned()))
                 } else {
-                    let options =
-                        self.options.iter().map(|o| o.value.as_str()).collect::<Vec<_>>().join(", ");
-                    Err(FactError::NotAnOption { fact, value: s.to_owned(), options })
+                    let options = self
+                        .options
+                        .iter()
+                        .map(|o| o.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    Err(FactError::NotAnOption {
+                        fact,
+                        value: s.to_owned(),
+                        options,
+                    })
                 }
             }
             FactType::Date => {
-                let s = json.as_str().ok_or_else(|| wrong("a date written YYYY-MM-DD"))?;
-                let date: Date = s
-                    .parse()
-                    .map_err(|_| FactError::BadDate { fact: fact.clone(), value: s.to_owned() })?;
+                let s = json
+                    .as_str()
+                    .ok_or_else(|| wrong("a date written YYYY-MM-DD"))?;
+                let date: Date = s.parse().map_err(|_| FactError::BadDate {
+                    fact: fact.clone(),
+                    value: s.to_owned(),
+                })?;
                 check_date(&fact, date, today).map(Value::Date)
             }
         }
@@ -150,12 +171,20 @@ impl FactDecl {
 pub(crate) fn check_date(fact: &str, date: Date, today: Date) -> Result<Date, FactError> {
     let why = if date > today {
         "after today"
-    } else if today.anniversary(-OLDEST_YEARS).is_some_and(|oldest| date < oldest) {
+    } else if today
+        .anniversary(-OLDEST_YEARS)
+        .is_some_and(|oldest| date < oldest)
+    {
         "more than 130 years before today"
     } else {
         return Ok(date);
     };
-    Err(FactError::ImpossibleDate { fact: fact.to_owned(), value: date, why, today })
+    Err(FactError::ImpossibleDate {
+        fact: fact.to_owned(),
+        value: date,
+        why,
+        today,
+    })
 }
 
 impl Bundle {
@@ -166,16 +195,18 @@ impl Bundle {
         json: &serde_json::Value,
         today: Date,
     ) -> Result<Value, FactError> {
-        let decl =
-            self.fact(fact).ok_or_else(|| FactError::Unknown { fact: fact.to_owned() })?;
+        let decl = self.fact(fact).ok_or_else(|| FactError::Unknown {
+            fact: fact.to_owned(),
+        })?;
         decl.parse_value(json, today)
     }
 
     /// Checks a facts record (a JSON object). `null` means "not known" and is skipped.
     /// The first problem is returned; the facts are checked in id order.
     pub fn parse_facts(&self, json: &serde_json::Value, today: Date) -> Result<Facts, FactError> {
-        let object =
-            json.as_object().ok_or_else(|| FactError::NotAnObject { found: json_kind(json) })?;
+        let object = json.as_object().ok_or_else(|| FactError::NotAnObject {
+            found: json_kind(json),
+        })?;
         let mut facts = Facts::default();
         let mut ids: Vec<&String> = object.keys().collect();
         ids.sort();

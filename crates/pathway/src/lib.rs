@@ -60,17 +60,19 @@ pub mod vocab;
 pub use bundle::{
     Bundle, FactDecl, LoadOptions, Meta, PathwayId, SourceFile, bundled, bundled_files,
 };
+pub use coverage::{Coverage, coverage};
 pub use date::{Date, DateError, age_on, days_until_birthday};
 pub use diagnostic::{Diagnostic, LoadError, Severity};
 pub use evaluate::{
-    Action, Answer, AnswerKind, Config, ContactInfo, Evaluation, Outcome, Question, State, Visit, evaluate,
+    Action, Answer, AnswerKind, Config, ContactInfo, Evaluation, Outcome, Question, State, Visit,
+    evaluate,
 };
 pub use facts::FactError;
 pub use render::{GraphFormat, evaluation_json, graph, outcome_markdown, outcome_text};
-pub use coverage::{Coverage, coverage};
 pub use scenario::{Expectation, SCENARIO_FORMAT, Scenario, ScenarioRun, summary};
+pub use session::{SESSION_FORMAT, Session, SessionError};
 pub use value::{Facts, Value};
 pub use verify::{
-    Counterexample, InvariantResult, Report, covering_examples, path_signatures, trail_signature, verify,
+    Counterexample, InvariantResult, Report, covering_examples, path_signatures, trail_signature,
+    verify,
 };
-pub use session::{SESSION_FORMAT, Session, SessionError};

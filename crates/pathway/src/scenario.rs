@@ -78,7 +78,10 @@ impl Scenario {
     pub fn from_json(text: &str) -> Result<Self, String> {
         let scenario: Self = serde_json::from_str(text).map_err(|e| e.to_string())?;
         if scenario.format != SCENARIO_FORMAT {
-            return Err(format!("`format` is \"{}\", expected \"{SCENARIO_FORMAT}\"", scenario.format));
+            return Err(format!(
+                "`format` is \"{}\", expected \"{SCENARIO_FORMAT}\"",
+                scenario.format
+            ));
         }
         Ok(scenario)
     }
@@ -103,7 +106,8 @@ impl Scenario {
             Ok(d) => d,
             Err(e) => return failed(format!("`today`: {e}")),
         };
-        let facts = match bundle.parse_facts(&serde_json::Value::Object(self.facts.clone()), today) {
+        let facts = match bundle.parse_facts(&serde_json::Value::Object(self.facts.clone()), today)
+        {
             Ok(f) => f,
             Err(e) => return failed(format!("`facts`: {e}")),
         };
@@ -111,7 +115,10 @@ impl Scenario {
         let (status, codes, next_fact) = summary(bundle, &evaluation);
         let mut problems = Vec::new();
         if status != self.expect.status {
-            problems.push(format!("status: expected {}, got {status}", self.expect.status));
+            problems.push(format!(
+                "status: expected {}, got {status}",
+                self.expect.status
+            ));
         }
         if codes != self.expect.codes {
             problems.push(format!(
@@ -127,15 +134,29 @@ impl Scenario {
                 next_fact.as_deref().unwrap_or("none")
             ));
         }
-        ScenarioRun { evaluation: Some(evaluation), status, codes, next_fact, problems }
+        ScenarioRun {
+            evaluation: Some(evaluation),
+            status,
+            codes,
+            next_fact,
+            problems,
+        }
     }
 }
 
 /// `status`, action codes (so far) and next fact of an evaluation, as in `decide`'s output.
 pub fn summary(bundle: &Bundle, evaluation: &Evaluation) -> (String, Vec<String>, Option<String>) {
     match &evaluation.state {
-        State::Finished(o) => ("finished".into(), o.codes().iter().map(|c| (*c).to_owned()).collect(), None),
-        State::NeedsAnswer(q) => ("needs_answer".into(), codes_so_far(bundle, evaluation), Some(q.fact.clone())),
+        State::Finished(o) => (
+            "finished".into(),
+            o.codes().iter().map(|c| (*c).to_owned()).collect(),
+            None,
+        ),
+        State::NeedsAnswer(q) => (
+            "needs_answer".into(),
+            codes_so_far(bundle, evaluation),
+            Some(q.fact.clone()),
+        ),
         State::Blocked { .. } => ("blocked".into(), codes_so_far(bundle, evaluation), None),
     }
 }

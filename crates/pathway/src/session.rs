@@ -110,7 +110,12 @@ struct SavedAnswer {
 impl<'b> Session<'b> {
     /// A new session on a pathway, evaluated on `today`.
     pub fn new(bundle: &'b Bundle, pathway: PathwayId, today: Date) -> Self {
-        Self { bundle, pathway, today, answers: Vec::new() }
+        Self {
+            bundle,
+            pathway,
+            today,
+            answers: Vec::new(),
+        }
     }
 
     /// The pathway the session started in.
@@ -135,17 +140,29 @@ impl<'b> Session<'b> {
 
     /// Where the walk stands: the next question or the outcome.
     pub fn current(&self) -> Evaluation {
-        evaluate(self.bundle, self.pathway, &self.facts(), &Config::new(self.today))
+        evaluate(
+            self.bundle,
+            self.pathway,
+            &self.facts(),
+            &Config::new(self.today),
+        )
     }
 
     /// Answers the current question. On error the session is unchanged.
-    pub fn answer(&mut self, fact: &str, value: &serde_json::Value) -> Result<Evaluation, SessionError> {
+    pub fn answer(
+        &mut self,
+        fact: &str,
+        value: &serde_json::Value,
+    ) -> Result<Evaluation, SessionError> {
         let expected = match self.current().state {
             State::NeedsAnswer(q) => q.fact,
             _ => return Err(SessionError::Finished),
         };
         if expected != fact {
-            return Err(SessionError::NotCurrent { expected, given: fact.to_owned() });
+            return Err(SessionError::NotCurrent {
+                expected,
+                given: fact.to_owned(),
+            });
         }
         let value = self.bundle.check_value(fact, value, self.today)?;
         self.answers.push((fact.to_owned(), value));
@@ -159,7 +176,11 @@ impl<'b> Session<'b> {
 
     /// Changes an earlier answer. Later answers still on the new path are kept; the rest
     /// are dropped. On error the session is unchanged.
-    pub fn edit(&mut self, fact: &str, value: &serde_json::Value) -> Result<Evaluation, SessionError> {
+    pub fn edit(
+        &mut self,
+        fact: &str,
+        value: &serde_json::Value,
+    ) -> Result<Evaluation, SessionError> {
         if !self.answers.iter().any(|(f, _)| f == fact) {
             return Err(SessionError::NotAnswered(fact.to_owned()));
         }
@@ -168,8 +189,11 @@ impl<'b> Session<'b> {
         facts.insert(fact, value);
         // The walk with the new answer reads exactly the answers still on its path, in order.
         let walk = evaluate(self.bundle, self.pathway, &facts, &Config::new(self.today));
-        self.answers =
-            walk.trail.into_iter().filter_map(|v| v.answer.map(|a| (a.fact, a.value))).collect();
+        self.answers = walk
+            .trail
+            .into_iter()
+            .filter_map(|v| v.answer.map(|a| (a.fact, a.value)))
+            .collect();
         Ok(self.current())
     }
 
@@ -185,7 +209,10 @@ impl<'b> Session<'b> {
             answers: self
                 .answers
                 .iter()
-                .map(|(f, v)| SavedAnswer { fact: f.clone(), value: v.to_json() })
+                .map(|(f, v)| SavedAnswer {
+                    fact: f.clone(),
+                    value: v.to_json(),
+                })
                 .collect(),
         };
         serde_json::to_string_pretty(&saved).unwrap_or_default()
@@ -216,11 +243,13 @@ impl<'b> Session<'b> {
         }
         let mut session = Self::new(bundle, pathway, saved.today);
         for (i, a) in saved.answers.iter().enumerate() {
-            session.answer(&a.fact, &a.value).map_err(|e| SessionError::Replay {
-                index: i + 1,
-                fact: a.fact.clone(),
-                reason: e.to_string(),
-            })?;
+            session
+                .answer(&a.fact, &a.value)
+                .map_err(|e| SessionError::Replay {
+                    index: i + 1,
+                    fact: a.fact.clone(),
+                    reason: e.to_string(),
+                })?;
         }
         Ok(session)
     }

@@ -28,7 +28,9 @@ impl Template {
         while let Some(open) = rest.find("{{") {
             parts.push(Part::Text(rest[..open].to_owned()));
             let after = &rest[open + 2..];
-            let close = after.find("}}").ok_or("a `{{` placeholder is not closed with `}}`")?;
+            let close = after
+                .find("}}")
+                .ok_or("a `{{` placeholder is not closed with `}}`")?;
             parts.push(placeholder(after[..close].trim(), &known, &date_fact)?);
             rest = &after[close + 2..];
         }
@@ -51,11 +53,12 @@ impl Template {
                     Value::Choice(s) => s.clone(),
                     other => other.to_string(),
                 }),
-                Part::Birthday(id, n) => {
-                    date(id).and_then(|d| d.anniversary(*n)).map_or_else(unknown, |d| d.to_string())
+                Part::Birthday(id, n) => date(id)
+                    .and_then(|d| d.anniversary(*n))
+                    .map_or_else(unknown, |d| d.to_string()),
+                Part::DaysUntil(id, n) => {
+                    date(id).map_or_else(unknown, |d| days_until_birthday(d, *n, today).to_string())
                 }
-                Part::DaysUntil(id, n) => date(id)
-                    .map_or_else(unknown, |d| days_until_birthday(d, *n, today).to_string()),
             })
             .collect()
     }
@@ -70,7 +73,9 @@ fn placeholder(
         return if known(inner) {
             Ok(Part::Fact(inner.to_owned()))
         } else {
-            Err(format!("placeholder `{{{{{inner}}}}}` names no declared fact"))
+            Err(format!(
+                "placeholder `{{{{{inner}}}}}` names no declared fact"
+            ))
         };
     };
     let (fact, years) = args.split_once(',').ok_or_else(|| {
@@ -78,13 +83,17 @@ fn placeholder(
     })?;
     let (fact, years) = (fact.trim(), years.trim());
     if !date_fact(fact) {
-        return Err(format!("`{fact}` in `{{{{{inner}}}}}` is not a declared date fact"));
+        return Err(format!(
+            "`{fact}` in `{{{{{inner}}}}}` is not a declared date fact"
+        ));
     }
     let years: i32 = years
         .parse()
         .ok()
         .filter(|y| (0..=150).contains(y))
-        .ok_or_else(|| format!("`{years}` in `{{{{{inner}}}}}` is not a number of years (0 to 150)"))?;
+        .ok_or_else(|| {
+            format!("`{years}` in `{{{{{inner}}}}}` is not a number of years (0 to 150)")
+        })?;
     match name.trim() {
         "birthday" => Ok(Part::Birthday(fact.to_owned(), years)),
         "days_until_birthday" => Ok(Part::DaysUntil(fact.to_owned(), years)),
@@ -99,7 +108,11 @@ mod tests {
     use super::*;
 
     fn t(text: &str) -> Result<Template, String> {
-        Template::parse(text, |id| id == "date_of_birth" || id == "age", |id| id == "date_of_birth")
+        Template::parse(
+            text,
+            |id| id == "date_of_birth" || id == "age",
+            |id| id == "date_of_birth",
+        )
     }
 
     #[test]
@@ -110,7 +123,10 @@ mod tests {
         let mut facts = Facts::default();
         facts.insert("date_of_birth", Value::Date("2008-12-02".parse().unwrap()));
         let today = "2026-11-22".parse().unwrap();
-        assert_eq!(template.render(&facts, today), "Turns 18 on 2026-12-02, in 10 days.");
+        assert_eq!(
+            template.render(&facts, today),
+            "Turns 18 on 2026-12-02, in 10 days."
+        );
         assert_eq!(
             template.render(&Facts::default(), today),
             "Turns 18 on (not known), in (not known) days."
@@ -120,9 +136,21 @@ mod tests {
     #[test]
     fn rejects_bad_placeholders() {
         assert!(t("{{nope}}").unwrap_err().contains("no declared fact"));
-        assert!(t("{{birthday(age, 18)}}").unwrap_err().contains("not a declared date fact"));
-        assert!(t("{{birthday(date_of_birth, x)}}").unwrap_err().contains("not a number"));
+        assert!(
+            t("{{birthday(age, 18)}}")
+                .unwrap_err()
+                .contains("not a declared date fact")
+        );
+        assert!(
+            t("{{birthday(date_of_birth, x)}}")
+                .unwrap_err()
+                .contains("not a number")
+        );
         assert!(t("{{age").unwrap_err().contains("not closed"));
-        assert!(t("{{when(date_of_birth, 1)}}").unwrap_err().contains("unknown placeholder"));
+        assert!(
+            t("{{when(date_of_birth, 1)}}")
+                .unwrap_err()
+                .contains("unknown placeholder")
+        );
     }
 }

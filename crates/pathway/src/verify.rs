@@ -92,7 +92,12 @@ pub fn covering_examples(bundle: &Bundle, today: Date) -> Vec<Counterexample> {
             }
         }
     }
-    examples.into_iter().zip(keep).filter(|(_, k)| *k).map(|((_, c), _)| c).collect()
+    examples
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|((_, c), _)| c)
+        .collect()
 }
 
 /// Every complete path verification walks, as `pathway#step:edge` joined by spaces: for
@@ -110,14 +115,25 @@ pub fn path_signatures(bundle: &Bundle, today: Date) -> BTreeSet<String> {
 pub fn trail_signature(trail: &[crate::evaluate::Visit]) -> String {
     trail
         .iter()
-        .map(|v| format!("{}#{}:{}", v.pathway, v.step, v.edge.map_or("-".to_owned(), |e| e.to_string())))
+        .map(|v| {
+            format!(
+                "{}#{}:{}",
+                v.pathway,
+                v.step,
+                v.edge.map_or("-".to_owned(), |e| e.to_string())
+            )
+        })
         .collect::<Vec<_>>()
         .join(" ")
 }
 
 type EdgeKey = (usize, usize, usize);
 
-fn run(bundle: &Bundle, today: Date, collect: bool) -> (Report, Vec<(BTreeSet<EdgeKey>, Counterexample)>) {
+fn run(
+    bundle: &Bundle,
+    today: Date,
+    collect: bool,
+) -> (Report, Vec<(BTreeSet<EdgeKey>, Counterexample)>) {
     let mut v = Verifier::new(bundle, today, collect);
     v.explore_all();
     let examples = v.examples.take().unwrap_or_default();
@@ -194,14 +210,34 @@ impl Verifier<'_> {
             Stop::NoEdge => {
                 let (p, node) = walk.at;
                 let step = self.bundle.pathways[p].graph[node].id.clone();
-                self.report(p, "uncovered-answer", &step, "", facts, walk, format!("no edge of step `{step}` holds for these answers"));
+                self.report(
+                    p,
+                    "uncovered-answer",
+                    &step,
+                    "",
+                    facts,
+                    walk,
+                    format!("no edge of step `{step}` holds for these answers"),
+                );
             }
         }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn report(&mut self, p: usize, code: &'static str, step: &str, key: &str, facts: &Facts, walk: &Walk, message: String) {
-        if !self.reported.insert((p, step.to_owned(), format!("{code}{key}"))) {
+    fn report(
+        &mut self,
+        p: usize,
+        code: &'static str,
+        step: &str,
+        key: &str,
+        facts: &Facts,
+        walk: &Walk,
+        message: String,
+    ) {
+        if !self
+            .reported
+            .insert((p, step.to_owned(), format!("{code}{key}")))
+        {
             return;
         }
         let example = self.counterexample(facts, walk, Vec::new());
@@ -246,24 +282,47 @@ impl Verifier<'_> {
                 .iter()
                 .map(|v| {
                     let p = &self.bundle.pathways[v.pathway];
-                    format!("{}#{}:{}", p.meta.id, p.graph[v.node].id, v.edge.map_or("-".to_owned(), |e| e.to_string()))
+                    format!(
+                        "{}#{}:{}",
+                        p.meta.id,
+                        p.graph[v.node].id,
+                        v.edge.map_or("-".to_owned(), |e| e.to_string())
+                    )
                 })
                 .collect::<Vec<_>>()
                 .join(" ");
             signatures.insert(sig);
         }
         if self.examples.is_some() {
-            let edges: BTreeSet<EdgeKey> = walk.visits.iter().filter_map(|v| Some((v.pathway, v.node.index(), v.edge?))).collect();
+            let edges: BTreeSet<EdgeKey> = walk
+                .visits
+                .iter()
+                .filter_map(|v| Some((v.pathway, v.node.index(), v.edge?)))
+                .collect();
             if !edges.is_subset(&self.covered) {
                 self.covered.extend(edges.iter().copied());
-                let example = self.counterexample(facts, walk, codes.iter().map(|c| (*c).to_owned()).collect());
-                self.examples.get_or_insert_with(Vec::new).push((edges, example));
+                let example = self.counterexample(
+                    facts,
+                    walk,
+                    codes.iter().map(|c| (*c).to_owned()).collect(),
+                );
+                self.examples
+                    .get_or_insert_with(Vec::new)
+                    .push((edges, example));
             }
         }
         if codes.is_empty() {
             let (p, node) = walk.at;
             let step = self.bundle.pathways[p].graph[node].id.clone();
-            self.report(p, "empty-outcome", &step, "", facts, walk, format!("the path ends at outcome `{step}` with no action"));
+            self.report(
+                p,
+                "empty-outcome",
+                &step,
+                "",
+                facts,
+                walk,
+                format!("the path ends at outcome `{step}` with no action"),
+            );
         }
         let visited: BTreeSet<usize> = walk.visits.iter().map(|v| v.pathway).collect();
         let asked: Vec<&str> = walk.asked(self.bundle).collect();
@@ -274,7 +333,18 @@ impl Verifier<'_> {
                 self.record(p, usize::MAX, ok, facts, walk, &codes);
             }
             for (i, inv) in pathway.invariants.iter().enumerate() {
-                let scope = PathScope { inner: FactScope { bundle: self.bundle, pathway: p, facts, config: &self.config }, walk, asked: &asked, codes: &codes, actions: &actions };
+                let scope = PathScope {
+                    inner: FactScope {
+                        bundle: self.bundle,
+                        pathway: p,
+                        facts,
+                        config: &self.config,
+                    },
+                    walk,
+                    asked: &asked,
+                    codes: &codes,
+                    actions: &actions,
+                };
                 let ok = rule::eval3(&inv.rule, &scope) != Some(false);
                 self.record(p, i, ok, facts, walk, &codes);
             }
@@ -282,11 +352,14 @@ impl Verifier<'_> {
     }
 
     fn record(&mut self, p: usize, i: usize, ok: bool, facts: &Facts, walk: &Walk, codes: &[&str]) {
-        let shorter = |c: &Option<Counterexample>| c.as_ref().is_none_or(|c| walk.visits.len() < c.path.len());
+        let shorter = |c: &Option<Counterexample>| {
+            c.as_ref().is_none_or(|c| walk.visits.len() < c.path.len())
+        };
         let entry = self.results.entry((p, i)).or_insert((0, None));
         entry.0 += 1;
         if !ok && shorter(&entry.1) {
-            let example = self.counterexample(facts, walk, codes.iter().map(|c| (*c).to_owned()).collect());
+            let example =
+                self.counterexample(facts, walk, codes.iter().map(|c| (*c).to_owned()).collect());
             self.results.entry((p, i)).or_insert((0, None)).1 = Some(example);
         }
     }
@@ -297,19 +370,47 @@ impl Verifier<'_> {
             let pathway = &self.bundle.pathways[p];
             let (id, description, rule) = match pathway.invariants.get(i) {
                 Some(inv) => (inv.id.clone(), inv.description.clone(), inv.source.clone()),
-                None => ("must_ask".to_owned(), format!("every path asks {}", pathway.must_ask.join(", ")), String::new()),
+                None => (
+                    "must_ask".to_owned(),
+                    format!("every path asks {}", pathway.must_ask.join(", ")),
+                    String::new(),
+                ),
             };
             if let Some(c) = &counterexample {
-                let what = if rule.is_empty() { description.clone() } else { format!("`{rule}`") };
+                let what = if rule.is_empty() {
+                    description.clone()
+                } else {
+                    format!("`{rule}`")
+                };
                 self.diagnostics.push(
-                    Diagnostic::error("invariant-broken", &pathway.file, format!("invariant `{id}`"), format!("{what} is broken: path {} ends with [{}]", c.path.join(" -> "), c.codes.join(", ")))
-                        .hint(format!("counterexample {}", example_text(c))),
+                    Diagnostic::error(
+                        "invariant-broken",
+                        &pathway.file,
+                        format!("invariant `{id}`"),
+                        format!(
+                            "{what} is broken: path {} ends with [{}]",
+                            c.path.join(" -> "),
+                            c.codes.join(", ")
+                        ),
+                    )
+                    .hint(format!("counterexample {}", example_text(c))),
                 );
             }
-            invariants.push(InvariantResult { pathway: pathway.meta.id.clone(), id, description, paths, counterexample });
+            invariants.push(InvariantResult {
+                pathway: pathway.meta.id.clone(),
+                id,
+                description,
+                paths,
+                counterexample,
+            });
         }
         self.coverage_diagnostics();
-        Report { today: self.config.today, paths: self.paths, invariants, diagnostics: self.diagnostics }
+        Report {
+            today: self.config.today,
+            paths: self.paths,
+            invariants,
+            diagnostics: self.diagnostics,
+        }
     }
 
     fn coverage_diagnostics(&mut self) {
@@ -327,7 +428,9 @@ impl Verifier<'_> {
                     if self.reported.iter().any(|(q, _, _)| *q == p) {
                         break; // an earlier error cut the walk short; don't pile on
                     }
-                    if !self.seen_edges.contains(&(p, node.index(), e)) && !matches!(step.kind, StepKind::Outcome { .. }) {
+                    if !self.seen_edges.contains(&(p, node.index(), e))
+                        && !matches!(step.kind, StepKind::Outcome { .. })
+                    {
                         self.diagnostics.push(Diagnostic::error("dead-edge", &pathway.file, format!("step `{}`, edge {}", step.id, e + 1), format!("no answer takes this edge{}", edge.when_src.as_ref().map(|w| format!(" (`{w}`)")).unwrap_or_default())).hint("an earlier edge of the step always wins, or the guard can never hold: reorder or remove it"));
                     }
                 }
@@ -378,13 +481,17 @@ impl Scope for PathScope<'_> {
                 // Facts asked at the question steps before the action's step.
                 let mut known = Facts::default();
                 for v in &self.walk.visits[..k] {
-                    if let StepKind::Question { fact, .. } = &self.inner.bundle.pathways[v.pathway].graph[v.node].kind {
-                        if let Some(val) = self.inner.facts.get(fact) {
-                            known.insert(fact.clone(), val.clone());
-                        }
+                    if let StepKind::Question { fact, .. } =
+                        &self.inner.bundle.pathways[v.pathway].graph[v.node].kind
+                        && let Some(val) = self.inner.facts.get(fact)
+                    {
+                        known.insert(fact.clone(), val.clone());
                     }
                 }
-                let scope = FactScope { facts: &known, ..self.inner.clone_ref() };
+                let scope = FactScope {
+                    facts: &known,
+                    ..self.inner.clone_ref()
+                };
                 scope.fact(f).is_ok()
             }
         })
@@ -393,7 +500,12 @@ impl Scope for PathScope<'_> {
 
 impl<'a> FactScope<'a> {
     fn clone_ref(&self) -> FactScope<'a> {
-        FactScope { bundle: self.bundle, pathway: self.pathway, facts: self.facts, config: self.config }
+        FactScope {
+            bundle: self.bundle,
+            pathway: self.pathway,
+            facts: self.facts,
+            config: self.config,
+        }
     }
 }
 
@@ -432,7 +544,10 @@ impl Classes {
                     set.extend(decl.max);
                 }
                 FactType::Date => {
-                    dates.entry(decl.id.clone()).or_default().extend([oldest, today]);
+                    dates
+                        .entry(decl.id.clone())
+                        .or_default()
+                        .extend([oldest, today]);
                 }
                 _ => {}
             }
@@ -441,42 +556,78 @@ impl Classes {
             match t {
                 Threshold::Int { fact, k, .. } => {
                     let decl = bundle.facts.get(&fact);
-                    let (lo, hi) = decl.map_or((i64::MIN, i64::MAX), |d| (d.min.unwrap_or(i64::MIN), d.max.unwrap_or(i64::MAX)));
+                    let (lo, hi) = decl.map_or((i64::MIN, i64::MAX), |d| {
+                        (d.min.unwrap_or(i64::MIN), d.max.unwrap_or(i64::MAX))
+                    });
                     let set = ints.entry(fact).or_default();
-                    set.extend([k.saturating_sub(1), k, k.saturating_add(1)].into_iter().filter(|v| (lo..=hi).contains(v)));
+                    set.extend(
+                        [k.saturating_sub(1), k, k.saturating_add(1)]
+                            .into_iter()
+                            .filter(|v| (lo..=hi).contains(v)),
+                    );
                 }
                 Threshold::AgeOn { fact, k, .. } => {
                     let set = dates.entry(fact).or_default();
                     for level in [k - 1, k, k + 1] {
                         // age_on is non-increasing in the birth date.
                         let b = last_day(oldest, today, |d| age_on(d, today) >= level);
-                        set.extend(b.into_iter().flat_map(|b| [Some(b), b.add_days(1)]).flatten());
+                        set.extend(
+                            b.into_iter()
+                                .flat_map(|b| [Some(b), b.add_days(1)])
+                                .flatten(),
+                        );
                     }
                 }
                 Threshold::DaysUntil { fact, years, k, .. } => {
                     let set = dates.entry(fact).or_default();
                     for level in [k - 1, k, k + 1] {
                         // days_until_birthday is non-decreasing in the birth date.
-                        let b = last_day(oldest, today, |d| days_until_birthday(d, years, today) <= level);
-                        set.extend(b.into_iter().flat_map(|b| [Some(b), b.add_days(1)]).flatten());
+                        let b = last_day(oldest, today, |d| {
+                            days_until_birthday(d, years, today) <= level
+                        });
+                        set.extend(
+                            b.into_iter()
+                                .flat_map(|b| [Some(b), b.add_days(1)])
+                                .flatten(),
+                        );
                     }
                 }
             }
         }
         let within = |d: &Date| (oldest..=today).contains(d);
         Self {
-            ints: ints.into_iter().map(|(k, v)| (k, v.into_iter().collect())).collect(),
-            dates: dates.into_iter().map(|(k, v)| (k, v.into_iter().filter(within).collect())).collect(),
+            ints: ints
+                .into_iter()
+                .map(|(k, v)| (k, v.into_iter().collect()))
+                .collect(),
+            dates: dates
+                .into_iter()
+                .map(|(k, v)| (k, v.into_iter().filter(within).collect()))
+                .collect(),
         }
     }
 
     fn values(&self, bundle: &Bundle, fact: &str) -> Vec<Value> {
-        let Some(decl) = bundle.facts.get(fact) else { return Vec::new() };
+        let Some(decl) = bundle.facts.get(fact) else {
+            return Vec::new();
+        };
         match decl.ty {
             FactType::Bool => vec![Value::Bool(true), Value::Bool(false)],
-            FactType::Choice => decl.options.iter().map(|o| Value::Choice(o.value.clone())).collect(),
-            FactType::Integer => self.ints.get(fact).map(|v| v.iter().map(|i| Value::Int(*i)).collect()).unwrap_or_default(),
-            FactType::Date => self.dates.get(fact).map(|v| v.iter().map(|d| Value::Date(*d)).collect()).unwrap_or_default(),
+            FactType::Choice => decl
+                .options
+                .iter()
+                .map(|o| Value::Choice(o.value.clone()))
+                .collect(),
+            FactType::Integer => self
+                .ints
+                .get(fact)
+                .map(|v| v.iter().map(|i| Value::Int(*i)).collect())
+                .unwrap_or_default(),
+            FactType::Date => self
+                .dates
+                .get(fact)
+                .map(|v| v.iter().map(|d| Value::Date(*d)).collect())
+                .unwrap_or_default(),
         }
     }
 }

@@ -6,7 +6,11 @@ use crate::model::FactType;
 /// The v1 facts with their types (and options, for choices).
 pub const FACTS_V1: &[(&str, FactType, &[&str])] = &[
     ("immediate_danger", FactType::Bool, &[]),
-    ("age_basis", FactType::Choice, &["date_of_birth", "stated_age", "unknown"]),
+    (
+        "age_basis",
+        FactType::Choice,
+        &["date_of_birth", "stated_age", "unknown"],
+    ),
     ("date_of_birth", FactType::Date, &[]),
     ("age", FactType::Integer, &[]),
     ("may_be_under_18", FactType::Bool, &[]),
@@ -37,5 +41,8 @@ pub const CODES_V1: &[&str] = &[
 
 /// The v1 declaration of a fact id, if it is one.
 pub(crate) fn fact_v1(id: &str) -> Option<(FactType, &'static [&'static str])> {
-    FACTS_V1.iter().find(|(f, _, _)| *f == id).map(|(_, ty, options)| (*ty, *options))
+    FACTS_V1
+        .iter()
+        .find(|(f, _, _)| *f == id)
+        .map(|(_, ty, options)| (*ty, *options))
 }

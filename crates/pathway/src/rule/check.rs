@@ -1,17 +1,28 @@
 //! The type checker: every rule is a boolean, and comparisons keep verification exact.
 
-use super::{Context, Expr, ExprKind, PathPred, RuleError, Ty, TypeEnv};
 use super::CmpOp;
+use super::{Context, Expr, ExprKind, PathPred, RuleError, Ty, TypeEnv};
 
 /// Type-checks a whole rule (it must be true or false). Every error is reported.
 pub(crate) fn check(expr: &Expr, env: &dyn TypeEnv, ctx: Context) -> Result<(), Vec<RuleError>> {
-    let mut c = Checker { env, ctx, src_errors: Vec::new() };
-    if let Some(ty) = c.ty(expr) {
-        if ty != Ty::Bool {
-            c.err(expr, format!("the rule must be true or false, but this is {}", name(&ty)));
-        }
+    let mut c = Checker {
+        env,
+        ctx,
+        src_errors: Vec::new(),
+    };
+    if let Some(ty) = c.ty(expr)
+        && ty != Ty::Bool
+    {
+        c.err(
+            expr,
+            format!("the rule must be true or false, but this is {}", name(&ty)),
+        );
     }
-    if c.src_errors.is_empty() { Ok(()) } else { Err(c.src_errors) }
+    if c.src_errors.is_empty() {
+        Ok(())
+    } else {
+        Err(c.src_errors)
+    }
 }
 
 struct Checker<'a> {
@@ -37,7 +48,10 @@ fn is_int_literal(e: &Expr) -> bool {
 impl Checker<'_> {
     /// Spans are in characters, so the column is the span start plus one.
     fn err(&mut self, at: &Expr, message: impl Into<String>) {
-        self.src_errors.push(RuleError { column: at.span.start + 1, message: message.into() });
+        self.src_errors.push(RuleError {
+            column: at.span.start + 1,
+            message: message.into(),
+        });
     }
 
     /// The type of an expression; `None` after an error in it (already reported).
@@ -50,7 +64,10 @@ impl Checker<'_> {
             ExprKind::Fact(id) => {
                 let ty = self.env.fact_type(id);
                 if ty.is_none() {
-                    self.err(e, format!("unknown fact `{id}`: declare it in `facts` or `derived`"));
+                    self.err(
+                        e,
+                        format!("unknown fact `{id}`: declare it in `facts` or `derived`"),
+                    );
                 }
                 ty
             }
@@ -73,7 +90,11 @@ impl Checker<'_> {
                 Some(Ty::Bool)
             }
             ExprKind::AgeOn(date, on) | ExprKind::DaysUntilBirthday(date, _, on) => {
-                let f = if matches!(e.kind, ExprKind::AgeOn(..)) { "age_on" } else { "days_until_birthday" };
+                let f = if matches!(e.kind, ExprKind::AgeOn(..)) {
+                    "age_on"
+                } else {
+                    "days_until_birthday"
+                };
                 self.date_fact(date, f);
                 if on.kind != ExprKind::Today {
                     self.err(on, format!("the last argument of `{f}` must be `today`"));
@@ -88,10 +109,16 @@ impl Checker<'_> {
     }
 
     fn boolean(&mut self, e: &Expr, op: &str) {
-        if let Some(ty) = self.ty(e) {
-            if ty != Ty::Bool {
-                self.err(e, format!("{op} needs true or false on each side, but this is {}", name(&ty)));
-            }
+        if let Some(ty) = self.ty(e)
+            && ty != Ty::Bool
+        {
+            self.err(
+                e,
+                format!(
+                    "{op} needs true or false on each side, but this is {}",
+                    name(&ty)
+                ),
+            );
         }
     }
 
@@ -99,16 +126,27 @@ impl Checker<'_> {
         match &e.kind {
             ExprKind::Fact(id) => match self.env.fact_type(id) {
                 Some(Ty::Date) => {}
-                Some(ty) => self.err(e, format!("`{f}` needs a date fact, but `{id}` is {}", name(&ty))),
-                None => self.err(e, format!("unknown fact `{id}`: declare it in `facts` or `derived`")),
+                Some(ty) => self.err(
+                    e,
+                    format!("`{f}` needs a date fact, but `{id}` is {}", name(&ty)),
+                ),
+                None => self.err(
+                    e,
+                    format!("unknown fact `{id}`: declare it in `facts` or `derived`"),
+                ),
             },
-            _ => self.err(e, format!("the first argument of `{f}` must be a date fact")),
+            _ => self.err(
+                e,
+                format!("the first argument of `{f}` must be a date fact"),
+            ),
         }
     }
 
     fn comparison(&mut self, op: CmpOp, a: &Expr, b: &Expr) {
         let (ta, tb) = (self.ty(a), self.ty(b));
-        let (Some(ta), Some(tb)) = (ta, tb) else { return };
+        let (Some(ta), Some(tb)) = (ta, tb) else {
+            return;
+        };
         let ordering = !matches!(op, CmpOp::Eq | CmpOp::Ne);
         match (&ta, &tb) {
             (Ty::Int, Ty::Int) => match (is_int_literal(a), is_int_literal(b)) {
@@ -127,8 +165,10 @@ impl Checker<'_> {
             (Ty::Bool, Ty::Bool) => {}
             (Ty::Choice(options), Ty::Str) | (Ty::Str, Ty::Choice(options)) => {
                 let (lit, fact) = if ta == Ty::Str { (a, b) } else { (b, a) };
-                if let ExprKind::Str(value) = &lit.kind {
-                    if !options.contains(value) {
+                if let ExprKind::Str(value) = &lit.kind
+                    && !options.contains(value)
+                {
+                    {
                         let fact = match &fact.kind {
                             ExprKind::Fact(f) => f.as_str(),
                             _ => "the fact",
@@ -204,7 +244,10 @@ mod tests {
         let expr = parse(src).unwrap();
         match check(&expr, &Env, ctx) {
             Ok(()) => Vec::new(),
-            Err(e) => e.into_iter().map(|e| format!("{}: {}", e.column, e.message)).collect(),
+            Err(e) => e
+                .into_iter()
+                .map(|e| format!("{}: {}", e.column, e.message))
+                .collect(),
         }
     }
 
@@ -231,25 +274,85 @@ mod tests {
 
     #[test]
     fn every_type_error_is_reported() {
-        assert_eq!(guard("nope"), ["1: unknown fact `nope`: declare it in `facts` or `derived`"]);
-        assert_eq!(guard("age"), ["1: the rule must be true or false, but this is a number"]);
-        assert_eq!(guard("\"x\""), ["1: the rule must be true or false, but this is a text"]);
-        assert_eq!(guard("today"), ["1: the rule must be true or false, but this is a date"]);
-        assert_eq!(guard("!age"), ["2: `!` needs true or false on each side, but this is a number"]);
-        assert_eq!(guard("danger && age"), ["11: `&&` needs true or false on each side, but this is a number"]);
-        assert_eq!(guard("consent_to_nrm == \"maybe\""), ["19: `maybe` is not an option of `consent_to_nrm`; the options are: given, declined"]);
-        assert_eq!(guard("age < danger"), ["7: `<`, `<=`, `>` and `>=` compare a number with a number literal, but this is true or false"]);
+        assert_eq!(
+            guard("nope"),
+            ["1: unknown fact `nope`: declare it in `facts` or `derived`"]
+        );
+        assert_eq!(
+            guard("age"),
+            ["1: the rule must be true or false, but this is a number"]
+        );
+        assert_eq!(
+            guard("\"x\""),
+            ["1: the rule must be true or false, but this is a text"]
+        );
+        assert_eq!(
+            guard("today"),
+            ["1: the rule must be true or false, but this is a date"]
+        );
+        assert_eq!(
+            guard("!age"),
+            ["2: `!` needs true or false on each side, but this is a number"]
+        );
+        assert_eq!(
+            guard("danger && age"),
+            ["11: `&&` needs true or false on each side, but this is a number"]
+        );
+        assert_eq!(
+            guard("consent_to_nrm == \"maybe\""),
+            ["19: `maybe` is not an option of `consent_to_nrm`; the options are: given, declined"]
+        );
+        assert_eq!(
+            guard("age < danger"),
+            [
+                "7: `<`, `<=`, `>` and `>=` compare a number with a number literal, but this is true or false"
+            ]
+        );
         assert_eq!(guard("1 < 2"), ["1: this compares two constants"]);
-        assert_eq!(guard("age < age"), ["1: compare a number with a number literal, not with another fact (this keeps `check` exact)"]);
-        assert_eq!(guard("date_of_birth == today"), ["1: dates are compared through age_on or days_until_birthday"]);
-        assert_eq!(guard("age_on(age, today) > 1"), ["8: `age_on` needs a date fact, but `age` is a number"]);
-        assert_eq!(guard("age_on(date_of_birth, date_of_birth) > 1"), ["23: the last argument of `age_on` must be `today`"]);
-        assert_eq!(guard("consent_to_nrm == age_basis"), ["1: compare a choice with one of its options in quotes, not with another fact"]);
-        assert_eq!(guard("consent_to_nrm < 3"), ["1: `<`, `<=`, `>` and `>=` compare a number with a number literal, but this is a choice"]);
-        assert_eq!(guard("danger == 1"), ["1: cannot compare true or false with a number"]);
-        assert_eq!(guard("did(\"call_999\")"), ["1: `did` can only be used in invariants"]);
-        assert_eq!(errors("did(\"call_111\")", Context::Invariant), ["1: unknown action `call_111` in `did`"]);
-        assert_eq!(errors("asked(nope)", Context::Invariant), ["1: unknown fact `nope` in `asked`"]);
+        assert_eq!(
+            guard("age < age"),
+            [
+                "1: compare a number with a number literal, not with another fact (this keeps `check` exact)"
+            ]
+        );
+        assert_eq!(
+            guard("date_of_birth == today"),
+            ["1: dates are compared through age_on or days_until_birthday"]
+        );
+        assert_eq!(
+            guard("age_on(age, today) > 1"),
+            ["8: `age_on` needs a date fact, but `age` is a number"]
+        );
+        assert_eq!(
+            guard("age_on(date_of_birth, date_of_birth) > 1"),
+            ["23: the last argument of `age_on` must be `today`"]
+        );
+        assert_eq!(
+            guard("consent_to_nrm == age_basis"),
+            ["1: compare a choice with one of its options in quotes, not with another fact"]
+        );
+        assert_eq!(
+            guard("consent_to_nrm < 3"),
+            [
+                "1: `<`, `<=`, `>` and `>=` compare a number with a number literal, but this is a choice"
+            ]
+        );
+        assert_eq!(
+            guard("danger == 1"),
+            ["1: cannot compare true or false with a number"]
+        );
+        assert_eq!(
+            guard("did(\"call_999\")"),
+            ["1: `did` can only be used in invariants"]
+        );
+        assert_eq!(
+            errors("did(\"call_111\")", Context::Invariant),
+            ["1: unknown action `call_111` in `did`"]
+        );
+        assert_eq!(
+            errors("asked(nope)", Context::Invariant),
+            ["1: unknown fact `nope` in `asked`"]
+        );
     }
 
     #[test]

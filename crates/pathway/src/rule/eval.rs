@@ -30,9 +30,10 @@ fn blame(e: &Expr) -> Missing {
         match &e.kind {
             ExprKind::Fact(id) => Some(id),
             ExprKind::Not(a) => first_fact(a),
-            ExprKind::And(a, b) | ExprKind::Or(a, b) | ExprKind::Implies(a, b) | ExprKind::Cmp(_, a, b) => {
-                first_fact(a).or_else(|| first_fact(b))
-            }
+            ExprKind::And(a, b)
+            | ExprKind::Or(a, b)
+            | ExprKind::Implies(a, b)
+            | ExprKind::Cmp(_, a, b) => first_fact(a).or_else(|| first_fact(b)),
             ExprKind::AgeOn(a, _) | ExprKind::DaysUntilBirthday(a, _, _) => first_fact(a),
             _ => None,
         }
@@ -66,7 +67,10 @@ fn compare(op: CmpOp, a: &Expr, b: &Expr, scope: &dyn Scope) -> Result<bool, Mis
         (Val::Int(x), Val::Int(y)) => Ok(op.apply(&x, &y)),
         (Val::Text(x), Val::Text(y)) => Ok(op.apply(&x, &y)),
         (Val::Date(x), Val::Date(y)) => Ok(op.apply(&x, &y)),
-        _ => Err(blame(&Expr { kind: ExprKind::Cmp(op, Box::new(a.clone()), Box::new(b.clone())), span: a.span })),
+        _ => Err(blame(&Expr {
+            kind: ExprKind::Cmp(op, Box::new(a.clone()), Box::new(b.clone())),
+            span: a.span,
+        })),
     }
 }
 
@@ -145,10 +149,19 @@ pub(crate) fn thresholds(e: &Expr, out: &mut BTreeSet<Threshold>) {
                 _ => None,
             };
             let t = match &expr.kind {
-                ExprKind::Fact(fact) => Some(Threshold::Int { fact: fact.clone(), op, k }),
+                ExprKind::Fact(fact) => Some(Threshold::Int {
+                    fact: fact.clone(),
+                    op,
+                    k,
+                }),
                 ExprKind::AgeOn(d, _) => date_fact(d).map(|fact| Threshold::AgeOn { fact, op, k }),
                 ExprKind::DaysUntilBirthday(d, years, _) => {
-                    date_fact(d).map(|fact| Threshold::DaysUntil { fact, years: *years, op, k })
+                    date_fact(d).map(|fact| Threshold::DaysUntil {
+                        fact,
+                        years: *years,
+                        op,
+                        k,
+                    })
                 }
                 _ => None,
             };
@@ -170,7 +183,10 @@ mod tests {
 
     impl Scope for Facts {
         fn fact(&self, id: &str) -> Result<Value, Missing> {
-            self.0.get(id).cloned().ok_or_else(|| Missing(id.to_owned()))
+            self.0
+                .get(id)
+                .cloned()
+                .ok_or_else(|| Missing(id.to_owned()))
         }
         fn today(&self) -> Date {
             self.1
@@ -207,7 +223,11 @@ mod tests {
 
     #[test]
     fn choices_integers_and_ill_typed_values() {
-        let s = scope(&[("c", Value::Choice("given".into())), ("age", Value::Int(17)), ("bad", Value::Int(3))]);
+        let s = scope(&[
+            ("c", Value::Choice("given".into())),
+            ("age", Value::Int(17)),
+            ("bad", Value::Int(3)),
+        ]);
         assert_eq!(run("c == \"given\"", &s), Ok(true));
         assert_eq!(run("c != \"given\"", &s), Ok(false));
         assert_eq!(run("age < 18 && 17 >= age", &s), Ok(true));
@@ -219,14 +239,26 @@ mod tests {
     #[test]
     fn date_boundaries_through_the_language() {
         let at = |dob: &str, today: &str, src: &str| {
-            let s = Facts([("dob", Value::Date(d(dob)))].into_iter().collect(), d(today));
+            let s = Facts(
+                [("dob", Value::Date(d(dob)))].into_iter().collect(),
+                d(today),
+            );
             run(src, &s).unwrap()
         };
         let adult = "age_on(dob, today) >= 18";
         assert!(at("2008-11-22", "2026-11-22", adult), "18th birthday today");
-        assert!(!at("2008-11-23", "2026-11-22", adult), "18th birthday tomorrow");
-        assert!(!at("2008-02-29", "2026-02-28", adult), "leap day: still 17 on 28 February");
-        assert!(at("2008-02-29", "2026-03-01", adult), "leap day: 18 on 1 March");
+        assert!(
+            !at("2008-11-23", "2026-11-22", adult),
+            "18th birthday tomorrow"
+        );
+        assert!(
+            !at("2008-02-29", "2026-02-28", adult),
+            "leap day: still 17 on 28 February"
+        );
+        assert!(
+            at("2008-02-29", "2026-03-01", adult),
+            "leap day: 18 on 1 March"
+        );
         let soon = "days_until_birthday(dob, 18, today) <= 90";
         assert!(at("2009-02-20", "2026-11-22", soon), "exactly 90 days");
         assert!(!at("2009-02-21", "2026-11-22", soon), "91 days");
@@ -250,7 +282,11 @@ mod tests {
         assert_eq!(k("t -> f"), Some(false));
         assert_eq!(k("u -> did(\"call_999\")"), Some(true));
         assert_eq!(k("t -> did(\"other\")"), Some(false));
-        assert_eq!(k("asked(t)"), None, "predicates the scope can't answer are unknown");
+        assert_eq!(
+            k("asked(t)"),
+            None,
+            "predicates the scope can't answer are unknown"
+        );
     }
 
     #[test]
@@ -258,9 +294,22 @@ mod tests {
         let mut out = BTreeSet::new();
         thresholds(&parse("18 > age || age_on(dob, today) >= 18 || days_until_birthday(dob, 18, today) <= 90 || x").unwrap(), &mut out);
         let want: BTreeSet<Threshold> = [
-            Threshold::Int { fact: "age".into(), op: CmpOp::Lt, k: 18 },
-            Threshold::AgeOn { fact: "dob".into(), op: CmpOp::Ge, k: 18 },
-            Threshold::DaysUntil { fact: "dob".into(), years: 18, op: CmpOp::Le, k: 90 },
+            Threshold::Int {
+                fact: "age".into(),
+                op: CmpOp::Lt,
+                k: 18,
+            },
+            Threshold::AgeOn {
+                fact: "dob".into(),
+                op: CmpOp::Ge,
+                k: 18,
+            },
+            Threshold::DaysUntil {
+                fact: "dob".into(),
+                years: 18,
+                op: CmpOp::Le,
+                k: 90,
+            },
         ]
         .into_iter()
         .collect();

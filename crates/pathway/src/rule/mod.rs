@@ -177,7 +177,12 @@ pub(crate) enum Threshold {
     /// `age_on(fact, today) OP k`.
     AgeOn { fact: String, op: CmpOp, k: i64 },
     /// `days_until_birthday(fact, years, today) OP k`.
-    DaysUntil { fact: String, years: i32, op: CmpOp, k: i64 },
+    DaysUntil {
+        fact: String,
+        years: i32,
+        op: CmpOp,
+        k: i64,
+    },
 }
 
 impl Expr {

@@ -1,7 +1,7 @@
 //! Lexer and recursive-descent parser for the rule language.
 
-use super::{Expr, ExprKind, PathPred, RuleError, Span};
 use super::CmpOp;
+use super::{Expr, ExprKind, PathPred, RuleError, Span};
 
 /// Nesting deeper than this is refused, so hostile input cannot overflow the stack.
 const MAX_DEPTH: usize = 64;
@@ -60,7 +60,10 @@ struct Lexer<'a> {
 
 impl Lexer<'_> {
     fn err(&self, at: usize, message: impl Into<String>) -> RuleError {
-        RuleError { column: column(self.src, at), message: message.into() }
+        RuleError {
+            column: column(self.src, at),
+            message: message.into(),
+        }
     }
 
     fn tokens(mut self) -> Result<Vec<(Tok, Span)>, RuleError> {
@@ -102,12 +105,19 @@ impl Lexer<'_> {
                     (Tok::Ident(trimmed[..len].to_owned()), len)
                 }
                 (c, _) => {
-                    let hint = if c.is_ascii_uppercase() { " (names are lowercase)" } else { "" };
+                    let hint = if c.is_ascii_uppercase() {
+                        " (names are lowercase)"
+                    } else {
+                        ""
+                    };
                     return Err(self.err(start, format!("unexpected character `{c}`{hint}")));
                 }
             };
             self.pos += len;
-            let span = Span { start: column(self.src, start) - 1, end: column(self.src, self.pos) - 1 };
+            let span = Span {
+                start: column(self.src, start) - 1,
+                end: column(self.src, self.pos) - 1,
+            };
             out.push((tok, span));
         }
     }
@@ -120,7 +130,11 @@ impl Lexer<'_> {
                 '"' => return Ok((Tok::Str(value), i + 2)),
                 '\\' => match chars.next() {
                     Some((_, e @ ('"' | '\\'))) => value.push(e),
-                    _ => return Err(self.err(start + 1 + i, "only `\\\"` and `\\\\` escapes are allowed")),
+                    _ => {
+                        return Err(
+                            self.err(start + 1 + i, "only `\\\"` and `\\\\` escapes are allowed")
+                        );
+                    }
                 },
                 c => value.push(c),
             }
@@ -131,9 +145,14 @@ impl Lexer<'_> {
     fn number(&self, start: usize) -> Result<(Tok, usize), RuleError> {
         let text = &self.src[start..];
         let sign = usize::from(text.starts_with('-'));
-        let digits = text[sign..].find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len() - sign);
+        let digits = text[sign..]
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len() - sign);
         if digits == 0 {
-            return Err(self.err(start, "unexpected `-` (there is no arithmetic; write `->` for implication)"));
+            return Err(self.err(
+                start,
+                "unexpected `-` (there is no arithmetic; write `->` for implication)",
+            ));
         }
         let literal = &text[..sign + digits];
         let n = literal
@@ -154,19 +173,32 @@ pub(crate) fn parse(src: &str) -> Result<Expr, RuleError> {
     if tokens.len() > MAX_TOKENS {
         return Err(RuleError {
             column: 1,
-            message: format!("the rule is too long ({} tokens, at most {MAX_TOKENS}): split it with derived facts", tokens.len() - 1),
+            message: format!(
+                "the rule is too long ({} tokens, at most {MAX_TOKENS}): split it with derived facts",
+                tokens.len() - 1
+            ),
         });
     }
     if tokens.len() == 1 {
-        return Err(RuleError { column: 1, message: "the rule is empty".into() });
+        return Err(RuleError {
+            column: 1,
+            message: "the rule is empty".into(),
+        });
     }
-    let mut p = Parser { src, tokens, pos: 0, depth: 0 };
+    let mut p = Parser {
+        src,
+        tokens,
+        pos: 0,
+        depth: 0,
+    };
     let expr = p.implies()?;
     match p.peek() {
         Tok::End => Ok(expr),
         t => {
             let t = describe(t);
-            Err(p.err_here(format!("unexpected {t} after a complete rule (missing `&&` or `||`?)")))
+            Err(p.err_here(format!(
+                "unexpected {t} after a complete rule (missing `&&` or `||`?)"
+            )))
         }
     }
 }
@@ -178,7 +210,8 @@ struct Parser<'a> {
     depth: usize,
 }
 
-const FUNCTIONS: &str = "age_on, days_until_birthday, asked, first_asked, known_before, did, first, before";
+const FUNCTIONS: &str =
+    "age_on, days_until_birthday, asked, first_asked, known_before, did, first, before";
 
 impl Parser<'_> {
     fn peek(&self) -> &Tok {
@@ -187,11 +220,17 @@ impl Parser<'_> {
 
     fn span(&self) -> Span {
         let end = self.src.chars().count();
-        self.tokens.get(self.pos).map_or(Span { start: end, end }, |(_, s)| *s)
+        self.tokens
+            .get(self.pos)
+            .map_or(Span { start: end, end }, |(_, s)| *s)
     }
 
     fn bump(&mut self) -> (Tok, Span) {
-        let item = self.tokens.get(self.pos).cloned().unwrap_or((Tok::End, self.span()));
+        let item = self
+            .tokens
+            .get(self.pos)
+            .cloned()
+            .unwrap_or((Tok::End, self.span()));
         if self.pos < self.tokens.len() {
             self.pos += 1;
         }
@@ -199,7 +238,10 @@ impl Parser<'_> {
     }
 
     fn err_at(&self, span: Span, message: impl Into<String>) -> RuleError {
-        RuleError { column: span.start + 1, message: message.into() }
+        RuleError {
+            column: span.start + 1,
+            message: message.into(),
+        }
     }
 
     fn err_here(&self, message: impl Into<String>) -> RuleError {
@@ -264,7 +306,13 @@ impl Parser<'_> {
             let inner = self.unary()?;
             self.depth -= 1;
             let end = inner.span.end;
-            return Ok(Expr { kind: ExprKind::Not(Box::new(inner)), span: Span { start: span.start, end } });
+            return Ok(Expr {
+                kind: ExprKind::Not(Box::new(inner)),
+                span: Span {
+                    start: span.start,
+                    end,
+                },
+            });
         }
         self.cmp()
     }
@@ -277,8 +325,14 @@ impl Parser<'_> {
             if let Tok::Cmp(_) = self.peek() {
                 return Err(self.err_here("comparisons cannot be chained: join them with `&&`"));
             }
-            let span = Span { start: left.span.start, end: right.span.end };
-            return Ok(Expr { kind: ExprKind::Cmp(op, Box::new(left), Box::new(right)), span });
+            let span = Span {
+                start: left.span.start,
+                end: right.span.end,
+            };
+            return Ok(Expr {
+                kind: ExprKind::Cmp(op, Box::new(left), Box::new(right)),
+                span,
+            });
         }
         Ok(left)
     }
@@ -292,8 +346,17 @@ impl Parser<'_> {
                 self.nest()?;
                 let inner = self.implies()?;
                 self.depth -= 1;
-                let close = self.expect(&Tok::RParen, &format!("`)` to close `(` at column {}", span.start + 1))?;
-                return Ok(Expr { kind: inner.kind, span: Span { start: span.start, end: close.end } });
+                let close = self.expect(
+                    &Tok::RParen,
+                    &format!("`)` to close `(` at column {}", span.start + 1),
+                )?;
+                return Ok(Expr {
+                    kind: inner.kind,
+                    span: Span {
+                        start: span.start,
+                        end: close.end,
+                    },
+                });
             }
             Tok::Ident(name) if *self.peek() == Tok::LParen => return self.call(name, span),
             Tok::Ident(name) => match name.as_str() {
@@ -303,7 +366,12 @@ impl Parser<'_> {
                 _ => ExprKind::Fact(name),
             },
             Tok::End => return Err(self.err_at(span, "the rule ends where a value was expected")),
-            t => return Err(self.err_at(span, format!("expected a fact, a value or `(`, found {}", describe(&t)))),
+            t => {
+                return Err(self.err_at(
+                    span,
+                    format!("expected a fact, a value or `(`, found {}", describe(&t)),
+                ));
+            }
         };
         Ok(Expr { kind, span })
     }
@@ -315,7 +383,10 @@ impl Parser<'_> {
         let kind = match name.as_str() {
             "age_on" => {
                 let date = self.implies()?;
-                self.expect(&Tok::Comma, &shape("two arguments: age_on(date_fact, today)"))?;
+                self.expect(
+                    &Tok::Comma,
+                    &shape("two arguments: age_on(date_fact, today)"),
+                )?;
                 let on = self.implies()?;
                 ExprKind::AgeOn(Box::new(date), Box::new(on))
             }
@@ -323,27 +394,42 @@ impl Parser<'_> {
                 let what = shape("three arguments: days_until_birthday(date_fact, years, today)");
                 let date = self.implies()?;
                 self.expect(&Tok::Comma, &what)?;
-                let years = match self.bump() {
-                    (Tok::Int(n), _) if (0..=150).contains(&n) => n as i32,
-                    (_, span) => return Err(self.err_at(span, "the years of days_until_birthday must be a whole number from 0 to 150")),
-                };
+                let years =
+                    match self.bump() {
+                        (Tok::Int(n), _) if (0..=150).contains(&n) => n as i32,
+                        (_, span) => return Err(self.err_at(
+                            span,
+                            "the years of days_until_birthday must be a whole number from 0 to 150",
+                        )),
+                    };
                 self.expect(&Tok::Comma, &what)?;
                 let on = self.implies()?;
                 ExprKind::DaysUntilBirthday(Box::new(date), years, Box::new(on))
             }
             "asked" | "first_asked" => {
                 let fact = self.ident(&shape("one fact name"))?;
-                ExprKind::Path(if name == "asked" { PathPred::Asked(fact) } else { PathPred::FirstAsked(fact) })
+                ExprKind::Path(if name == "asked" {
+                    PathPred::Asked(fact)
+                } else {
+                    PathPred::FirstAsked(fact)
+                })
             }
             "known_before" => {
                 let fact = self.ident(&shape("a fact name and an action code in quotes"))?;
-                self.expect(&Tok::Comma, &shape("a fact name and an action code in quotes"))?;
+                self.expect(
+                    &Tok::Comma,
+                    &shape("a fact name and an action code in quotes"),
+                )?;
                 let code = self.string(&shape("a fact name and an action code in quotes"))?;
                 ExprKind::Path(PathPred::KnownBefore(fact, code))
             }
             "did" | "first" => {
                 let code = self.string(&shape("one action code in quotes"))?;
-                ExprKind::Path(if name == "did" { PathPred::Did(code) } else { PathPred::First(code) })
+                ExprKind::Path(if name == "did" {
+                    PathPred::Did(code)
+                } else {
+                    PathPred::First(code)
+                })
             }
             "before" => {
                 let what = shape("two action codes in quotes");
@@ -352,11 +438,22 @@ impl Parser<'_> {
                 let b = self.string(&what)?;
                 ExprKind::Path(PathPred::Before(a, b))
             }
-            _ => return Err(self.err_at(start, format!("unknown function `{name}`: the functions are {FUNCTIONS}"))),
+            _ => {
+                return Err(self.err_at(
+                    start,
+                    format!("unknown function `{name}`: the functions are {FUNCTIONS}"),
+                ));
+            }
         };
         self.depth -= 1;
         let close = self.expect(&Tok::RParen, &format!("`)` to close the call of `{name}`"))?;
-        Ok(Expr { kind, span: Span { start: start.start, end: close.end } })
+        Ok(Expr {
+            kind,
+            span: Span {
+                start: start.start,
+                end: close.end,
+            },
+        })
     }
 
     fn ident(&mut self, what: &str) -> Result<String, RuleError> {
@@ -375,8 +472,14 @@ impl Parser<'_> {
 }
 
 fn join(make: fn(Box<Expr>, Box<Expr>) -> ExprKind, left: Expr, right: Expr) -> Expr {
-    let span = Span { start: left.span.start, end: right.span.end };
-    Expr { kind: make(Box::new(left), Box::new(right)), span }
+    let span = Span {
+        start: left.span.start,
+        end: right.span.end,
+    };
+    Expr {
+        kind: make(Box::new(left), Box::new(right)),
+        span,
+    }
 }
 
 #[cfg(test)]
@@ -402,7 +505,9 @@ mod tests {
                 ExprKind::Implies(a, b) => format!("({} -> {})", show(a), show(b)),
                 ExprKind::Cmp(op, a, b) => format!("({} {} {})", show(a), op_text(*op), show(b)),
                 ExprKind::AgeOn(a, b) => format!("age_on({}, {})", show(a), show(b)),
-                ExprKind::DaysUntilBirthday(a, n, b) => format!("dub({}, {n}, {})", show(a), show(b)),
+                ExprKind::DaysUntilBirthday(a, n, b) => {
+                    format!("dub({}, {n}, {})", show(a), show(b))
+                }
                 ExprKind::Path(p) => format!("{p:?}"),
             }
         }
@@ -416,39 +521,106 @@ mod tests {
         assert_eq!(shape("a -> b -> c"), "(a -> (b -> c))");
         assert_eq!(shape("a && b -> c || d"), "((a && b) -> (c || d))");
         assert_eq!(shape("(a || b) && c"), "((a || b) && c)");
-        assert_eq!(shape("age < 18 || x == \"y\""), "((age < 18) || (x == \"y\"))");
+        assert_eq!(
+            shape("age < 18 || x == \"y\""),
+            "((age < 18) || (x == \"y\"))"
+        );
         assert_eq!(shape("age >= -1"), "(age >= -1)");
     }
 
     #[test]
     fn functions_and_path_predicates() {
-        assert_eq!(shape("age_on(dob, today) >= 18"), "(age_on(dob, today) >= 18)");
-        assert_eq!(shape("days_until_birthday(dob, 18, today) <= 90"), "(dub(dob, 18, today) <= 90)");
+        assert_eq!(
+            shape("age_on(dob, today) >= 18"),
+            "(age_on(dob, today) >= 18)"
+        );
+        assert_eq!(
+            shape("days_until_birthday(dob, 18, today) <= 90"),
+            "(dub(dob, 18, today) <= 90)"
+        );
         assert_eq!(shape("did(\"call_999\")"), "Did(\"call_999\")");
         assert_eq!(shape("before(\"a\", \"b\")"), "Before(\"a\", \"b\")");
-        assert_eq!(shape("known_before(is_child, \"x\")"), "KnownBefore(\"is_child\", \"x\")");
-        assert_eq!(shape("first_asked(immediate_danger)"), "FirstAsked(\"immediate_danger\")");
+        assert_eq!(
+            shape("known_before(is_child, \"x\")"),
+            "KnownBefore(\"is_child\", \"x\")"
+        );
+        assert_eq!(
+            shape("first_asked(immediate_danger)"),
+            "FirstAsked(\"immediate_danger\")"
+        );
     }
 
     #[test]
     fn errors_name_the_column() {
         assert_eq!(err(""), (1, "the rule is empty".into()));
         assert_eq!(err("   "), (1, "the rule is empty".into()));
-        assert_eq!(err("a &&"), (5, "the rule ends where a value was expected".into()));
-        assert_eq!(err("a & b"), (3, "unexpected `&` (did you mean `&&`?)".into()));
-        assert_eq!(err("a | b"), (3, "unexpected `|` (did you mean `||`?)".into()));
-        assert_eq!(err("a = b"), (3, "unexpected `=` (did you mean `==`?)".into()));
-        assert_eq!(err("(a || b"), (8, "expected `)` to close `(` at column 1, found the end of the rule".into()));
-        assert_eq!(err("a b"), (3, "unexpected `b` after a complete rule (missing `&&` or `||`?)".into()));
-        assert_eq!(err("\"open"), (1, "this string is not closed with `\"`".into()));
-        assert_eq!(err("Age < 3").1, "unexpected character `A` (names are lowercase)");
-        assert!(err("agee_on(x, today)").1.starts_with("unknown function `agee_on`: the functions are age_on"));
-        assert_eq!(err("x < 99999999999999999999").1, "integer literal 99999999999999999999 is too large");
-        assert_eq!(err("a < 1 < 2").1, "comparisons cannot be chained: join them with `&&`");
-        assert_eq!(err("age_on(dob)").1, "expected `age_on` takes two arguments: age_on(date_fact, today), found `)`");
-        assert_eq!(err("days_until_birthday(dob, x, today)").1, "the years of days_until_birthday must be a whole number from 0 to 150");
-        assert_eq!(err("did(call_999)").1, "`did` takes one action code in quotes");
-        assert_eq!(err("a - b").1, "unexpected `-` (there is no arithmetic; write `->` for implication)");
+        assert_eq!(
+            err("a &&"),
+            (5, "the rule ends where a value was expected".into())
+        );
+        assert_eq!(
+            err("a & b"),
+            (3, "unexpected `&` (did you mean `&&`?)".into())
+        );
+        assert_eq!(
+            err("a | b"),
+            (3, "unexpected `|` (did you mean `||`?)".into())
+        );
+        assert_eq!(
+            err("a = b"),
+            (3, "unexpected `=` (did you mean `==`?)".into())
+        );
+        assert_eq!(
+            err("(a || b"),
+            (
+                8,
+                "expected `)` to close `(` at column 1, found the end of the rule".into()
+            )
+        );
+        assert_eq!(
+            err("a b"),
+            (
+                3,
+                "unexpected `b` after a complete rule (missing `&&` or `||`?)".into()
+            )
+        );
+        assert_eq!(
+            err("\"open"),
+            (1, "this string is not closed with `\"`".into())
+        );
+        assert_eq!(
+            err("Age < 3").1,
+            "unexpected character `A` (names are lowercase)"
+        );
+        assert!(
+            err("agee_on(x, today)")
+                .1
+                .starts_with("unknown function `agee_on`: the functions are age_on")
+        );
+        assert_eq!(
+            err("x < 99999999999999999999").1,
+            "integer literal 99999999999999999999 is too large"
+        );
+        assert_eq!(
+            err("a < 1 < 2").1,
+            "comparisons cannot be chained: join them with `&&`"
+        );
+        assert_eq!(
+            err("age_on(dob)").1,
+            "expected `age_on` takes two arguments: age_on(date_fact, today), found `)`"
+        );
+        assert_eq!(
+            err("days_until_birthday(dob, x, today)").1,
+            "the years of days_until_birthday must be a whole number from 0 to 150"
+        );
+        assert_eq!(
+            err("did(call_999)").1,
+            "`did` takes one action code in quotes"
+        );
+        assert_eq!(
+            err("a - b").1,
+            "unexpected `-` (there is no arithmetic; write `->` for implication)"
+        );
         assert_eq!(err("é").0, 1);
         assert_eq!(err("aé").0, 2, "columns count characters, not bytes");
     }
