@@ -1,0 +1,185 @@
+//! Command-line arguments (clap derive). Every command's help ends with examples.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Walk the UK modern slavery and human trafficking victim referral pathways.
+///
+/// Answer a few questions and get what to do now: call 999, refer to children's or adult
+/// services, ask for consent, make an NRM referral or a Duty to Notify, and whom to phone,
+/// with the reasons and sources. Uses the bundled Hertfordshire pathways unless told
+/// otherwise.
+#[derive(Debug, Parser)]
+#[command(name = "pathway", version, after_help = EXAMPLES)]
+pub(crate) struct Args {
+    /// A folder holding another pathway set (pathway files and a contacts.json).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub(crate) pathways: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+const EXAMPLES: &str = "Examples:
+  pathway walk                                   guided walk (routes adults and children by age)
+  pathway decide --facts case.json --format text what to do for one record
+  pathway check                                  verify every path and invariant
+  pathway scenarios fixtures/scenarios --coverage";
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// List the pathways of the set, with versions and review dates.
+    #[command(
+        after_help = "Examples:\n  pathway list\n  pathway list --format json\n  pathway --pathways my-set/ list"
+    )]
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+
+    /// Guided, interactive walk in the terminal: one question at a time.
+    #[command(
+        after_help = "Keys: arrows and Enter choose; `?` shows help; Esc offers to save and quit.\n\nExamples:\n  pathway walk\n  pathway walk child --save case.json\n  pathway walk --resume case.json"
+    )]
+    Walk {
+        /// Pathway id (e.g. `adult`, `hertfordshire-child`), folder or file. Default: the entry pathway, which routes by age.
+        pathway: Option<String>,
+        /// The date ages are worked out on (YYYY-MM-DD). Default: today.
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+        /// Save the session to this file after every answer (written atomically).
+        #[arg(long, value_name = "FILE", conflicts_with = "resume")]
+        save: Option<PathBuf>,
+        /// Resume a saved session (and keep saving to the same file).
+        #[arg(long, value_name = "FILE")]
+        resume: Option<PathBuf>,
+    },
+
+    /// Evaluate facts records: one JSON object, or JSON Lines for batch audits.
+    #[command(
+        after_help = "Exit status: 0 ok; 2 bad input (each bad record is reported with its number; the others are still processed).\n\nExamples:\n  pathway decide --facts case.json --format text\n  echo '{\"immediate_danger\": true}' | pathway decide\n  pathway decide adult --facts audit.jsonl > results.jsonl\n  pathway decide --facts audit.jsonl --stats"
+    )]
+    Decide {
+        /// Pathway id, folder or file. Default: the entry pathway, which routes by age.
+        pathway: Option<String>,
+        /// Facts file (`-` for standard input).
+        #[arg(long, value_name = "FILE", default_value = "-")]
+        facts: String,
+        /// The date ages are worked out on (YYYY-MM-DD). Default: today.
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DecideFormat::Json)]
+        format: DecideFormat,
+        /// Stop at the first bad record.
+        #[arg(long)]
+        fail_fast: bool,
+        /// Print only anonymised counts of statuses and action codes (no personal data).
+        #[arg(long)]
+        stats: bool,
+    },
+
+    /// Compile, validate and verify pathway sets: every path, every invariant.
+    #[command(
+        after_help = "Exit status: 0 verified; 1 any error or broken invariant.\n\nExamples:\n  pathway check\n  pathway check pathways/my-partnership\n  pathway check --examples covering/   # facts files that together take every edge"
+    )]
+    Check {
+        /// Pathway set folders or files. Default: the bundled set.
+        paths: Vec<PathBuf>,
+        /// The date to verify on (YYYY-MM-DD). Default: today.
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+        /// Write a small set of facts files that together take every edge into this folder.
+        #[arg(long, value_name = "DIR")]
+        examples: Option<PathBuf>,
+    },
+
+    /// Run trainers' scenario files and report pass/fail (and coverage).
+    #[command(
+        after_help = "Exit status: 0 all passed; 1 any failed.\n\nExamples:\n  pathway scenarios\n  pathway scenarios fixtures/scenarios --coverage"
+    )]
+    Scenarios {
+        /// Folder of scenario files. Default: fixtures/scenarios.
+        dir: Option<PathBuf>,
+        /// Also report which steps and edges the scenarios cover.
+        #[arg(long)]
+        coverage: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
+
+    /// Trainee mode: read a scenario's story, answer the questions, get a debrief.
+    #[command(
+        after_help = "Examples:\n  pathway quiz fixtures/scenarios/ar-at-17.json\n  pathway quiz fixtures/scenarios/ar-at-17.json --answers my-answers.json"
+    )]
+    Quiz {
+        /// The scenario file.
+        scenario: PathBuf,
+        /// Mark written answers (a facts JSON object) instead of asking interactively.
+        #[arg(long, value_name = "FILE")]
+        answers: Option<PathBuf>,
+    },
+
+    /// Draw a pathway as a flowchart, optionally highlighting the walk for some facts.
+    #[command(
+        after_help = "Examples:\n  pathway graph adult --format svg > adult.svg\n  pathway graph --format mermaid --facts case.json\n  pathway graph child --format dot | dot -Tpng > child.png"
+    )]
+    Graph {
+        /// Pathway id, folder or file. Default: the entry pathway.
+        pathway: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = GraphFormatArg::Svg)]
+        format: GraphFormatArg,
+        /// Highlight the path these facts take.
+        #[arg(long, value_name = "FILE")]
+        facts: Option<String>,
+        /// The date ages are worked out on (YYYY-MM-DD). Default: today.
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+    },
+
+    /// Print the JSON Schema of the pathway file format (for editors).
+    #[command(after_help = "Examples:\n  pathway schema > pathway.schema.json")]
+    Schema,
+
+    /// Print shell completions.
+    #[command(
+        after_help = "Examples:\n  pathway completions bash > /etc/bash_completion.d/pathway\n  pathway completions zsh > ~/.zfunc/_pathway"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DecideFormat {
+    Json,
+    Text,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReportFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum GraphFormatArg {
+    Dot,
+    Mermaid,
+    Svg,
+}

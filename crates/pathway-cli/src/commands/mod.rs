@@ -1,0 +1,89 @@
+//! One module per command; `run` dispatches.
+
+mod check;
+mod decide;
+mod graph;
+mod list;
+mod prompt;
+mod quiz;
+mod scenarios;
+mod walk;
+
+use std::process::ExitCode;
+
+use clap::CommandFactory;
+
+use crate::args::{Args, Command};
+use crate::io::{Result, say};
+
+pub(crate) fn run(args: Args) -> Result<ExitCode> {
+    let dir = args.pathways.as_deref();
+    match args.command {
+        Command::List { format } => list::run(dir, format),
+        Command::Walk {
+            pathway,
+            today,
+            save,
+            resume,
+        } => walk::run(dir, pathway.as_deref(), today.as_deref(), save, resume),
+        Command::Decide {
+            pathway,
+            facts,
+            today,
+            format,
+            fail_fast,
+            stats,
+        } => decide::run(
+            dir,
+            pathway.as_deref(),
+            &facts,
+            today.as_deref(),
+            decide::Options {
+                format,
+                fail_fast,
+                stats,
+            },
+        ),
+        Command::Check {
+            paths,
+            today,
+            format,
+            examples,
+        } => check::run(dir, &paths, today.as_deref(), format, examples.as_deref()),
+        Command::Scenarios {
+            dir: folder,
+            coverage,
+            format,
+        } => scenarios::run(dir, folder.as_deref(), coverage, format),
+        Command::Quiz { scenario, answers } => quiz::run(dir, &scenario, answers.as_deref()),
+        Command::Graph {
+            pathway,
+            format,
+            facts,
+            today,
+        } => graph::run(
+            dir,
+            pathway.as_deref(),
+            format,
+            facts.as_deref(),
+            today.as_deref(),
+        ),
+        Command::Schema => {
+            let schema = schemars::schema_for!(pathway::model::PathwayFile);
+            say!(
+                "{}",
+                serde_json::to_string_pretty(&schema).unwrap_or_default()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Args::command(),
+                "pathway",
+                &mut std::io::stdout(),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
