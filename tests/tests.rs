@@ -2,6 +2,7 @@
 //!
 //! Each module is data-driven: adding a case means adding a file under `fixtures/`.
 
+mod cli;
 mod invalid;
 mod invariants;
 mod props;

@@ -8,7 +8,7 @@ use inquire::{Select, Text};
 use pathway::{AnswerKind, Bundle, Date, Question};
 use serde_json::{Value as Json, json};
 
-use crate::io::{CliError, Result};
+use crate::io::{CliError, Result, say};
 
 /// What the worker did at a question.
 pub(crate) enum Reply {
@@ -37,10 +37,10 @@ pub(crate) fn require_terminal(command: &str) -> Result<()> {
 
 /// Asks one question until it gets an answer the pathway accepts, `back` or `quit`.
 pub(crate) fn ask(bundle: &Bundle, q: &Question, today: Date) -> Result<Reply> {
-    println!();
-    println!("Question {}", q.answered + 1);
+    say!();
+    say!("Question {}", q.answered + 1);
     if let Some(note) = &q.note {
-        println!("Note: {note}");
+        say!("Note: {note}");
     }
     loop {
         let reply = match &q.answer {
@@ -69,7 +69,7 @@ pub(crate) fn ask(bundle: &Bundle, q: &Question, today: Date) -> Result<Reply> {
         }?;
         match reply {
             Picked::Help => {
-                println!(
+                say!(
                     "\n{}\n",
                     q.help
                         .as_deref()
@@ -80,7 +80,7 @@ pub(crate) fn ask(bundle: &Bundle, q: &Question, today: Date) -> Result<Reply> {
             Picked::Reply(Reply::Answer(value)) => match bundle.check_value(&q.fact, &value, today)
             {
                 Ok(_) => return Ok(Reply::Answer(value)),
-                Err(e) => println!("That answer can't be used: {e}"),
+                Err(e) => say!("That answer can't be used: {e}"),
             },
             Picked::Reply(other) => return Ok(other),
         }
@@ -144,11 +144,15 @@ fn typed(text: &str, what: &str, parse: impl Fn(&str) -> Option<Json>) -> Result
     Ok(match entered.trim() {
         "?" | "help" => Picked::Help,
         "back" => Picked::Reply(Reply::Back),
+        "" => {
+            say!("Please type {what}.");
+            Picked::Retry
+        }
         "quit" => Picked::Reply(Reply::Quit),
         t => match parse(t) {
             Some(v) => Picked::Reply(Reply::Answer(v)),
             None => {
-                println!("Please type {what}.");
+                say!("Please type {what}.");
                 Picked::Retry
             }
         },

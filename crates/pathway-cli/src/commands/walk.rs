@@ -18,7 +18,6 @@ pub(crate) fn run(
     save: Option<PathBuf>,
     resume: Option<PathBuf>,
 ) -> Result<ExitCode> {
-    prompt::require_terminal("walk")?;
     let set = load_set(dir, pathway, &Default::default())?;
     let bundle = &set.bundle;
     let mut save_to = save;
@@ -34,6 +33,8 @@ pub(crate) fn run(
         }
         None => Session::new(bundle, set.pathway(pathway)?, parse_today(today)?),
     };
+    // A saved file is checked before anything is asked, so a bad one is refused even in scripts.
+    prompt::require_terminal("walk")?;
     set.warn(session.today());
     let meta = bundle.meta(session.pathway());
     say!(

@@ -1,0 +1,720 @@
+//! The `pathway` binary as users and scripts call it: every command, every exit code, bad
+//! input of each kind, and the interactive walk in a real pseudo-terminal (tmux).
+
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use pathway_tests::{pathway_bin, root};
+use serde_json::{Value as Json, json};
+
+const TODAY: &str = "2026-11-22";
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn pathway(args: &[&str], stdin: &str) -> Out {
+    let mut child = Command::new(pathway_bin())
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A command that fails on its arguments exits without reading its input.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
+    let out = child.wait_with_output().unwrap();
+    let o = Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(
+        !o.stderr.contains("panicked"),
+        "pathway {args:?} panicked:\n{}",
+        o.stderr
+    );
+    o
+}
+
+fn tempdir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pathway-cli-test-{name}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const AR_AT_17: &str = r#"{"immediate_danger": false, "age_basis": "date_of_birth", "date_of_birth": "2008-12-15",
+  "suspected_modern_slavery": true, "someone_speaks_for_them": true, "reporter_is_first_responder": true}"#;
+
+#[test]
+fn list_shows_every_bundled_pathway() {
+    let o = pathway(&["list"], "");
+    assert_eq!(o.code, 0);
+    for id in [
+        "hertfordshire ",
+        "hertfordshire-adult",
+        "hertfordshire-child",
+        "[entry",
+    ] {
+        assert!(o.stdout.contains(id), "{id} missing from:\n{}", o.stdout);
+    }
+    let json: Json =
+        serde_json::from_str(&pathway(&["list", "--format", "json"], "").stdout).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 3);
+    assert_eq!(json[0]["id"], "hertfordshire");
+}
+
+#[test]
+fn decide_reads_one_object_from_stdin_or_a_file() {
+    let o = pathway(&["decide", "--today", TODAY], AR_AT_17);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let json: Json = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(json["status"], "finished");
+    assert_eq!(json["codes"][0], "refer_before_18th_birthday");
+    assert!(json.get("next_fact").is_none());
+
+    let dir = tempdir("decide-file");
+    let file = dir.join("case.json");
+    // Pretty-printed over several lines: still one record.
+    fs::write(
+        &file,
+        serde_json::to_string_pretty(&serde_json::from_str::<Json>(AR_AT_17).unwrap()).unwrap(),
+    )
+    .unwrap();
+    let from_file = pathway(
+        &[
+            "decide",
+            "--facts",
+            file.to_str().unwrap(),
+            "--today",
+            TODAY,
+        ],
+        "",
+    );
+    assert_eq!(from_file.code, 0, "{}", from_file.stderr);
+    assert_eq!(
+        serde_json::from_str::<Json>(&from_file.stdout).unwrap()["codes"],
+        json["codes"]
+    );
+}
+
+#[test]
+fn decide_reports_an_unfinished_walk_with_the_next_fact() {
+    let o = pathway(
+        &["decide", "child", "--today", TODAY],
+        r#"{"immediate_danger": true}"#,
+    );
+    assert_eq!(o.code, 0);
+    let json: Json = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(json["status"], "needs_answer");
+    assert_eq!(json["next_fact"], "age_basis");
+    assert_eq!(json["codes"], json!(["call_999"]));
+}
+
+#[test]
+fn a_bad_record_in_the_middle_of_a_batch_loses_no_good_record() {
+    let batch = format!(
+        "{}\n{}\n\n{}\n",
+        r#"{"immediate_danger": true}"#,
+        r#"{"immediate_danger": true, "age_basis": "stated_age", "age": "seventeen"}"#,
+        AR_AT_17.replace('\n', " ")
+    );
+    let o = pathway(&["decide", "--today", TODAY], &batch);
+    assert_eq!(o.code, 2);
+    let lines: Vec<Json> = o
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{}", o.stdout);
+    assert_eq!(lines[0]["record"], 1);
+    assert_eq!(lines[0]["status"], "needs_answer");
+    assert_eq!(lines[1]["record"], 2);
+    assert_eq!(lines[1]["status"], "error");
+    assert!(lines[1]["error"].as_str().unwrap().contains("`age`"));
+    assert_eq!(lines[2]["record"], 3);
+    assert_eq!(lines[2]["status"], "finished");
+    assert!(
+        o.stderr
+            .contains("error: record 2: `age` must be a whole number"),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr
+            .contains("records: 3, finished: 1, needs answer: 1, blocked: 0, errors: 1"),
+        "{}",
+        o.stderr
+    );
+
+    let fast = pathway(&["decide", "--today", TODAY, "--fail-fast"], &batch);
+    assert_eq!(fast.code, 2);
+    assert_eq!(
+        fast.stdout.lines().count(),
+        2,
+        "--fail-fast stops after the bad record"
+    );
+}
+
+#[test]
+fn each_kind_of_bad_input_exits_2_naming_the_record_and_the_fact() {
+    let cases = [
+        (r#"{"immediate_danger": tru}"#, "record 1: not valid JSON"),
+        (
+            r#"{"immediate_danger": true, "shoe_size": 9}"#,
+            "record 1: unknown fact `shoe_size`",
+        ),
+        (
+            r#"{"immediate_danger": "yes"}"#,
+            "record 1: `immediate_danger` must be true or false",
+        ),
+        (
+            r#"{"immediate_danger": false, "age_basis": "stated_age", "age": 130}"#,
+            "record 1: `age` must be between 0 and 120, not 130",
+        ),
+        (
+            r#"{"immediate_danger": false, "age_basis": "date_of_birth", "date_of_birth": "2027-01-01"}"#,
+            "record 1: `date_of_birth` is 2027-01-01, which is after today",
+        ),
+        (
+            r#"{"immediate_danger": false, "age_basis": "guess"}"#,
+            "record 1: `guess` is not an answer to `age_basis`",
+        ),
+        (
+            r#"[1, 2]"#,
+            "record 1: a facts record must be a JSON object",
+        ),
+    ];
+    for (input, message) in cases {
+        let o = pathway(&["decide", "--today", TODAY], input);
+        assert_eq!(o.code, 2, "{input}");
+        assert!(
+            o.stderr.contains(message),
+            "{input}: expected `{message}` in:\n{}",
+            o.stderr
+        );
+    }
+    let missing = pathway(&["decide", "--facts", "no-such-file.json"], "");
+    assert_eq!(missing.code, 2);
+    assert_eq!(
+        missing.stderr.trim(),
+        "error: cannot read no-such-file.json: No such file or directory"
+    );
+    let empty = pathway(&["decide"], "");
+    assert_eq!(empty.code, 2);
+    assert!(empty.stderr.contains("holds no facts record"));
+    let bad_date = pathway(&["decide", "--today", "22/11/2026"], "{}");
+    assert_eq!(bad_date.code, 2);
+    assert!(
+        bad_date
+            .stderr
+            .contains("--today: `22/11/2026` is not a date")
+    );
+    let unknown = pathway(&["decide", "teenager"], "{}");
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("no pathway `teenager`")
+            && unknown.stderr.contains("hint: the pathways are")
+    );
+}
+
+#[test]
+fn decide_stats_counts_codes_without_personal_data() {
+    let batch = [
+        AR_AT_17.replace('\n', " "),
+        AR_AT_17.replace('\n', " "),
+        r#"{"immediate_danger": true}"#.into(),
+    ]
+    .join("\n");
+    let o = pathway(&["decide", "--today", TODAY, "--stats"], &batch);
+    assert_eq!(o.code, 0);
+    let stats: Json = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(stats["records"], 3);
+    assert_eq!(stats["finished"], 2);
+    assert_eq!(stats["needs_answer"], 1);
+    assert_eq!(stats["codes"]["nrm_referral"], 2);
+    assert!(
+        !o.stdout.contains("2008-12-15"),
+        "stats must not echo answers"
+    );
+}
+
+#[test]
+fn decide_text_and_markdown_summaries() {
+    let text = pathway(&["decide", "--today", TODAY, "--format", "text"], AR_AT_17);
+    assert_eq!(text.code, 0);
+    let md = pathway(
+        &["decide", "--today", TODAY, "--format", "markdown"],
+        AR_AT_17,
+    );
+    assert_eq!(md.code, 0);
+    insta::with_settings!({ prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("cli__decide_text_ar_at_17", text.stdout);
+        insta::assert_snapshot!("cli__decide_markdown_ar_at_17", md.stdout);
+    });
+}
+
+#[test]
+fn check_proves_the_bundled_set_and_writes_covering_examples() {
+    let dir = tempdir("examples");
+    let o = pathway(
+        &[
+            "check",
+            "--today",
+            TODAY,
+            "--examples",
+            dir.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("paths explored"));
+    assert!(o.stdout.contains("proven over"));
+    assert!(o.stdout.contains("result: verified"));
+    // Each example finishes through decide, and together they take every edge.
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for f in &files {
+        let pathway_id = f
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .splitn(3, '-')
+            .nth(2)
+            .unwrap()
+            .to_owned();
+        let d = pathway(
+            &[
+                "decide",
+                &pathway_id,
+                "--today",
+                TODAY,
+                "--facts",
+                f.to_str().unwrap(),
+            ],
+            "",
+        );
+        assert_eq!(d.code, 0, "{}", d.stderr);
+        assert_eq!(
+            serde_json::from_str::<Json>(&d.stdout).unwrap()["status"],
+            "finished"
+        );
+    }
+    let json: Json =
+        serde_json::from_str(&pathway(&["check", "--today", TODAY, "--format", "json"], "").stdout)
+            .unwrap();
+    assert!(json[0]["report"]["paths"].as_u64().unwrap() > 100);
+}
+
+fn broken_copy(name: &str, edit: impl Fn(&mut Json)) -> PathBuf {
+    let dir = tempdir(name);
+    for f in ["entry.json", "adult.json", "child.json", "contacts.json"] {
+        let mut json: Json = serde_json::from_str(
+            &fs::read_to_string(root().join("pathways/hertfordshire").join(f)).unwrap(),
+        )
+        .unwrap();
+        if f == "child.json" {
+            edit(&mut json);
+        }
+        fs::write(dir.join(f), serde_json::to_string_pretty(&json).unwrap()).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn check_exits_1_with_a_counterexample_on_a_broken_invariant() {
+    let dir = broken_copy("broken-invariant", |child| {
+        let step = child["steps"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|s| s["id"] == "c_nrm")
+            .unwrap();
+        step["do"] = json!(["duty_to_notify"]);
+    });
+    let o = pathway(&["check", dir.to_str().unwrap(), "--today", TODAY], "");
+    assert_eq!(o.code, 1, "{}", o.stdout);
+    assert!(
+        o.stdout
+            .contains("BROKEN: hertfordshire-child child_referred"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("counterexample (pathway decide"));
+    assert!(o.stdout.contains("\"suspected_modern_slavery\":true"));
+
+    let syntax = broken_copy("broken-syntax", |child| {
+        child["steps"][0]["next"][0]["when"] = json!("immediate_danger &&")
+    });
+    let o = pathway(&["check", syntax.to_str().unwrap()], "");
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stdout.contains("error[rule-syntax]: child.json"),
+        "{}",
+        o.stdout
+    );
+    // decide refuses to walk a set that does not load.
+    let d = pathway(&["decide", syntax.to_str().unwrap()], "{}");
+    assert_eq!(d.code, 2);
+    assert!(d.stderr.contains("the pathway set does not load"));
+}
+
+#[test]
+fn scenarios_pass_with_full_coverage_and_a_failing_one_exits_1() {
+    let o = pathway(&["scenarios", "--coverage"], "");
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    assert!(o.stdout.contains("0 failed"));
+    assert!(o.stdout.contains("(100%), edges"));
+    let dir = tempdir("scenarios");
+    let mut s: Json = serde_json::from_str(
+        &fs::read_to_string(root().join("fixtures/scenarios/ar-at-17.json")).unwrap(),
+    )
+    .unwrap();
+    s["expect"]["codes"] = json!(["nrm_referral"]);
+    fs::write(dir.join("wrong.json"), s.to_string()).unwrap();
+    let o = pathway(&["scenarios", dir.to_str().unwrap()], "");
+    assert_eq!(o.code, 1);
+    assert!(o.stdout.contains("FAIL wrong"));
+    assert!(
+        o.stdout
+            .contains("codes: expected [nrm_referral], got [refer_before_18th_birthday"),
+        "{}",
+        o.stdout
+    );
+    let missing = pathway(&["scenarios", "no-such-dir"], "");
+    assert_eq!(missing.code, 2);
+    assert!(missing.stderr.contains("hint:"));
+}
+
+#[test]
+fn graph_in_every_format_highlights_the_walk() {
+    let dir = tempdir("graph");
+    let facts = dir.join("facts.json");
+    fs::write(&facts, AR_AT_17).unwrap();
+    let dot = pathway(&["graph", "child", "--format", "dot"], "");
+    assert!(dot.stdout.starts_with("digraph"), "{}", dot.stdout);
+    let svg = pathway(
+        &[
+            "graph",
+            "child",
+            "--format",
+            "svg",
+            "--facts",
+            facts.to_str().unwrap(),
+            "--today",
+            TODAY,
+        ],
+        "",
+    );
+    assert!(svg.stdout.starts_with("<svg") && svg.stdout.contains("0b57d0"));
+    let mermaid = pathway(
+        &[
+            "graph",
+            "child",
+            "--format",
+            "mermaid",
+            "--facts",
+            facts.to_str().unwrap(),
+            "--today",
+            TODAY,
+        ],
+        "",
+    );
+    assert_eq!(mermaid.code, 0);
+    insta::with_settings!({ prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("cli__graph_mermaid_child_ar_at_17", mermaid.stdout);
+    });
+}
+
+#[test]
+fn schema_completions_and_help() {
+    let schema: Json = serde_json::from_str(&pathway(&["schema"], "").stdout).unwrap();
+    assert!(
+        schema["$schema"]
+            .as_str()
+            .unwrap()
+            .contains("json-schema.org")
+    );
+    assert!(schema["properties"]["steps"].is_object());
+    let bash = pathway(&["completions", "bash"], "");
+    assert!(bash.stdout.contains("_pathway()"));
+    for cmd in [
+        "list",
+        "walk",
+        "decide",
+        "check",
+        "scenarios",
+        "quiz",
+        "graph",
+        "schema",
+        "completions",
+    ] {
+        let h = pathway(&[cmd, "--help"], "");
+        assert_eq!(h.code, 0);
+        assert!(
+            h.stdout.contains("Examples:"),
+            "`pathway {cmd} --help` has no example"
+        );
+    }
+    let bad = pathway(&["decide", "--format", "yaml"], "");
+    assert_eq!(bad.code, 2);
+}
+
+#[test]
+fn walk_refuses_without_a_terminal_and_refuses_a_tampered_session() {
+    let o = pathway(&["walk"], "");
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains("walk needs an interactive terminal")
+            && o.stderr.contains("pathway decide")
+    );
+
+    let dir = tempdir("tampered");
+    let bundle = pathway::bundled().unwrap();
+    let mut session = pathway::Session::new(&bundle, bundle.entry(), TODAY.parse().unwrap());
+    session.answer("immediate_danger", &json!(false)).unwrap();
+    let good = session.to_json();
+    for (name, text, message) in [
+        (
+            "value",
+            good.replace("\"value\": false", "\"value\": 7"),
+            "saved answer 1 (`immediate_danger`) does not replay",
+        ),
+        (
+            "hash",
+            good.replace(bundle.content_hash(), "ffffffffffffffff"),
+            "recorded with pathway `hertfordshire` version 1.0.0",
+        ),
+        (
+            "truncated",
+            good[..good.len() / 2].to_owned(),
+            "not a saved session",
+        ),
+    ] {
+        let file = dir.join(format!("{name}.json"));
+        fs::write(&file, text).unwrap();
+        let o = pathway(&["walk", "--resume", file.to_str().unwrap()], "");
+        assert_eq!(o.code, 2, "{name}");
+        assert!(o.stderr.contains(message), "{name}: {}", o.stderr);
+    }
+}
+
+#[test]
+fn quiz_marks_written_answers_with_a_debrief() {
+    let dir = tempdir("quiz");
+    let answers = dir.join("answers.json");
+    // The trainee thought AR was 18 and that a Duty to Notify applied.
+    fs::write(&answers, r#"{"immediate_danger": false, "age_basis": "stated_age", "age": 18, "suspected_modern_slavery": true,
+        "someone_speaks_for_them": true, "care_and_support_needs": false, "has_capacity_to_consent": true,
+        "consent_to_nrm": "declined", "reporter_is_public_authority": true}"#).unwrap();
+    let o = pathway(
+        &[
+            "quiz",
+            "fixtures/scenarios/ar-at-17.json",
+            "--answers",
+            answers.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("DEBRIEF"));
+    assert!(
+        o.stdout
+            .contains("You answered age_basis = \"stated_age\"; the case says \"date_of_birth\""),
+        "{}",
+        o.stdout
+    );
+    assert!(
+        o.stdout
+            .contains("Expected outcome: [refer_before_18th_birthday")
+    );
+    assert!(o.stdout.contains("Review the differences"));
+}
+
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    let mut child = Command::new(pathway_bin())
+        .args(["check"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+/// A real terminal: tmux runs `pathway walk`, the test types keys and reads the screen.
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    fn start(name: &str, command: &str) -> Self {
+        let session = format!("pathway-{name}-{}", std::process::id());
+        let ok = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &session,
+                "-x",
+                "110",
+                "-y",
+                "60",
+                &format!("{command}; sleep 60"),
+            ])
+            .status()
+            .expect("tmux is needed for the interactive walk test: scripts/test installs it");
+        assert!(ok.success());
+        Self { session }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args([
+                "capture-pane",
+                "-p",
+                "-J",
+                "-S",
+                "-200",
+                "-t",
+                &self.session,
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits until the screen shows `text` (the prompt is ready), then returns the screen.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "timed out waiting for `{text}`; screen:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            Command::new("tmux")
+                .args(["send-keys", "-t", &self.session, k])
+                .status()
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .status();
+    }
+}
+
+fn walk_command(args: &str) -> String {
+    format!(
+        "cd {} && NO_COLOR=1 {} walk --today {TODAY} {args}",
+        root().display(),
+        pathway_bin().display()
+    )
+}
+
+#[test]
+fn the_interactive_walk_of_ar_at_17_with_back_save_and_resume() {
+    let dir = tempdir("walk");
+    let saved: &Path = &dir.join("ar.json");
+    let t = Tmux::start(
+        "walk",
+        &walk_command(&format!("--save {}", saved.display())),
+    );
+    t.wait_for("Question 1");
+    t.keys(&["Down", "Enter"]); // not in danger
+    t.wait_for("Question 2");
+    t.keys(&["Down", "Enter"]); // stated age (a mistake)
+    t.wait_for("Question 3");
+    t.keys(&["back", "Enter"]); // back to the age question
+    t.wait_for("How do you know the person's age?");
+    t.keys(&["Enter"]); // date of birth this time
+    t.wait_for("What is the person's date of birth?");
+    t.keys(&["2008-12-15", "Enter"]);
+    t.wait_for("Question 4");
+    t.keys(&["Enter"]); // signs of modern slavery: yes
+    t.wait_for("Question 5");
+    t.keys(&["Escape"]); // quit: saved because of --save
+    let screen = t.wait_for("Resume with");
+    assert!(screen.contains("Saved to"));
+    drop(t);
+    let session: Json = serde_json::from_str(&fs::read_to_string(saved).unwrap()).unwrap();
+    let facts: Vec<&str> = session["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["fact"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        facts,
+        [
+            "immediate_danger",
+            "age_basis",
+            "date_of_birth",
+            "suspected_modern_slavery"
+        ]
+    );
+    assert_eq!(
+        session["answers"][1]["value"], "date_of_birth",
+        "back and change kept the new answer"
+    );
+
+    let t = Tmux::start(
+        "resume",
+        &walk_command(&format!("--resume {}", saved.display())),
+    );
+    t.wait_for("Is someone else speaking or translating");
+    t.keys(&["Enter"]); // yes, a "chaperone"
+    t.wait_for("First Responder");
+    t.keys(&["Enter"]); // yes, a First Responder
+    let screen = t.wait_for("HOW THE PATHWAY DECIDED");
+    for code in [
+        "[refer_before_18th_birthday]",
+        "[childrens_services_referral]",
+        "[nrm_referral]",
+        "2026-12-15",
+    ] {
+        assert!(
+            screen.contains(code),
+            "`{code}` missing from the summary:\n{screen}"
+        );
+    }
+    let first_action = screen.find("1. [").unwrap();
+    assert!(screen[first_action..].starts_with("1. [refer_before_18th_birthday]"));
+}
