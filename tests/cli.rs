@@ -440,7 +440,10 @@ fn graph_in_every_format_highlights_the_walk() {
 
 #[test]
 fn schema_completions_and_help() {
-    let schema: Json = serde_json::from_str(&pathway(&["schema"], "").stdout).unwrap();
+    let text = pathway(&["schema"], "").stdout;
+    let committed = fs::read_to_string(root().join("pathways/pathway.schema.json")).unwrap();
+    assert_eq!(text, committed, "pathways/pathway.schema.json is stale: run `pathway schema > pathways/pathway.schema.json`");
+    let schema: Json = serde_json::from_str(&text).unwrap();
     assert!(
         schema["$schema"]
             .as_str()
