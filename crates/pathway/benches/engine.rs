@@ -1,0 +1,252 @@
+//! Benchmarks of the bundled pathways: compile, verify, one evaluation per route, a guided
+//! session of ten answers, and batch `decide` against the parse-only limit.
+//!
+//! Run: `cargo bench -p pathway --bench engine`. Figures are recorded in BENCHMARKS.md.
+
+use std::hint::black_box;
+
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
+use pathway::{
+    Bundle, Config, Date, Facts, Session, State, bundled, bundled_files, evaluate, verify,
+};
+use serde_json::json;
+
+#[path = "support/records.rs"]
+mod records;
+
+fn today() -> Date {
+    records::TODAY.parse().expect("a valid date")
+}
+
+/// One record per route through the bundled set (entry -> child or adult, and each ending).
+fn routes() -> Vec<(&'static str, serde_json::Value)> {
+    let adult = |extra: serde_json::Value| {
+        let mut base = json!({
+            "immediate_danger": false,
+            "age_basis": "stated_age",
+            "age": 34,
+            "suspected_modern_slavery": true,
+            "reporter_is_first_responder": true,
+            "reporter_is_public_authority": true,
+            "has_capacity_to_consent": true,
+            "consent_to_nrm": "given",
+            "care_and_support_needs": false,
+        });
+        if let (Some(base), Some(extra)) = (base.as_object_mut(), extra.as_object()) {
+            base.extend(extra.clone());
+        }
+        base
+    };
+    vec![
+        (
+            "child_17_danger_dob",
+            json!({
+                "immediate_danger": true,
+                "age_basis": "date_of_birth",
+                "date_of_birth": "2008-12-20",
+                "suspected_modern_slavery": true,
+                "reporter_is_first_responder": true,
+            }),
+        ),
+        (
+            "child_age_unknown_not_first_responder",
+            json!({
+                "immediate_danger": false,
+                "age_basis": "unknown",
+                "may_be_under_18": true,
+                "suspected_modern_slavery": true,
+                "reporter_is_first_responder": false,
+            }),
+        ),
+        (
+            "child_no_indicators",
+            json!({
+                "immediate_danger": false,
+                "age_basis": "stated_age",
+                "age": 12,
+                "suspected_modern_slavery": false,
+            }),
+        ),
+        ("adult_consents_first_responder", adult(json!({}))),
+        (
+            "adult_consents_not_first_responder_care_needs",
+            adult(json!({ "reporter_is_first_responder": false, "care_and_support_needs": true })),
+        ),
+        (
+            "adult_declines_public_authority",
+            adult(json!({ "consent_to_nrm": "declined" })),
+        ),
+        (
+            "adult_declines_charity_first_responder",
+            adult(json!({ "consent_to_nrm": "declined", "reporter_is_public_authority": false })),
+        ),
+        (
+            "adult_lacks_capacity",
+            adult(json!({ "has_capacity_to_consent": false, "immediate_danger": true })),
+        ),
+        (
+            "adult_no_indicators",
+            adult(json!({ "suspected_modern_slavery": false })),
+        ),
+    ]
+}
+
+fn bench_load(c: &mut Criterion) {
+    let today = today();
+    let mut g = c.benchmark_group("bundled");
+    g.bench_function("load (compile + verify every path)", |b| {
+        b.iter(|| Bundle::load(black_box(bundled_files())).expect("the bundled set loads"));
+    });
+    let bundle = bundled().expect("the bundled set loads");
+    g.bench_function("verify", |b| b.iter(|| verify(black_box(&bundle), today)));
+    g.finish();
+}
+
+fn bench_routes(c: &mut Criterion) {
+    let bundle = bundled().expect("the bundled set loads");
+    let today = today();
+    let config = Config {
+        today,
+        use_defaults: true,
+    };
+    let mut g = c.benchmark_group("evaluate");
+    for (name, json) in routes() {
+        let facts = bundle.parse_facts(&json, today).expect("valid facts");
+        let evaluation = evaluate(&bundle, bundle.entry(), &facts, &config);
+        assert!(
+            matches!(evaluation.state, State::Finished(_)),
+            "route {name} does not finish"
+        );
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                evaluate(
+                    black_box(&bundle),
+                    bundle.entry(),
+                    black_box(&facts),
+                    &config,
+                )
+            });
+        });
+    }
+    g.finish();
+    let mut g = c.benchmark_group("parse_facts");
+    let (_, json) = &routes()[3];
+    g.bench_function("adult record", |b| {
+        b.iter(|| bundle.parse_facts(black_box(json), today))
+    });
+    g.finish();
+}
+
+/// Ten answers, one at a time, as the guided walk gives them: an adult who declines, met by a
+/// charity First Responder.
+fn bench_session(c: &mut Criterion) {
+    let bundle = bundled().expect("the bundled set loads");
+    let today = today();
+    let answers = [
+        ("immediate_danger", json!(false)),
+        ("age_basis", json!("stated_age")),
+        ("age", json!(40)),
+        ("suspected_modern_slavery", json!(true)),
+        ("someone_speaks_for_them", json!(false)),
+        ("care_and_support_needs", json!(false)),
+        ("has_capacity_to_consent", json!(true)),
+        ("consent_to_nrm", json!("declined")),
+        ("reporter_is_public_authority", json!(false)),
+        ("reporter_is_first_responder", json!(true)),
+    ];
+    let walk = || {
+        let mut session = Session::new(&bundle, bundle.entry(), today);
+        let mut last = None;
+        for (fact, value) in &answers {
+            last = Some(
+                session
+                    .answer(fact, value)
+                    .expect("the session accepts the answer"),
+            );
+        }
+        last
+    };
+    let last = walk().expect("ten answers");
+    assert!(
+        matches!(last.state, State::Finished(_)),
+        "the session of ten answers finishes"
+    );
+    c.bench_function("session of ten answers", |b| b.iter(walk));
+}
+
+/// Batch `decide` in the library on 10^4 records: parse only (the limit), parse + facts, and
+/// parse + facts + evaluate + serialise (what `pathway decide --format json` does per record).
+fn bench_batch(c: &mut Criterion) {
+    const N: usize = 10_000;
+    let bundle = bundled().expect("the bundled set loads");
+    let today = today();
+    let config = Config {
+        today,
+        use_defaults: true,
+    };
+    let input = records::records(1, N);
+    let mut g = c.benchmark_group("batch 10^4 records");
+    g.throughput(Throughput::Elements(N as u64));
+    g.sample_size(20);
+    g.bench_function("serde_json::Value only", |b| {
+        b.iter(|| {
+            input
+                .lines()
+                .map(|l| serde_json::from_str::<serde_json::Value>(l).is_ok() as usize)
+                .sum::<usize>()
+        });
+    });
+    g.bench_function("serde_json + parse_facts", |b| {
+        b.iter(|| {
+            input
+                .lines()
+                .map(|l| {
+                    let json: serde_json::Value = serde_json::from_str(l).expect("valid JSON");
+                    bundle
+                        .parse_facts(&json, today)
+                        .map(|f| f.iter().count())
+                        .unwrap_or(0)
+                })
+                .sum::<usize>()
+        });
+    });
+    g.bench_function("decide (parse + evaluate + serialise)", |b| {
+        b.iter_batched_ref(
+            || Vec::with_capacity(N * 128),
+            |out| {
+                for (i, l) in input.lines().enumerate() {
+                    let json: serde_json::Value = serde_json::from_str(l).expect("valid JSON");
+                    let facts = bundle.parse_facts(&json, today).expect("valid facts");
+                    decide_line(&bundle, &facts, &config, i + 1, out);
+                }
+            },
+            BatchSize::LargeInput,
+        );
+    });
+    g.finish();
+}
+
+/// The JSON Lines object of DESIGN.md section 5 for one record.
+fn decide_line(bundle: &Bundle, facts: &Facts, config: &Config, record: usize, out: &mut Vec<u8>) {
+    let evaluation = evaluate(bundle, bundle.entry(), facts, config);
+    let line = match &evaluation.state {
+        State::Finished(o) => json!({ "record": record, "status": "finished", "codes": o.codes() }),
+        State::NeedsAnswer(q) => {
+            json!({ "record": record, "status": "needs_answer", "codes": [], "next_fact": q.fact })
+        }
+        State::Blocked { step, .. } => {
+            json!({ "record": record, "status": "blocked", "step": step })
+        }
+    };
+    let _ = serde_json::to_writer(&mut *out, &line);
+    out.push(b'\n');
+}
+
+criterion_group!(
+    benches,
+    bench_load,
+    bench_routes,
+    bench_session,
+    bench_batch
+);
+criterion_main!(benches);
