@@ -355,6 +355,62 @@ fn check_exits_1_with_a_counterexample_on_a_broken_invariant() {
     assert!(o.stdout.contains("counterexample (pathway decide"));
     assert!(o.stdout.contains("\"suspected_modern_slavery\":true"));
 
+    // The counterexample, fed back to decide, reproduces the violation: a child with signs
+    // of modern slavery gets a Duty to Notify.
+    let json: Json = serde_json::from_str(
+        &pathway(
+            &[
+                "check",
+                dir.to_str().unwrap(),
+                "--today",
+                TODAY,
+                "--format",
+                "json",
+            ],
+            "",
+        )
+        .stdout,
+    )
+    .unwrap();
+    let verdict = json[0]["report"]["invariants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "child_referred" && i["counterexample"].is_object())
+        .unwrap();
+    let example = &verdict["counterexample"];
+    let facts = serde_json::to_string(&example["facts"]).unwrap();
+    let refused = pathway(&["decide", dir.to_str().unwrap(), "--today", TODAY], &facts);
+    assert_eq!(
+        refused.code, 2,
+        "decide refuses a set with a broken invariant"
+    );
+    assert!(refused.stderr.contains("invariant-broken"));
+    let (set, start) = (dir.to_str().unwrap(), example["pathway"].as_str().unwrap());
+    let replay = pathway(
+        &[
+            "--pathways",
+            set,
+            "decide",
+            start,
+            "--today",
+            example["today"].as_str().unwrap(),
+            "--unproven",
+        ],
+        &facts,
+    );
+    assert_eq!(replay.code, 0, "{}", replay.stderr);
+    assert!(replay.stderr.contains("never use this for a real case"));
+    let out: Json = serde_json::from_str(&replay.stdout).unwrap();
+    assert_eq!(out["codes"], example["codes"]);
+    assert!(
+        out["codes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("duty_to_notify")),
+        "{out}"
+    );
+
     let syntax = broken_copy("broken-syntax", |child| {
         child["steps"][0]["next"][0]["when"] = json!("immediate_danger &&")
     });
@@ -442,7 +498,10 @@ fn graph_in_every_format_highlights_the_walk() {
 fn schema_completions_and_help() {
     let text = pathway(&["schema"], "").stdout;
     let committed = fs::read_to_string(root().join("pathways/pathway.schema.json")).unwrap();
-    assert_eq!(text, committed, "pathways/pathway.schema.json is stale: run `pathway schema > pathways/pathway.schema.json`");
+    assert_eq!(
+        text, committed,
+        "pathways/pathway.schema.json is stale: run `pathway schema > pathways/pathway.schema.json`"
+    );
     let schema: Json = serde_json::from_str(&text).unwrap();
     assert!(
         schema["$schema"]

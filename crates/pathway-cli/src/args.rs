@@ -79,6 +79,10 @@ pub(crate) enum Command {
         /// Print only anonymised counts of statuses and action codes (no personal data).
         #[arg(long)]
         stats: bool,
+        /// Load the set even if an invariant is broken, to replay a counterexample from
+        /// `pathway check` while fixing a pathway. Never use it for a real case.
+        #[arg(long)]
+        unproven: bool,
     },
 
     /// Compile, validate and verify pathway sets: every path, every invariant.

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use pathway::{
-    Bundle, Config, Date, PathwayId, State, evaluate, evaluation_json, outcome_markdown,
-    outcome_text,
+    Bundle, Config, Date, LoadOptions, PathwayId, State, evaluate, evaluation_json,
+    outcome_markdown, outcome_text,
 };
 use serde_json::{Value as Json, json};
 
@@ -19,6 +19,7 @@ pub(crate) struct Options {
     pub(crate) format: DecideFormat,
     pub(crate) fail_fast: bool,
     pub(crate) stats: bool,
+    pub(crate) unproven: bool,
 }
 
 #[derive(Default)]
@@ -39,7 +40,15 @@ pub(crate) fn run(
     options: Options,
 ) -> Result<ExitCode> {
     let today = parse_today(today)?;
-    let set = load_set(dir, pathway, &Default::default())?;
+    let load = LoadOptions {
+        prove_invariants: !options.unproven,
+    };
+    let set = load_set(dir, pathway, &load)?;
+    if options.unproven {
+        eprintln!(
+            "warning: --unproven: invariants were not required to hold; never use this for a real case"
+        );
+    }
     let start = set.pathway(pathway)?;
     set.warn(today);
     let input: Box<dyn Read> = if facts == "-" {

@@ -33,6 +33,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             format,
             fail_fast,
             stats,
+            unproven,
         } => decide::run(
             dir,
             pathway.as_deref(),
@@ -42,6 +43,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 format,
                 fail_fast,
                 stats,
+                unproven,
             },
         ),
         Command::Check {
