@@ -155,13 +155,13 @@ async function answer(page, facts) {
   return fact;
 }
 
-/** Answers questions until the outcome shows; returns the facts asked, in order. */
-async function walkToOutcome(page, facts) {
+/** Answers questions (numbered from `first`) until the outcome shows; returns the facts asked. */
+async function walkToOutcome(page, facts, first = 1) {
   const asked = [];
   for (let i = 0; i < 40 && !(await page.locator('#outcome').isVisible()); i++) {
     assert.ok(await page.locator('#question').isVisible(), 'neither a question nor an outcome is shown');
     const progress = await page.locator('#progress').textContent();
-    assert.equal(progress, `Question ${asked.length + 1}`);
+    assert.equal(progress, `Question ${first + asked.length}`);
     asked.push(await answer(page, facts));
   }
   assert.ok(await page.locator('#outcome').isVisible(), 'the walk did not finish');
@@ -193,13 +193,16 @@ describe('served page', () => {
       assert.ok(await page.locator('#review-warning').isHidden(), 'no review is overdue on the test date');
       await start(page, 0);
 
-      // The first question, by keyboard only: the heading has focus; Tab to the answers,
-      // arrow to "No", Tab to Continue, Enter.
+      // The first question, by keyboard only: the heading has focus; Tab past the help to the
+      // answers, Space selects the first, the arrow moves to "No", Tab to Continue, Enter.
       assert.equal(await page.locator('#progress').textContent(), 'Question 1');
       assert.equal(await page.evaluate(() => document.activeElement.id), 'q-text');
       await page.waitForFunction(() => document.getElementById('announcer').textContent.startsWith('Question 1: '));
-      await page.keyboard.press('Tab');
+      for (let i = 0; i < 5 && (await page.evaluate(() => document.activeElement.type)) !== 'radio'; i++) {
+        await page.keyboard.press('Tab');
+      }
       await page.keyboard.press('Space');
+      assert.equal(await page.locator('#q-input input[value="true"]').isChecked(), true);
       await page.keyboard.press('ArrowDown');
       assert.equal(await page.locator('#q-input input[value="false"]').isChecked(), true);
       await page.keyboard.press('Tab');
@@ -223,7 +226,7 @@ describe('served page', () => {
       assert.match(await page.locator('#q-error').textContent(), /after today/);
       assert.equal(await page.locator('#progress').textContent(), 'Question 3');
 
-      const asked = await walkToOutcome(page, AR_AT_17);
+      const asked = await walkToOutcome(page, AR_AT_17, 3);
       const codes = await shownCodes(page);
       assert.deepEqual(codes, expectedCodes(AR_AT_17));
       for (const code of ['refer_before_18th_birthday', 'childrens_services_referral', 'nrm_referral']) {
@@ -235,10 +238,14 @@ describe('served page', () => {
 
       // The flowchart of the walk.
       await page.locator('#flowchart-details > summary').click();
-      const img = page.locator('#flowchart-image img');
-      await img.waitFor();
-      assert.match(await img.getAttribute('src'), /^data:image\/svg\+xml/);
-      assert.ok(await img.evaluate((i) => i.complete && i.naturalWidth > 0), 'the flowchart image renders');
+      // One chart per pathway walked: the entry, which handed over to the child pathway.
+      const imgs = page.locator('#flowchart-image img');
+      await imgs.first().waitFor();
+      assert.equal(await imgs.count(), 2);
+      for (const img of await imgs.all()) {
+        assert.match(await img.getAttribute('src'), /^data:image\/svg\+xml/);
+        assert.ok(await img.evaluate((i) => i.complete && i.naturalWidth > 0), 'the flowchart image renders');
+      }
 
       await page.screenshot({ path: join(artifacts, 'phone-outcome.png'), fullPage: true });
       assert.deepEqual(errors, []);
@@ -378,7 +385,7 @@ describe('self-contained pathway-offline.html from file://', () => {
       await walkToOutcome(page, HOUSING_OFFICER_DECLINES);
       assert.deepEqual(await shownCodes(page), expectedCodes(HOUSING_OFFICER_DECLINES));
       await page.locator('#flowchart-details > summary').click();
-      await page.locator('#flowchart-image img').waitFor();
+      await page.locator('#flowchart-image img').first().waitFor();
       await page.screenshot({ path: join(artifacts, 'offline-outcome.png'), fullPage: true });
       assert.deepEqual(errors, [], 'no console error (a CSP hash mismatch would show here)');
       assertLocal(requests, pathToFileURL(file).href);

@@ -439,14 +439,18 @@ function renderFlowchart() {
   else $('flowchart-image').replaceChildren();
 }
 
+/** One flowchart per pathway the walk went through (the entry hands over to adult or child). */
 function drawFlowchart() {
   if (!session || !view) return;
-  const svg = graphSvg(view.state.pathway ?? view.pathway, view.trail);
-  const img = el('img', {
-    src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`,
-    alt: 'Flowchart of the pathway, with the steps taken so far highlighted. Your answers are listed above.',
-  });
-  $('flowchart-image').replaceChildren(img);
+  const pathways = [...new Set([view.pathway, ...view.trail.map((v) => v.pathway)])];
+  const titles = new Map(listPathways().map((m) => [m.id, m.title]));
+  const images = pathways.map((id) =>
+    el('img', {
+      src: `data:image/svg+xml;charset=utf-8,${encodeURIComponent(graphSvg(id, view.trail))}`,
+      alt: `Flowchart of ${titles.get(id) ?? id}, with the steps taken so far highlighted. Your answers are listed above.`,
+    }),
+  );
+  $('flowchart-image').replaceChildren(...images);
 }
 
 $('flowchart-details').addEventListener('toggle', () => {
