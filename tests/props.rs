@@ -257,3 +257,94 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn editing_an_earlier_answer_keeps_the_later_answers_still_on_the_path() {
+    let bundle = bundle();
+    let mut s = Session::new(bundle, bundle.entry(), today());
+    for (fact, value) in [
+        ("immediate_danger", json!(false)),
+        ("age_basis", json!("date_of_birth")),
+        ("date_of_birth", json!("2008-12-15")),
+        ("suspected_modern_slavery", json!(true)),
+        ("someone_speaks_for_them", json!(true)),
+    ] {
+        s.answer(fact, &value).unwrap();
+    }
+    let facts = |s: &Session<'_>| {
+        s.answers()
+            .iter()
+            .map(|(f, _)| f.clone())
+            .collect::<Vec<_>>()
+    };
+    let next = |s: &Session<'_>| match s.current().state {
+        State::NeedsAnswer(q) => q.fact,
+        other => panic!("expected a question, got {other:?}"),
+    };
+    assert_eq!(next(&s), "reporter_is_first_responder");
+
+    // Still on the path: everything is kept, and 999 now comes first.
+    s.edit("immediate_danger", &json!(true)).unwrap();
+    assert_eq!(facts(&s).len(), 5);
+    assert_eq!(next(&s), "reporter_is_first_responder");
+
+    // A new branch: the date of birth is dropped, the answers ahead wait for the age.
+    s.edit("age_basis", &json!("stated_age")).unwrap();
+    assert_eq!(
+        facts(&s),
+        [
+            "immediate_danger",
+            "age_basis",
+            "suspected_modern_slavery",
+            "someone_speaks_for_them"
+        ]
+    );
+    assert_eq!(next(&s), "age");
+    s.answer("age", &json!(17)).unwrap();
+    assert_eq!(
+        next(&s),
+        "reporter_is_first_responder",
+        "the kept answers are used again"
+    );
+    assert_eq!(
+        facts(&s),
+        [
+            "immediate_danger",
+            "age_basis",
+            "age",
+            "suspected_modern_slavery",
+            "someone_speaks_for_them"
+        ]
+    );
+
+    // Saved and resumed as it is; a file with answers out of path order is refused.
+    let text = s.to_json();
+    let resumed = Session::from_json(bundle, &text).unwrap();
+    assert_eq!(resumed.answers(), s.answers());
+    let mut json: Json = serde_json::from_str(&text).unwrap();
+    json["answers"].as_array_mut().unwrap().swap(2, 3);
+    let err = Session::from_json(bundle, &json.to_string())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("saved answer 3") && err.contains("was the file edited?"),
+        "{err}"
+    );
+
+    // An edit that ends the walk drops the answers it no longer reaches.
+    s.edit("suspected_modern_slavery", &json!(false)).unwrap();
+    assert!(matches!(s.current().state, State::Finished(_)));
+    assert_eq!(
+        facts(&s),
+        [
+            "immediate_danger",
+            "age_basis",
+            "age",
+            "suspected_modern_slavery"
+        ]
+    );
+    assert!(
+        s.edit("consent_to_nrm", &json!("given")).is_err(),
+        "never answered"
+    );
+}

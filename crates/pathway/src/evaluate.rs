@@ -631,3 +631,36 @@ pub(crate) fn codes_on_trail(bundle: &Bundle, trail: &[Visit]) -> Vec<String> {
         .map(|(_, c, _)| c.to_owned())
         .collect()
 }
+
+/// The facts asked by question steps reachable from a step (itself included), across
+/// hand-overs.
+pub(crate) fn questions_ahead(
+    bundle: &Bundle,
+    pathway: &str,
+    step: &str,
+) -> std::collections::BTreeSet<String> {
+    let mut facts = std::collections::BTreeSet::new();
+    let Some(p) = bundle.pathways.iter().position(|x| x.meta.id == pathway) else {
+        return facts;
+    };
+    let Some(&start) = bundle.pathways[p].index.get(step) else {
+        return facts;
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    let mut stack = vec![(p, start)];
+    while let Some((p, node)) = stack.pop() {
+        if !seen.insert((p, node.index())) {
+            continue;
+        }
+        let s = &bundle.pathways[p].graph[node];
+        match &s.kind {
+            StepKind::Question { fact, .. } => {
+                facts.insert(fact.clone());
+            }
+            StepKind::Handover { pathway, step, .. } => stack.push((*pathway, *step)),
+            _ => {}
+        }
+        stack.extend(s.edges.iter().map(|e| (p, e.to)));
+    }
+    facts
+}

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bundle::{Bundle, PathwayId};
 use crate::date::Date;
-use crate::evaluate::{Config, Evaluation, State, evaluate};
+use crate::evaluate::{Config, Evaluation, State, evaluate, questions_ahead};
 use crate::facts::FactError;
 use crate::value::{Facts, Value};
 
@@ -166,12 +166,42 @@ impl<'b> Session<'b> {
         }
         let value = self.bundle.check_value(fact, value, self.today)?;
         self.answers.push((fact.to_owned(), value));
-        Ok(self.current())
+        Ok(self.normalize())
     }
 
-    /// Takes back the last answer. Returns `false` (and changes nothing) at the first question.
+    /// Takes back the answer to the last question on the path. Returns `false` (and changes
+    /// nothing) at the first question.
     pub fn back(&mut self) -> bool {
-        self.answers.pop().is_some()
+        let walk = self.current();
+        let Some(last) = walk.trail.iter().rev().find_map(|v| v.answer.as_ref()) else {
+            return false;
+        };
+        self.answers.retain(|(f, _)| *f != last.fact);
+        self.normalize();
+        true
+    }
+
+    /// Puts the answers in path order, keeping answers the walk has not reached yet only
+    /// while a question for them can still be reached; returns where the walk stands.
+    fn normalize(&mut self) -> Evaluation {
+        let walk = self.current();
+        let mut kept: Vec<(String, Value)> = walk
+            .trail
+            .iter()
+            .filter_map(|v| v.answer.as_ref().map(|a| (a.fact.clone(), a.value.clone())))
+            .collect();
+        if let State::NeedsAnswer(q) = &walk.state {
+            let ahead = questions_ahead(self.bundle, &q.pathway, &q.step);
+            let pending: Vec<(String, Value)> = self
+                .answers
+                .iter()
+                .filter(|(f, _)| ahead.contains(f) && !kept.iter().any(|(k, _)| k == f))
+                .cloned()
+                .collect();
+            kept.extend(pending);
+        }
+        self.answers = kept;
+        walk
     }
 
     /// Changes an earlier answer. Later answers still on the new path are kept; the rest
@@ -185,16 +215,13 @@ impl<'b> Session<'b> {
             return Err(SessionError::NotAnswered(fact.to_owned()));
         }
         let value = self.bundle.check_value(fact, value, self.today)?;
-        let mut facts = self.facts();
-        facts.insert(fact, value);
-        // The walk with the new answer reads exactly the answers still on its path, in order.
-        let walk = evaluate(self.bundle, self.pathway, &facts, &Config::new(self.today));
-        self.answers = walk
-            .trail
-            .into_iter()
-            .filter_map(|v| v.answer.map(|a| (a.fact, a.value)))
-            .collect();
-        Ok(self.current())
+        for answer in &mut self.answers {
+            if answer.0 == fact {
+                answer.1 = value.clone();
+            }
+        }
+        // Answers off the new path are dropped; later ones still ahead of it are kept.
+        Ok(self.normalize())
     }
 
     /// The session as JSON, to save to a file the user chose.
@@ -243,13 +270,27 @@ impl<'b> Session<'b> {
         }
         let mut session = Self::new(bundle, pathway, saved.today);
         for (i, a) in saved.answers.iter().enumerate() {
-            session
-                .answer(&a.fact, &a.value)
-                .map_err(|e| SessionError::Replay {
-                    index: i + 1,
-                    fact: a.fact.clone(),
-                    reason: e.to_string(),
-                })?;
+            let replay = |reason: String| SessionError::Replay {
+                index: i + 1,
+                fact: a.fact.clone(),
+                reason,
+            };
+            let value = bundle
+                .check_value(&a.fact, &a.value, saved.today)
+                .map_err(|e| replay(e.to_string()))?;
+            session.answers.push((a.fact.clone(), value));
+        }
+        // A saved session is always in path order: anything else was edited by hand.
+        let saved_order = session.answers.clone();
+        session.normalize();
+        if let Some(i) =
+            (0..saved_order.len()).find(|&i| session.answers.get(i) != saved_order.get(i))
+        {
+            return Err(SessionError::Replay {
+                index: i + 1,
+                fact: saved_order[i].0.clone(),
+                reason: "it is not where the answers before it lead (was the file edited?)".into(),
+            });
         }
         Ok(session)
     }
