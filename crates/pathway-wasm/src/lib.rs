@@ -260,12 +260,6 @@ export interface ScenarioResult {
 }
 "#;
 
-/// Installs the panic hook once, when the module is instantiated.
-#[wasm_bindgen(start)]
-fn start() {
-    console_error_panic_hook::set_once();
-}
-
 // ---------------------------------------------------------------- errors
 
 /// The `type` of a thrown `PathwayError`.
@@ -330,7 +324,11 @@ fn session_error(e: &SessionError) -> JsValue {
 // ---------------------------------------------------------------- helpers
 
 /// The bundled set, loaded (compiled and verified) once.
+///
+/// Every export goes through here first, so this is also where the panic hook is installed
+/// (a `#[wasm_bindgen(start)]` function would be one more export).
 fn bundle() -> Result<&'static Bundle, JsValue> {
+    console_error_panic_hook::set_once();
     static BUNDLE: OnceLock<Result<Bundle, String>> = OnceLock::new();
     BUNDLE
         .get_or_init(|| bundled().map_err(|e| e.to_string()))

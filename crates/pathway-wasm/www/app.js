@@ -136,7 +136,7 @@ function download(name, text, type) {
 
 // ------------------------------------------------------------------ start screen
 
-function renderStart() {
+function renderStart({ focus = true } = {}) {
   editing = null;
   for (const id of ['question', 'outcome', 'answers', 'flowchart', 'tools']) show(id, false);
   show('start', true);
@@ -169,7 +169,7 @@ function renderStart() {
       ),
     );
   });
-  $('start-title').focus();
+  if (focus) $('start-title').focus();
 }
 
 $('start-form').addEventListener('submit', (e) => {
@@ -504,7 +504,7 @@ async function boot() {
     else await init();
     show('loading', false);
     showReviewWarnings();
-    renderStart();
+    renderStart({ focus: false });
     document.documentElement.dataset.ready = 'true';
   } catch (err) {
     show('loading', false);
