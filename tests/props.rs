@@ -114,6 +114,11 @@ proptest! {
         if let Err(e) = Bundle::load(&set) {
             prop_assert!(e.0.iter().any(|d| d.is_error()));
         }
+        // Whatever still parses as a pathway file round-trips: model -> JSON -> model.
+        if let Ok(model) = serde_json::from_str::<PathwayFile>(&text) {
+            let again: PathwayFile = serde_json::from_str(&serde_json::to_string(&model).unwrap()).unwrap();
+            prop_assert_eq!(model, again);
+        }
     }
 
     #[test]
