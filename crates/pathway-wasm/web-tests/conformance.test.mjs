@@ -42,7 +42,8 @@ for (const file of files) {
 }
 
 // The CLI binary, when `cargo test --workspace` or `cargo build` has built it.
-const cli = ['debug', 'release'].map((p) => join(root, 'target', p, 'pathway')).find(existsSync);
+const targetDir = process.env.CARGO_TARGET_DIR || join(root, 'target');
+const cli = ['debug', 'release'].map((p) => join(targetDir, p, 'pathway')).find(existsSync);
 
 test('pathway decide and WASM evaluate give the same JSON for every scenario', { skip: !cli && 'the CLI is not built' }, () => {
   for (const file of files) {
