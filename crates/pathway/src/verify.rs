@@ -113,14 +113,19 @@ pub fn path_signatures(bundle: &Bundle, today: Date) -> BTreeSet<String> {
 /// The signature of a walk's trail, in the form of [`path_signatures`].
 #[doc(hidden)]
 pub fn trail_signature(trail: &[crate::evaluate::Visit]) -> String {
-    trail
-        .iter()
-        .map(|v| {
+    signature(
+        trail
+            .iter()
+            .map(|v| (v.pathway.as_str(), v.step.as_str(), v.edge)),
+    )
+}
+
+fn signature<'a>(steps: impl Iterator<Item = (&'a str, &'a str, Option<usize>)>) -> String {
+    steps
+        .map(|(pathway, step, edge)| {
             format!(
-                "{}#{}:{}",
-                v.pathway,
-                v.step,
-                v.edge.map_or("-".to_owned(), |e| e.to_string())
+                "{pathway}#{step}:{}",
+                edge.map_or("-".to_owned(), |e| e.to_string())
             )
         })
         .collect::<Vec<_>>()
@@ -202,48 +207,37 @@ impl Verifier<'_> {
                 facts.remove(&fact);
             }
             Stop::Done => self.finished(facts, walk),
-            Stop::Missing(fact) => {
-                let (p, node) = walk.at;
-                let step = self.bundle.pathways[p].graph[node].id.clone();
-                self.report(p, "fact-not-asked", &step, &fact, facts, walk, format!("a rule at step `{step}` reads `{fact}` before any question on this path asks it"));
-            }
-            Stop::NoEdge => {
-                let (p, node) = walk.at;
-                let step = self.bundle.pathways[p].graph[node].id.clone();
-                self.report(
-                    p,
-                    "uncovered-answer",
-                    &step,
-                    "",
-                    facts,
-                    walk,
-                    format!("no edge of step `{step}` holds for these answers"),
-                );
-            }
+            Stop::Missing(fact) => self.report("fact-not-asked", &fact, facts, walk, |step| {
+                format!("a rule at step `{step}` reads `{fact}` before any question on this path asks it")
+            }),
+            Stop::NoEdge => self.report("uncovered-answer", "", facts, walk, |step| {
+                format!("no edge of step `{step}` holds for these answers")
+            }),
         }
     }
 
     #[allow(clippy::too_many_arguments)]
+    /// Reports a problem at the step the walk stopped at, once per step, code and key.
     fn report(
         &mut self,
-        p: usize,
         code: &'static str,
-        step: &str,
         key: &str,
         facts: &Facts,
         walk: &Walk,
-        message: String,
+        message: impl FnOnce(&str) -> String,
     ) {
+        let (p, node) = walk.at;
+        let step = self.bundle.pathways[p].graph[node].id.clone();
         if !self
             .reported
-            .insert((p, step.to_owned(), format!("{code}{key}")))
+            .insert((p, step.clone(), format!("{code}{key}")))
         {
             return;
         }
         let example = self.counterexample(facts, walk, Vec::new());
         let file = self.bundle.pathways[p].file.clone();
         self.diagnostics.push(
-            Diagnostic::error(code, &file, format!("step `{step}`"), message)
+            Diagnostic::error(code, &file, format!("step `{step}`"), message(&step))
                 .hint(format!("for example {}", example_text(&example))),
         );
     }
@@ -277,21 +271,11 @@ impl Verifier<'_> {
         let actions = collect_actions(self.bundle, walk);
         let codes: Vec<&str> = actions.iter().map(|(_, c, _)| *c).collect();
         if let Some(signatures) = &mut self.signatures {
-            let sig = walk
-                .visits
-                .iter()
-                .map(|v| {
-                    let p = &self.bundle.pathways[v.pathway];
-                    format!(
-                        "{}#{}:{}",
-                        p.meta.id,
-                        p.graph[v.node].id,
-                        v.edge.map_or("-".to_owned(), |e| e.to_string())
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(" ");
-            signatures.insert(sig);
+            let bundle = self.bundle;
+            signatures.insert(signature(walk.visits.iter().map(|v| {
+                let p = &bundle.pathways[v.pathway];
+                (p.meta.id.as_str(), p.graph[v.node].id.as_str(), v.edge)
+            })));
         }
         if self.examples.is_some() {
             let edges: BTreeSet<EdgeKey> = walk
@@ -312,17 +296,9 @@ impl Verifier<'_> {
             }
         }
         if codes.is_empty() {
-            let (p, node) = walk.at;
-            let step = self.bundle.pathways[p].graph[node].id.clone();
-            self.report(
-                p,
-                "empty-outcome",
-                &step,
-                "",
-                facts,
-                walk,
-                format!("the path ends at outcome `{step}` with no action"),
-            );
+            self.report("empty-outcome", "", facts, walk, |step| {
+                format!("the path ends at outcome `{step}` with no action")
+            });
         }
         let visited: BTreeSet<usize> = walk.visits.iter().map(|v| v.pathway).collect();
         let asked: Vec<&str> = walk.asked(self.bundle).collect();
