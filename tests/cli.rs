@@ -155,6 +155,19 @@ fn a_bad_record_in_the_middle_of_a_batch_loses_no_good_record() {
         o.stderr
     );
 
+    let brief = pathway(&["decide", "--today", TODAY, "--brief"], &batch);
+    let brief: Vec<Json> = brief
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        brief[0],
+        json!({"record": 1, "status": "needs_answer", "codes": ["call_999"], "next_fact": "age_basis"})
+    );
+    assert_eq!(brief[2]["codes"], lines[2]["codes"], "brief and full agree");
+    assert_eq!(brief[2].as_object().unwrap().len(), 3);
+
     let fast = pathway(&["decide", "--today", TODAY, "--fail-fast"], &batch);
     assert_eq!(fast.code, 2);
     assert_eq!(

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use pathway::{
     Bundle, Config, Date, LoadOptions, PathwayId, State, evaluate, evaluation_json,
-    outcome_markdown, outcome_text,
+    outcome_markdown, outcome_text, summary,
 };
 use serde_json::{Value as Json, json};
 
@@ -19,6 +19,7 @@ pub(crate) struct Options {
     pub(crate) format: DecideFormat,
     pub(crate) fail_fast: bool,
     pub(crate) stats: bool,
+    pub(crate) brief: bool,
     pub(crate) unproven: bool,
 }
 
@@ -233,7 +234,16 @@ impl Decider<'_> {
         }
         let written = match self.options.format {
             DecideFormat::Json => {
-                let mut json = evaluation_json(self.bundle, &evaluation);
+                let mut json = if self.options.brief {
+                    let (status, codes, next_fact) = summary(self.bundle, &evaluation);
+                    let mut brief = json!({"status": status, "codes": codes});
+                    if let (Some(obj), Some(f)) = (brief.as_object_mut(), next_fact) {
+                        obj.insert("next_fact".into(), json!(f));
+                    }
+                    brief
+                } else {
+                    evaluation_json(self.bundle, &evaluation)
+                };
                 if lines && let Some(obj) = json.as_object_mut() {
                     obj.insert("record".into(), json!(n));
                 }

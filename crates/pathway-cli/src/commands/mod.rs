@@ -33,6 +33,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             format,
             fail_fast,
             stats,
+            brief,
             unproven,
         } => decide::run(
             dir,
@@ -43,6 +44,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 format,
                 fail_fast,
                 stats,
+                brief,
                 unproven,
             },
         ),
