@@ -358,5 +358,217 @@ mod tests {
     #[test]
     fn all_errors_are_collected_not_only_the_first() {
         assert_eq!(guard("nope || age || consent_to_nrm == \"x\"").len(), 3);
+        assert_eq!(
+            errors("did(\"x\") && asked(nope) && age", Context::Guard),
+            [
+                "1: `did` can only be used in invariants",
+                "13: `asked` can only be used in invariants",
+                "28: `&&` needs true or false on each side, but this is a number",
+            ]
+        );
+    }
+
+    #[test]
+    fn connectives_need_booleans() {
+        for (src, want) in [
+            (
+                "danger || age",
+                "11: `||` needs true or false on each side, but this is a number",
+            ),
+            (
+                "age -> danger",
+                "1: `->` needs true or false on each side, but this is a number",
+            ),
+            (
+                "danger -> date_of_birth",
+                "11: `->` needs true or false on each side, but this is a date",
+            ),
+            (
+                "1 && danger",
+                "1: `&&` needs true or false on each side, but this is a number",
+            ),
+            (
+                "danger && \"yes\"",
+                "11: `&&` needs true or false on each side, but this is a text",
+            ),
+            (
+                "!consent_to_nrm",
+                "2: `!` needs true or false on each side, but this is a choice",
+            ),
+            (
+                "!today",
+                "2: `!` needs true or false on each side, but this is a date",
+            ),
+            (
+                "7",
+                "1: the rule must be true or false, but this is a number",
+            ),
+            (
+                "consent_to_nrm",
+                "1: the rule must be true or false, but this is a choice",
+            ),
+            (
+                "age_on(date_of_birth, today)",
+                "1: the rule must be true or false, but this is a number",
+            ),
+        ] {
+            assert_eq!(guard(src), [want], "{src}");
+        }
+    }
+
+    #[test]
+    fn comparisons_keep_to_the_shapes_verification_can_split() {
+        for ok in [
+            "age == 18",
+            "18 != age",
+            "-1 < age",
+            "age_on(date_of_birth, today) < 18",
+            "18 <= age_on(date_of_birth, today)",
+            "90 >= days_until_birthday(date_of_birth, 18, today)",
+            "days_until_birthday(date_of_birth, 0, today) == 0",
+            "\"given\" == consent_to_nrm",
+            "consent_to_nrm != \"declined\"",
+            "(age < 18) == may_be_under_18",
+            "!danger != (danger || is_child)",
+            "true == danger",
+        ] {
+            assert_eq!(guard(ok), Vec::<String>::new(), "{ok}");
+        }
+        for (src, want) in [
+            ("1 == 1", "1: this compares two constants"),
+            ("\"a\" == \"a\"", "1: this compares two constants"),
+            (
+                "age < age_on(date_of_birth, today)",
+                "1: compare a number with a number literal, not with another fact (this keeps `check` exact)",
+            ),
+            (
+                "age == age",
+                "1: compare a number with a number literal, not with another fact (this keeps `check` exact)",
+            ),
+            (
+                "danger < true",
+                "1: `<`, `<=`, `>` and `>=` compare a number with a number literal, but this is true or false",
+            ),
+            (
+                "3 >= \"x\"",
+                "6: `<`, `<=`, `>` and `>=` compare a number with a number literal, but this is a text",
+            ),
+            (
+                "consent_to_nrm > \"given\"",
+                "1: `<`, `<=`, `>` and `>=` compare a number with a number literal, but this is a choice",
+            ),
+            (
+                "\"maybe\" == consent_to_nrm",
+                "1: `maybe` is not an option of `consent_to_nrm`; the options are: given, declined",
+            ),
+            (
+                "consent_to_nrm != \"date_of_birth\"",
+                "19: `date_of_birth` is not an option of `consent_to_nrm`; the options are: given, declined",
+            ),
+            (
+                "consent_to_nrm == 1",
+                "1: cannot compare a choice with a number",
+            ),
+            (
+                "danger == \"true\"",
+                "1: cannot compare true or false with a text",
+            ),
+            ("age == \"18\"", "1: cannot compare a number with a text"),
+            (
+                "date_of_birth < 3",
+                "1: dates are compared through age_on or days_until_birthday",
+            ),
+            (
+                "18 == today",
+                "7: dates are compared through age_on or days_until_birthday",
+            ),
+            (
+                "nope == 3",
+                "1: unknown fact `nope`: declare it in `facts` or `derived`",
+            ),
+        ] {
+            assert_eq!(guard(src), [want], "{src}");
+        }
+    }
+
+    #[test]
+    fn date_functions_take_a_date_fact_and_today() {
+        for (src, want) in [
+            (
+                "age_on(today, today) > 1",
+                "8: the first argument of `age_on` must be a date fact",
+            ),
+            (
+                "age_on(danger && is_child, today) > 1",
+                "8: the first argument of `age_on` must be a date fact",
+            ),
+            (
+                "age_on(nope, today) > 1",
+                "8: unknown fact `nope`: declare it in `facts` or `derived`",
+            ),
+            (
+                "age_on(consent_to_nrm, today) > 1",
+                "8: `age_on` needs a date fact, but `consent_to_nrm` is a choice",
+            ),
+            (
+                "age_on(date_of_birth, 3) > 1",
+                "23: the last argument of `age_on` must be `today`",
+            ),
+            (
+                "days_until_birthday(age, 18, today) < 90",
+                "21: `days_until_birthday` needs a date fact, but `age` is a number",
+            ),
+            (
+                "days_until_birthday(today, 18, today) < 90",
+                "21: the first argument of `days_until_birthday` must be a date fact",
+            ),
+            (
+                "days_until_birthday(date_of_birth, 18, date_of_birth) < 90",
+                "40: the last argument of `days_until_birthday` must be `today`",
+            ),
+        ] {
+            assert_eq!(guard(src), [want], "{src}");
+        }
+    }
+
+    #[test]
+    fn path_predicates_only_in_invariants_and_only_with_declared_names() {
+        for (src, f) in [
+            ("asked(age)", "asked"),
+            ("first_asked(age)", "first_asked"),
+            ("known_before(age, \"call_999\")", "known_before"),
+            ("first(\"call_999\")", "first"),
+            ("before(\"call_999\", \"call_999\")", "before"),
+        ] {
+            assert_eq!(
+                guard(src),
+                [format!("1: `{f}` can only be used in invariants")]
+            );
+            assert_eq!(
+                errors(src, Context::Invariant),
+                Vec::<String>::new(),
+                "{src}"
+            );
+        }
+        let inv = |src| errors(src, Context::Invariant);
+        assert_eq!(
+            inv("first_asked(nope)"),
+            ["1: unknown fact `nope` in `first_asked`"]
+        );
+        assert_eq!(
+            inv("danger -> known_before(nope, \"x\")"),
+            [
+                "11: unknown fact `nope` in `known_before`",
+                "11: unknown action `x` in `known_before`",
+            ]
+        );
+        assert_eq!(inv("first(\"x\")"), ["1: unknown action `x` in `first`"]);
+        assert_eq!(
+            inv("before(\"x\", \"call_999\") || before(\"call_999\", \"y\")"),
+            [
+                "1: unknown action `x` in `before`",
+                "28: unknown action `y` in `before`",
+            ]
+        );
     }
 }

@@ -66,60 +66,87 @@ impl Lexer<'_> {
         }
     }
 
+    /// The tokens with their character spans, ending with `End`. Columns are counted as the
+    /// lexer goes, so long rules cost linear time; more than `MAX_TOKENS` tokens are refused.
     fn tokens(mut self) -> Result<Vec<(Tok, Span)>, RuleError> {
         let mut out = Vec::new();
+        let mut col = 0;
         loop {
             let rest = &self.src[self.pos..];
             let trimmed = rest.trim_start();
+            col += rest[..rest.len() - trimmed.len()].chars().count();
             self.pos += rest.len() - trimmed.len();
             let start = self.pos;
             let Some(c) = trimmed.chars().next() else {
-                let at = column(self.src, start) - 1;
-                out.push((Tok::End, Span { start: at, end: at }));
+                out.push((
+                    Tok::End,
+                    Span {
+                        start: col,
+                        end: col,
+                    },
+                ));
                 return Ok(out);
             };
-            let two = trimmed.get(..2).unwrap_or("");
-            let (tok, len) = match (c, two) {
-                (_, "&&") => (Tok::And, 2),
-                (_, "||") => (Tok::Or, 2),
-                (_, "->") => (Tok::Implies, 2),
-                (_, "==") => (Tok::Cmp(CmpOp::Eq), 2),
-                (_, "!=") => (Tok::Cmp(CmpOp::Ne), 2),
-                (_, "<=") => (Tok::Cmp(CmpOp::Le), 2),
-                (_, ">=") => (Tok::Cmp(CmpOp::Ge), 2),
-                ('<', _) => (Tok::Cmp(CmpOp::Lt), 1),
-                ('>', _) => (Tok::Cmp(CmpOp::Gt), 1),
-                ('!', _) => (Tok::Not, 1),
-                ('(', _) => (Tok::LParen, 1),
-                (')', _) => (Tok::RParen, 1),
-                (',', _) => (Tok::Comma, 1),
-                ('&', _) => return Err(self.err(start, "unexpected `&` (did you mean `&&`?)")),
-                ('|', _) => return Err(self.err(start, "unexpected `|` (did you mean `||`?)")),
-                ('=', _) => return Err(self.err(start, "unexpected `=` (did you mean `==`?)")),
-                ('"', _) => self.string(start)?,
-                (c, _) if c.is_ascii_digit() || c == '-' => self.number(start)?,
-                (c, _) if c.is_ascii_lowercase() || c == '_' => {
-                    let len = trimmed
-                        .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
-                        .unwrap_or(trimmed.len());
-                    (Tok::Ident(trimmed[..len].to_owned()), len)
-                }
-                (c, _) => {
-                    let hint = if c.is_ascii_uppercase() {
-                        " (names are lowercase)"
-                    } else {
-                        ""
-                    };
-                    return Err(self.err(start, format!("unexpected character `{c}`{hint}")));
-                }
-            };
+            if out.len() == MAX_TOKENS {
+                return Err(RuleError {
+                    column: col + 1,
+                    message: format!(
+                        "the rule is too long (more than {MAX_TOKENS} tokens): split it with derived facts"
+                    ),
+                });
+            }
+            let (tok, len) = self.token(c, trimmed, start)?;
             self.pos += len;
-            let span = Span {
-                start: column(self.src, start) - 1,
-                end: column(self.src, self.pos) - 1,
-            };
-            out.push((tok, span));
+            let width = trimmed.get(..len).map_or(len, |t| t.chars().count());
+            out.push((
+                tok,
+                Span {
+                    start: col,
+                    end: col + width,
+                },
+            ));
+            col += width;
         }
+    }
+
+    /// The token at byte `start` (`trimmed` is the text from there, `c` its first character)
+    /// and its length in bytes.
+    fn token(&self, c: char, trimmed: &str, start: usize) -> Result<(Tok, usize), RuleError> {
+        let two = trimmed.get(..2).unwrap_or("");
+        Ok(match (c, two) {
+            (_, "&&") => (Tok::And, 2),
+            (_, "||") => (Tok::Or, 2),
+            (_, "->") => (Tok::Implies, 2),
+            (_, "==") => (Tok::Cmp(CmpOp::Eq), 2),
+            (_, "!=") => (Tok::Cmp(CmpOp::Ne), 2),
+            (_, "<=") => (Tok::Cmp(CmpOp::Le), 2),
+            (_, ">=") => (Tok::Cmp(CmpOp::Ge), 2),
+            ('<', _) => (Tok::Cmp(CmpOp::Lt), 1),
+            ('>', _) => (Tok::Cmp(CmpOp::Gt), 1),
+            ('!', _) => (Tok::Not, 1),
+            ('(', _) => (Tok::LParen, 1),
+            (')', _) => (Tok::RParen, 1),
+            (',', _) => (Tok::Comma, 1),
+            ('&', _) => return Err(self.err(start, "unexpected `&` (did you mean `&&`?)")),
+            ('|', _) => return Err(self.err(start, "unexpected `|` (did you mean `||`?)")),
+            ('=', _) => return Err(self.err(start, "unexpected `=` (did you mean `==`?)")),
+            ('"', _) => self.string(start)?,
+            (c, _) if c.is_ascii_digit() || c == '-' => self.number(start)?,
+            (c, _) if c.is_ascii_lowercase() || c == '_' => {
+                let len = trimmed
+                    .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+                    .unwrap_or(trimmed.len());
+                (Tok::Ident(trimmed[..len].to_owned()), len)
+            }
+            (c, _) => {
+                let hint = if c.is_ascii_uppercase() {
+                    " (names are lowercase)"
+                } else {
+                    ""
+                };
+                return Err(self.err(start, format!("unexpected character `{c}`{hint}")));
+            }
+        })
     }
 
     fn string(&self, start: usize) -> Result<(Tok, usize), RuleError> {
@@ -170,15 +197,6 @@ fn column(src: &str, byte: usize) -> usize {
 /// Parses a rule.
 pub(crate) fn parse(src: &str) -> Result<Expr, RuleError> {
     let tokens = Lexer { src, pos: 0 }.tokens()?;
-    if tokens.len() > MAX_TOKENS {
-        return Err(RuleError {
-            column: 1,
-            message: format!(
-                "the rule is too long ({} tokens, at most {MAX_TOKENS}): split it with derived facts",
-                tokens.len() - 1
-            ),
-        });
-    }
     if tokens.len() == 1 {
         return Err(RuleError {
             column: 1,
@@ -186,7 +204,6 @@ pub(crate) fn parse(src: &str) -> Result<Expr, RuleError> {
         });
     }
     let mut p = Parser {
-        src,
         tokens,
         pos: 0,
         depth: 0,
@@ -203,8 +220,7 @@ pub(crate) fn parse(src: &str) -> Result<Expr, RuleError> {
     }
 }
 
-struct Parser<'a> {
-    src: &'a str,
+struct Parser {
     tokens: Vec<(Tok, Span)>,
     pos: usize,
     depth: usize,
@@ -213,16 +229,17 @@ struct Parser<'a> {
 const FUNCTIONS: &str =
     "age_on, days_until_birthday, asked, first_asked, known_before, did, first, before";
 
-impl Parser<'_> {
+impl Parser {
     fn peek(&self) -> &Tok {
         self.tokens.get(self.pos).map_or(&Tok::End, |(t, _)| t)
     }
 
+    /// The span of the next token (the end of the rule once it is consumed).
     fn span(&self) -> Span {
-        let end = self.src.chars().count();
         self.tokens
             .get(self.pos)
-            .map_or(Span { start: end, end }, |(_, s)| *s)
+            .or(self.tokens.last())
+            .map_or(Span { start: 0, end: 0 }, |(_, s)| *s)
     }
 
     fn bump(&mut self) -> (Tok, Span) {
@@ -257,26 +274,25 @@ impl Parser<'_> {
         }
     }
 
-    fn nest(&mut self) -> Result<(), RuleError> {
+    /// Enters one level of nesting, opened by the token at `at`.
+    fn nest(&mut self, at: Span) -> Result<(), RuleError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(self.err_here(format!("the rule nests deeper than {MAX_DEPTH} levels")));
+            return Err(self.err_at(at, format!("the rule nests deeper than {MAX_DEPTH} levels")));
         }
         Ok(())
     }
 
     fn implies(&mut self) -> Result<Expr, RuleError> {
-        self.nest()?;
         let left = self.or()?;
-        let out = if *self.peek() == Tok::Implies {
-            self.bump();
-            let right = self.implies()?;
-            join(ExprKind::Implies, left, right)
-        } else {
-            left
-        };
+        if *self.peek() != Tok::Implies {
+            return Ok(left);
+        }
+        let (_, arrow) = self.bump();
+        self.nest(arrow)?;
+        let right = self.implies()?;
         self.depth -= 1;
-        Ok(out)
+        Ok(join(ExprKind::Implies, left, right))
     }
 
     fn or(&mut self) -> Result<Expr, RuleError> {
@@ -302,7 +318,7 @@ impl Parser<'_> {
     fn unary(&mut self) -> Result<Expr, RuleError> {
         if *self.peek() == Tok::Not {
             let (_, span) = self.bump();
-            self.nest()?;
+            self.nest(span)?;
             let inner = self.unary()?;
             self.depth -= 1;
             let end = inner.span.end;
@@ -343,7 +359,7 @@ impl Parser<'_> {
             Tok::Int(i) => ExprKind::Int(i),
             Tok::Str(s) => ExprKind::Str(s),
             Tok::LParen => {
-                self.nest()?;
+                self.nest(span)?;
                 let inner = self.implies()?;
                 self.depth -= 1;
                 let close = self.expect(
@@ -378,75 +394,68 @@ impl Parser<'_> {
 
     fn call(&mut self, name: String, start: Span) -> Result<Expr, RuleError> {
         self.bump(); // `(`
-        self.nest()?;
-        let shape = |s: &str| format!("`{name}` takes {s}");
+        let Some(takes) = takes(&name) else {
+            return Err(self.err_at(
+                start,
+                format!("unknown function `{name}`: the functions are {FUNCTIONS}"),
+            ));
+        };
+        if *self.peek() == Tok::RParen {
+            return Err(self.shape(&name, takes));
+        }
+        self.nest(start)?;
         let kind = match name.as_str() {
             "age_on" => {
                 let date = self.implies()?;
-                self.expect(
-                    &Tok::Comma,
-                    &shape("two arguments: age_on(date_fact, today)"),
-                )?;
+                self.comma(&name, takes)?;
                 let on = self.implies()?;
                 ExprKind::AgeOn(Box::new(date), Box::new(on))
             }
             "days_until_birthday" => {
-                let what = shape("three arguments: days_until_birthday(date_fact, years, today)");
                 let date = self.implies()?;
-                self.expect(&Tok::Comma, &what)?;
-                let years =
-                    match self.bump() {
-                        (Tok::Int(n), _) if (0..=150).contains(&n) => n as i32,
-                        (_, span) => return Err(self.err_at(
-                            span,
-                            "the years of days_until_birthday must be a whole number from 0 to 150",
-                        )),
-                    };
-                self.expect(&Tok::Comma, &what)?;
+                self.comma(&name, takes)?;
+                let years = match self.peek() {
+                    Tok::Int(n) => i32::try_from(*n).ok().filter(|n| (0..=150).contains(n)),
+                    _ => None,
+                };
+                let Some(years) = years else {
+                    return Err(self.err_here(
+                        "the years of days_until_birthday must be a whole number from 0 to 150",
+                    ));
+                };
+                self.bump();
+                self.comma(&name, takes)?;
                 let on = self.implies()?;
                 ExprKind::DaysUntilBirthday(Box::new(date), years, Box::new(on))
             }
-            "asked" | "first_asked" => {
-                let fact = self.ident(&shape("one fact name"))?;
-                ExprKind::Path(if name == "asked" {
-                    PathPred::Asked(fact)
-                } else {
-                    PathPred::FirstAsked(fact)
-                })
-            }
+            "asked" => ExprKind::Path(PathPred::Asked(self.ident(&name, takes)?)),
+            "first_asked" => ExprKind::Path(PathPred::FirstAsked(self.ident(&name, takes)?)),
             "known_before" => {
-                let fact = self.ident(&shape("a fact name and an action code in quotes"))?;
-                self.expect(
-                    &Tok::Comma,
-                    &shape("a fact name and an action code in quotes"),
-                )?;
-                let code = self.string(&shape("a fact name and an action code in quotes"))?;
+                let fact = self.ident(&name, takes)?;
+                self.comma(&name, takes)?;
+                let code = self.string(&name, takes)?;
                 ExprKind::Path(PathPred::KnownBefore(fact, code))
             }
-            "did" | "first" => {
-                let code = self.string(&shape("one action code in quotes"))?;
-                ExprKind::Path(if name == "did" {
-                    PathPred::Did(code)
-                } else {
-                    PathPred::First(code)
-                })
-            }
-            "before" => {
-                let what = shape("two action codes in quotes");
-                let a = self.string(&what)?;
-                self.expect(&Tok::Comma, &what)?;
-                let b = self.string(&what)?;
-                ExprKind::Path(PathPred::Before(a, b))
-            }
+            "did" => ExprKind::Path(PathPred::Did(self.string(&name, takes)?)),
+            "first" => ExprKind::Path(PathPred::First(self.string(&name, takes)?)),
             _ => {
-                return Err(self.err_at(
-                    start,
-                    format!("unknown function `{name}`: the functions are {FUNCTIONS}"),
-                ));
+                let a = self.string(&name, takes)?;
+                self.comma(&name, takes)?;
+                let b = self.string(&name, takes)?;
+                ExprKind::Path(PathPred::Before(a, b))
             }
         };
         self.depth -= 1;
-        let close = self.expect(&Tok::RParen, &format!("`)` to close the call of `{name}`"))?;
+        let close = match self.peek() {
+            Tok::RParen => self.bump().1,
+            Tok::Comma => return Err(self.shape(&name, takes)),
+            t => {
+                let found = describe(t);
+                return Err(self.err_here(format!(
+                    "expected `)` to close the call of `{name}`, found {found}"
+                )));
+            }
+        };
         Ok(Expr {
             kind,
             span: Span {
@@ -456,19 +465,56 @@ impl Parser<'_> {
         })
     }
 
-    fn ident(&mut self, what: &str) -> Result<String, RuleError> {
-        match self.bump() {
-            (Tok::Ident(s), _) if !matches!(s.as_str(), "true" | "false" | "today") => Ok(s),
-            (_, span) => Err(self.err_at(span, what.to_owned())),
+    /// The error for a call of `name` whose arguments do not have the shape it takes, at the
+    /// next token.
+    fn shape(&self, name: &str, takes: &str) -> RuleError {
+        let found = describe(self.peek());
+        self.err_here(format!("`{name}` takes {takes}, found {found}"))
+    }
+
+    fn comma(&mut self, name: &str, takes: &str) -> Result<(), RuleError> {
+        if *self.peek() == Tok::Comma {
+            self.bump();
+            Ok(())
+        } else {
+            Err(self.shape(name, takes))
         }
     }
 
-    fn string(&mut self, what: &str) -> Result<String, RuleError> {
-        match self.bump() {
-            (Tok::Str(s), _) => Ok(s),
-            (_, span) => Err(self.err_at(span, what.to_owned())),
+    fn ident(&mut self, name: &str, takes: &str) -> Result<String, RuleError> {
+        match self.peek() {
+            Tok::Ident(s) if !matches!(s.as_str(), "true" | "false" | "today") => {
+                let s = s.clone();
+                self.bump();
+                Ok(s)
+            }
+            _ => Err(self.shape(name, takes)),
         }
     }
+
+    fn string(&mut self, name: &str, takes: &str) -> Result<String, RuleError> {
+        match self.peek() {
+            Tok::Str(s) => {
+                let s = s.clone();
+                self.bump();
+                Ok(s)
+            }
+            _ => Err(self.shape(name, takes)),
+        }
+    }
+}
+
+/// What a function takes, or `None` if there is no such function.
+fn takes(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "age_on" => "two arguments: age_on(date_fact, today)",
+        "days_until_birthday" => "three arguments: days_until_birthday(date_fact, years, today)",
+        "asked" | "first_asked" => "one fact name",
+        "known_before" => "a fact name and an action code in quotes",
+        "did" | "first" => "one action code in quotes",
+        "before" => "two action codes in quotes",
+        _ => return None,
+    })
 }
 
 fn join(make: fn(Box<Expr>, Box<Expr>) -> ExprKind, left: Expr, right: Expr) -> Expr {
@@ -606,16 +652,22 @@ mod tests {
             "comparisons cannot be chained: join them with `&&`"
         );
         assert_eq!(
-            err("age_on(dob)").1,
-            "expected `age_on` takes two arguments: age_on(date_fact, today), found `)`"
+            err("age_on(dob)"),
+            (
+                11,
+                "`age_on` takes two arguments: age_on(date_fact, today), found `)`".into()
+            )
         );
         assert_eq!(
             err("days_until_birthday(dob, x, today)").1,
             "the years of days_until_birthday must be a whole number from 0 to 150"
         );
         assert_eq!(
-            err("did(call_999)").1,
-            "`did` takes one action code in quotes"
+            err("did(call_999)"),
+            (
+                5,
+                "`did` takes one action code in quotes, found `call_999`".into()
+            )
         );
         assert_eq!(
             err("a - b").1,
@@ -635,5 +687,229 @@ mod tests {
         assert!(err(&chain).1.contains("nests deeper than 64"));
         let long = format!("a{}", " || a".repeat(10_000));
         assert!(err(&long).1.contains("too long"));
+        let calls = format!("{}dob, today){}", "age_on(".repeat(100), ")".repeat(100));
+        assert!(err(&calls).1.contains("nests deeper than 64"));
+        let ok = format!("{}a{}", "(".repeat(64), ")".repeat(64));
+        assert_eq!(shape(&ok), "a", "nesting within the limit parses");
+        let over = format!("{}a{}", "(".repeat(65), ")".repeat(65));
+        assert_eq!(
+            err(&over),
+            (65, "the rule nests deeper than 64 levels".into())
+        );
+    }
+
+    #[test]
+    fn long_hostile_input_is_refused_in_linear_time() {
+        let huge = "a ".repeat(2_000_000);
+        let started = std::time::Instant::now();
+        assert!(err(&huge).1.contains("too long"));
+        let garbage = "é".repeat(2_000_000) + "#";
+        assert_eq!(err(&garbage).1, "unexpected character `é`");
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn literals_and_spans() {
+        let e = parse("  café_ok").unwrap_err();
+        assert_eq!(e.column, 6, "the `é` is the sixth character");
+        let e = parse("\"é\" == x").unwrap();
+        let ExprKind::Cmp(_, a, b) = e.kind else {
+            panic!("not a comparison")
+        };
+        assert_eq!(a.kind, ExprKind::Str("é".into()));
+        assert_eq!((a.span.start, a.span.end), (0, 3), "spans count characters");
+        assert_eq!((b.span.start, b.span.end), (7, 8));
+        assert_eq!(e.span.start, 0);
+        assert_eq!(e.span.end, 8);
+        assert_eq!(
+            parse(r#""a\"b\\c""#).unwrap().kind,
+            ExprKind::Str("a\"b\\c".into())
+        );
+        assert_eq!(
+            parse("x > -9223372036854775808").map(|_| ()),
+            Ok(()),
+            "the smallest i64"
+        );
+        assert_eq!(shape("x<-1"), "(x < -1)");
+        assert_eq!(shape("a->b"), "(a -> b)");
+        assert_eq!(shape("x==1"), "(x == 1)");
+        assert_eq!(shape("x != \"y\""), "(x != \"y\")");
+        assert_eq!(
+            shape("true && !false || today"),
+            "((true && !false) || today)"
+        );
+        assert_eq!(shape("!!a"), "!!a");
+        assert_eq!(shape("!a == b"), "!(a == b)");
+        assert_eq!(shape("a\t&&\nb"), "(a && b)");
+        assert_eq!(shape("f_1"), "f_1");
+    }
+
+    #[test]
+    fn every_parse_error_has_its_column() {
+        for (src, column, message) in [
+            ("\"a\\n\"", 3, "only `\\\"` and `\\\\` escapes are allowed"),
+            ("x == \"open", 6, "this string is not closed with `\"`"),
+            ("a #", 3, "unexpected character `#`"),
+            (
+                "(a",
+                3,
+                "expected `)` to close `(` at column 1, found the end of the rule",
+            ),
+            (
+                "x && (a || b",
+                13,
+                "expected `)` to close `(` at column 6, found the end of the rule",
+            ),
+            (
+                "a )",
+                3,
+                "unexpected `)` after a complete rule (missing `&&` or `||`?)",
+            ),
+            ("a && )", 6, "expected a fact, a value or `(`, found `)`"),
+            ("a == ", 6, "the rule ends where a value was expected"),
+            ("!", 2, "the rule ends where a value was expected"),
+            (
+                "-",
+                1,
+                "unexpected `-` (there is no arithmetic; write `->` for implication)",
+            ),
+            (
+                "x < 1 -",
+                7,
+                "unexpected `-` (there is no arithmetic; write `->` for implication)",
+            ),
+            (
+                "x < 99999999999999999999",
+                5,
+                "integer literal 99999999999999999999 is too large",
+            ),
+            (
+                "x < -99999999999999999999",
+                5,
+                "integer literal -99999999999999999999 is too large",
+            ),
+            (
+                "a == b == c",
+                8,
+                "comparisons cannot be chained: join them with `&&`",
+            ),
+            (
+                "nope(x)",
+                1,
+                "unknown function `nope`: the functions are age_on, days_until_birthday, asked, first_asked, known_before, did, first, before",
+            ),
+            (
+                "a && agee_on(dob, today)",
+                6,
+                "unknown function `agee_on`: the functions are age_on, days_until_birthday, asked, first_asked, known_before, did, first, before",
+            ),
+            (
+                "age_on()",
+                8,
+                "`age_on` takes two arguments: age_on(date_fact, today), found `)`",
+            ),
+            (
+                "age_on(dob, today, x)",
+                18,
+                "`age_on` takes two arguments: age_on(date_fact, today), found `,`",
+            ),
+            (
+                "age_on(dob today)",
+                12,
+                "`age_on` takes two arguments: age_on(date_fact, today), found `today`",
+            ),
+            (
+                "days_until_birthday(dob, today)",
+                26,
+                "the years of days_until_birthday must be a whole number from 0 to 150",
+            ),
+            (
+                "days_until_birthday(dob, 151, today)",
+                26,
+                "the years of days_until_birthday must be a whole number from 0 to 150",
+            ),
+            (
+                "days_until_birthday(dob, -1, today)",
+                26,
+                "the years of days_until_birthday must be a whole number from 0 to 150",
+            ),
+            (
+                "days_until_birthday(dob, 4294967314, today)",
+                26,
+                "the years of days_until_birthday must be a whole number from 0 to 150",
+            ),
+            (
+                "days_until_birthday(dob, 18)",
+                28,
+                "`days_until_birthday` takes three arguments: days_until_birthday(date_fact, years, today), found `)`",
+            ),
+            (
+                "asked(\"x\")",
+                7,
+                "`asked` takes one fact name, found \"x\"",
+            ),
+            (
+                "asked(today)",
+                7,
+                "`asked` takes one fact name, found `today`",
+            ),
+            ("asked(a, b)", 8, "`asked` takes one fact name, found `,`"),
+            (
+                "first_asked()",
+                13,
+                "`first_asked` takes one fact name, found `)`",
+            ),
+            (
+                "known_before(x)",
+                15,
+                "`known_before` takes a fact name and an action code in quotes, found `)`",
+            ),
+            (
+                "known_before(x, y)",
+                17,
+                "`known_before` takes a fact name and an action code in quotes, found `y`",
+            ),
+            (
+                "did(\"a\", \"b\")",
+                8,
+                "`did` takes one action code in quotes, found `,`",
+            ),
+            (
+                "first(1)",
+                7,
+                "`first` takes one action code in quotes, found `1`",
+            ),
+            (
+                "before(\"a\")",
+                11,
+                "`before` takes two action codes in quotes, found `)`",
+            ),
+            (
+                "before(\"a\", b)",
+                13,
+                "`before` takes two action codes in quotes, found `b`",
+            ),
+            (
+                "did(\"a\"",
+                8,
+                "expected `)` to close the call of `did`, found the end of the rule",
+            ),
+        ] {
+            assert_eq!(err(src), (column, message.to_owned()), "{src}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parse_never_panics(src in "[a-z_!&|()<>=,\"\\ 0-9é-]{0,80}") {
+            if let Ok(e) = parse(&src) {
+                proptest::prop_assert!(e.span.end <= src.chars().count());
+            }
+        }
+
+        #[test]
+        fn parse_never_panics_on_any_text(src in "\\PC{0,40}") {
+            let _ = parse(&src);
+        }
     }
 }
