@@ -60,24 +60,25 @@ pub(crate) fn run(
                 .map_err(|e| CliError::input(format!("cannot read {facts}: {}", plain(&e))))?,
         )
     };
-    let mut lines = BufReader::new(input).lines();
-    let stdout = io::stdout().lock();
-    let mut out = BufWriter::new(stdout);
+    let mut input = Input {
+        reader: BufReader::new(input),
+        name: facts,
+    };
+    let mut out = BufWriter::new(io::stdout().lock());
     let mut d = Decider {
         bundle: &set.bundle,
         start,
         today,
         options: &options,
         tally: Tally::default(),
+        shown: 0,
     };
 
     // The first record decides the mode: a complete JSON object on its line starts JSON
     // Lines; an object spread over several lines is read whole as a single record.
     let mut first = None;
-    for line in lines.by_ref() {
-        let line =
-            line.map_err(|e| CliError::input(format!("cannot read {facts}: {}", plain(&e))))?;
-        if !line.trim().is_empty() {
+    while let Some(line) = input.line(&mut out)? {
+        if line.as_deref().map_or(true, |l| !l.trim().is_empty()) {
             first = Some(line);
             break;
         }
@@ -93,7 +94,6 @@ pub(crate) fn run(
         ))
         .hint("give one JSON object, or JSON Lines (one object per line)"));
     };
-    let single_line = serde_json::from_str::<Json>(&first);
     let mut bad = false;
     // Continue after a record unless the reader has gone, or a bad record with --fail-fast.
     let mut go_on = |r: Result<(), Stop>| match r {
@@ -104,40 +104,34 @@ pub(crate) fn run(
         }
         Err(Stop::Closed) => false,
     };
-    match single_line {
-        Err(e) if e.is_eof() => {
-            let mut text = first;
-            for line in lines {
-                let line = line
-                    .map_err(|e| CliError::input(format!("cannot read {facts}: {}", plain(&e))))?;
-                text.push('\n');
-                text.push_str(&line);
-            }
-            go_on(d.record(&mut out, 1, &text, false));
+    let spread =
+        matches!(&first, Ok(l) if serde_json::from_str::<Json>(l).is_err_and(|e| e.is_eof()));
+    if spread {
+        let mut text = first.unwrap_or_default();
+        while let Some(line) = input.line(&mut out)? {
+            text.push('\n');
+            text.push_str(&line.unwrap_or_else(|bytes| bytes));
         }
-        _ => {
-            let mut n = 1;
-            if go_on(d.record(&mut out, 1, &first, true)) {
-                for line in lines {
-                    let line = line.map_err(|e| {
-                        CliError::input(format!("cannot read {facts}: {}", plain(&e)))
-                    })?;
-                    if line.trim().is_empty() {
-                        continue;
-                    }
-                    n += 1;
-                    if !go_on(d.record(&mut out, n, &line, true)) {
-                        break;
-                    }
+        go_on(d.record(&mut out, 1, Ok(&text), false));
+    } else {
+        let mut n = 1;
+        if go_on(d.record(&mut out, 1, first.as_deref().map_err(|_| ()), true)) {
+            while let Some(line) = input.line(&mut out)? {
+                if line.as_deref().is_ok_and(|l| l.trim().is_empty()) {
+                    continue;
+                }
+                n += 1;
+                if !go_on(d.record(&mut out, n, line.as_deref().map_err(|_| ()), true)) {
+                    break;
                 }
             }
-            if n > 1 || d.tally.errors > 0 {
-                let t = &d.tally;
-                eprintln!(
-                    "records: {}, finished: {}, needs answer: {}, blocked: {}, errors: {}",
-                    t.records, t.finished, t.needs_answer, t.blocked, t.errors
-                );
-            }
+        }
+        if n > 1 || d.tally.errors > 0 {
+            let t = &d.tally;
+            eprintln!(
+                "records: {}, finished: {}, needs answer: {}, blocked: {}, errors: {}",
+                t.records, t.finished, t.needs_answer, t.blocked, t.errors
+            );
         }
     }
     if options.stats {
@@ -166,6 +160,40 @@ pub(crate) fn run(
     })
 }
 
+/// The facts input, line by line, in constant memory.
+struct Input<'a> {
+    reader: BufReader<Box<dyn Read>>,
+    name: &'a str,
+}
+
+impl Input<'_> {
+    /// The next line without its line ending: `Err` holding the lossy text when it is not
+    /// UTF-8. Output is flushed before a read that may wait, so a reader of a live stream sees
+    /// each result as soon as its record is in, while a file is still written in large blocks.
+    fn line(&mut self, out: &mut impl Write) -> Result<Option<Result<String, String>>> {
+        if self.reader.buffer().is_empty() {
+            let _ = out.flush();
+        }
+        let mut bytes = Vec::new();
+        let n = self
+            .reader
+            .read_until(b'\n', &mut bytes)
+            .map_err(|e| CliError::input(format!("cannot read {}: {}", self.name, plain(&e))))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        if bytes.ends_with(b"\n") {
+            bytes.pop();
+            if bytes.ends_with(b"\r") {
+                bytes.pop();
+            }
+        }
+        Ok(Some(String::from_utf8(bytes).map_err(|e| {
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
+        })))
+    }
+}
+
 /// Why records stopped being clean.
 enum Stop {
     /// A record was bad (reported; exit 2).
@@ -180,6 +208,8 @@ struct Decider<'a> {
     today: Date,
     options: &'a Options,
     tally: Tally,
+    /// Records already written (a rule separates text and Markdown summaries).
+    shown: u64,
 }
 
 impl Decider<'_> {
@@ -187,12 +217,15 @@ impl Decider<'_> {
         &mut self,
         out: &mut impl Write,
         n: u64,
-        text: &str,
+        text: Result<&str, ()>,
         lines: bool,
     ) -> Result<(), Stop> {
         self.tally.records += 1;
-        let parsed = serde_json::from_str::<Json>(text)
-            .map_err(|e| format!("not valid JSON: {e}"))
+        let parsed = text
+            .map_err(|()| "not valid UTF-8 text".to_owned())
+            .and_then(|t| {
+                serde_json::from_str::<Json>(t).map_err(|e| format!("not valid JSON: {e}"))
+            })
             .and_then(|json| {
                 self.bundle
                     .parse_facts(&json, self.today)
@@ -203,9 +236,25 @@ impl Decider<'_> {
             Err(message) => {
                 self.tally.errors += 1;
                 eprintln!("error: record {n}: {message}");
-                if lines && !self.options.stats && self.options.format == DecideFormat::Json {
-                    let line = json!({"record": n, "status": "error", "error": message});
-                    writeln!(out, "{line}").map_err(|_| Stop::Closed)?;
+                // In a batch the bad record keeps its place in the output, so none is lost.
+                if lines && !self.options.stats {
+                    let written = match self.options.format {
+                        DecideFormat::Json => {
+                            let line = json!({"record": n, "status": "error", "error": message});
+                            writeln!(out, "{line}")
+                        }
+                        DecideFormat::Text => writeln!(
+                            out,
+                            "{}Record {n} not evaluated: {message}",
+                            self.separator()
+                        ),
+                        DecideFormat::Markdown => writeln!(
+                            out,
+                            "{}**Record {n} not evaluated:** {message}",
+                            self.separator()
+                        ),
+                    };
+                    written.map_err(|_| Stop::Closed)?;
                 }
                 return Err(Stop::Bad);
             }
@@ -250,18 +299,24 @@ impl Decider<'_> {
                 writeln!(out, "{json}")
             }
             DecideFormat::Text => {
-                let sep = if n > 1 {
-                    "\n----------------------------------------\n\n"
-                } else {
-                    ""
-                };
+                let sep = self.separator();
                 write!(out, "{sep}{}", outcome_text(self.bundle, &evaluation))
             }
             DecideFormat::Markdown => {
-                let sep = if n > 1 { "\n---\n\n" } else { "" };
+                let sep = self.separator();
                 write!(out, "{sep}{}", outcome_markdown(self.bundle, &evaluation))
             }
         };
         written.map_err(|_| Stop::Closed)
+    }
+
+    /// The rule between two text or Markdown summaries (nothing before the first).
+    fn separator(&mut self) -> &'static str {
+        self.shown += 1;
+        match (self.shown, self.options.format) {
+            (1, _) | (_, DecideFormat::Json) => "",
+            (_, DecideFormat::Text) => "\n----------------------------------------\n\n",
+            (_, DecideFormat::Markdown) => "\n---\n\n",
+        }
     }
 }

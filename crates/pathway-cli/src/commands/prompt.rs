@@ -2,8 +2,9 @@
 
 use std::io::IsTerminal;
 
-use inquire::error::InquireError;
+use inquire::error::{CustomUserError, InquireError};
 use inquire::ui::RenderConfig;
+use inquire::validator::Validation;
 use inquire::{Select, Text};
 use pathway::{AnswerKind, Bundle, Date, Question};
 use serde_json::{Value as Json, json};
@@ -21,8 +22,8 @@ const BACK: &str = "← Back to the previous question";
 const HELP: &str = "? Help: what this question means";
 const QUIT: &str = "Save and quit";
 
-/// Refuses to prompt without a terminal, pointing at `decide`.
-pub(crate) fn require_terminal(command: &str) -> Result<()> {
+/// Refuses to prompt without a terminal, with a hint at the way to do it in a script.
+pub(crate) fn require_terminal(command: &str, hint: &str) -> Result<()> {
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
         if std::env::var_os("NO_COLOR").is_some()
             || std::env::var("TERM").is_ok_and(|t| t == "dumb")
@@ -31,8 +32,7 @@ pub(crate) fn require_terminal(command: &str) -> Result<()> {
         }
         return Ok(());
     }
-    Err(CliError::input(format!("{command} needs an interactive terminal"))
-        .hint("for records or scripts use: pathway decide --facts FILE (one JSON object or JSON Lines)"))
+    Err(CliError::input(format!("{command} needs an interactive terminal")).hint(hint))
 }
 
 /// Asks one question until it gets an answer the pathway accepts, `back` or `quit`.
@@ -60,11 +60,23 @@ pub(crate) fn ask(bundle: &Bundle, q: &Question, today: Date) -> Result<Reply> {
                 &q.text,
                 &format!("a whole number from {min} to {max}"),
                 |t| t.parse::<i64>().ok().map(|n| json!(n)),
+                |v| {
+                    bundle
+                        .check_value(&q.fact, v, today)
+                        .map(drop)
+                        .map_err(|e| e.to_string())
+                },
             ),
             AnswerKind::Date => typed(
                 &q.text,
                 "a date written YYYY-MM-DD, for example 2008-03-14",
                 |t| Some(json!(t)),
+                |v| {
+                    bundle
+                        .check_value(&q.fact, v, today)
+                        .map(drop)
+                        .map_err(|e| e.to_string())
+                },
             ),
         }?;
         match reply {
@@ -133,26 +145,48 @@ fn pick(text: &str, choices: Vec<(String, Json)>, can_go_back: bool) -> Result<P
     })
 }
 
-fn typed(text: &str, what: &str, parse: impl Fn(&str) -> Option<Json>) -> Result<Picked> {
+/// Typed entry, checked as it is submitted: a value the pathway refuses keeps the prompt
+/// open with the reason shown above it, so the worker corrects it in place.
+fn typed(
+    text: &str,
+    what: &str,
+    parse: impl Fn(&str) -> Option<Json> + Clone,
+    check: impl Fn(&Json) -> Result<(), String> + Clone,
+) -> Result<Picked> {
     let help = format!(
         "Type {what}; `?` for help, `back` for the previous question, Esc to save and quit"
     );
-    let entered = match Text::new(text).with_help_message(&help).prompt() {
+    let please = format!("Please type {what}.");
+    let (parse_v, please_v) = (parse.clone(), please.clone());
+    let validator = move |input: &str| -> Result<Validation, CustomUserError> {
+        Ok(match input.trim() {
+            "?" | "help" | "back" | "quit" => Validation::Valid,
+            "" => Validation::Invalid(please_v.clone().into()),
+            t => match parse_v(t) {
+                None => Validation::Invalid(please_v.clone().into()),
+                Some(v) => match check(&v) {
+                    Ok(()) => Validation::Valid,
+                    Err(reason) => Validation::Invalid(reason.into()),
+                },
+            },
+        })
+    };
+    let entered = match Text::new(text)
+        .with_help_message(&help)
+        .with_validator(validator)
+        .prompt()
+    {
         Ok(t) => t,
         Err(e) => return cancelled(e),
     };
     Ok(match entered.trim() {
         "?" | "help" => Picked::Help,
         "back" => Picked::Reply(Reply::Back),
-        "" => {
-            say!("Please type {what}.");
-            Picked::Retry
-        }
         "quit" => Picked::Reply(Reply::Quit),
         t => match parse(t) {
             Some(v) => Picked::Reply(Reply::Answer(v)),
             None => {
-                say!("Please type {what}.");
+                say!("{please}");
                 Picked::Retry
             }
         },

@@ -19,6 +19,15 @@ pub(crate) fn run(dir: Option<&Path>, file: &Path, answers: Option<&Path>) -> Re
         .today
         .parse()
         .map_err(|e| CliError::input(format!("{}: `today`: {e}", file.display())))?;
+    if answers.is_none() {
+        prompt::require_terminal(
+            "quiz",
+            &format!(
+                "to mark written answers use: pathway quiz {} --answers FILE (a facts JSON object)",
+                file.display()
+            ),
+        )?;
+    }
     say!("{}\n\n{}\n", scenario.title, scenario.story);
     let mine: Facts = match answers {
         Some(path) => {
@@ -29,12 +38,13 @@ pub(crate) fn run(dir: Option<&Path>, file: &Path, answers: Option<&Path>) -> Re
                 .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?
         }
         None => {
-            prompt::require_terminal("quiz")?;
             let mut session = Session::new(bundle, start, today);
             while let State::NeedsAnswer(q) = session.current().state {
                 match prompt::ask(bundle, &q, today)? {
                     Reply::Answer(v) => {
-                        let _ = session.answer(&q.fact, &v);
+                        if let Err(e) = session.answer(&q.fact, &v) {
+                            say!("That answer can't be used: {e}");
+                        }
                     }
                     Reply::Back => {
                         session.back();

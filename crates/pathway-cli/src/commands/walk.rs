@@ -34,7 +34,10 @@ pub(crate) fn run(
         None => Session::new(bundle, set.pathway(pathway)?, parse_today(today)?),
     };
     // A saved file is checked before anything is asked, so a bad one is refused even in scripts.
-    prompt::require_terminal("walk")?;
+    prompt::require_terminal(
+        "walk",
+        "for records or scripts use: pathway decide --facts FILE (one JSON object or JSON Lines)",
+    )?;
     set.warn(session.today());
     let meta = bundle.meta(session.pathway());
     say!(
