@@ -152,7 +152,15 @@ pub(crate) fn load_set(
                 .ok()
                 .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_owned))
                 .unwrap_or_default();
-            let named = bundle.find(&id);
+            let Some(named) = bundle.find(&id) else {
+                return Err(CliError::input(format!(
+                    "{} is not a pathway of the set in {}",
+                    path.display(),
+                    dir.display()
+                ))
+                .hint("give a pathway file (entry.json, adult.json, ...), its id, or the folder"));
+            };
+            let named = Some(named);
             return Ok(Set {
                 bundle,
                 origin: dir.display().to_string(),

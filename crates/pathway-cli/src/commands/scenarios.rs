@@ -35,12 +35,20 @@ pub(crate) fn run(
             .file_stem()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let run = Scenario::from_json(&read(file)?).map(|s| (s.title.clone(), s.run(&set.bundle)));
-        let (title, problems) = match &run {
-            Ok((title, r)) => (title.clone(), r.problems.clone()),
+        let run = Scenario::from_json(&read(file)?).map(|s| {
+            let r = s.run(&set.bundle);
+            (s, r)
+        });
+        let (title, problems, diff) = match &run {
+            Ok((s, r)) => (
+                s.title.clone(),
+                r.problems.clone(),
+                code_diff(&s.expect.codes, &r.codes),
+            ),
             Err(e) => (
                 String::new(),
                 vec![format!("not a valid scenario file: {e}")],
+                Vec::new(),
             ),
         };
         if problems.is_empty() {
@@ -58,6 +66,9 @@ pub(crate) fn run(
                 say!("{} {name}: {title}", if problems.is_empty() { "PASS" } else { "FAIL" });
                 for p in &problems {
                     say!("       {p}");
+                }
+                for d in &diff {
+                    say!("         {d}");
                 }
             }
             ReportFormat::Json => results.push(json!({"file": name, "title": title, "passed": problems.is_empty(), "problems": problems})),
@@ -103,4 +114,27 @@ pub(crate) fn run(
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The differences between expected and actual action codes, one line each: `- code` expected
+/// but not given, `+ code` given but not expected, or a note when only the order differs.
+fn code_diff(expected: &[String], actual: &[String]) -> Vec<String> {
+    if expected == actual {
+        return Vec::new();
+    }
+    let mut lines: Vec<String> = expected
+        .iter()
+        .filter(|c| !actual.contains(c))
+        .map(|c| format!("- {c} (expected, not given)"))
+        .collect();
+    lines.extend(
+        actual
+            .iter()
+            .filter(|c| !expected.contains(c))
+            .map(|c| format!("+ {c} (given, not expected)")),
+    );
+    if lines.is_empty() {
+        lines.push("the same codes in a different order (urgent actions come first)".into());
+    }
+    lines
 }
