@@ -1,4 +1,5 @@
-//! The interactive walk in a real pseudo-terminal (rexpect): keystrokes in, screen out.
+//! The interactive walk and quiz in a real pseudo-terminal (rexpect): keystrokes in, screen
+//! out.
 //!
 //! "AR at 17" (fixtures/scenarios/ar-at-17.json, with a date of birth five weeks before the
 //! 18th birthday): a worker asks for help, picks the wrong age route, types an impossible age
@@ -19,15 +20,19 @@ const ENTER: &str = "\r";
 const ESC: &str = "\x1b";
 const BACKSPACE: &str = "\x7f";
 
-/// `pathway walk ARGS` in a 120×50 terminal, with colour off, from the repository root.
+/// `pathway walk --today 2026-11-22 ARGS` in a pseudo-terminal.
 fn walk(args: &[&str]) -> PtySession {
+    spawn(&[&["walk", "--today", TODAY][..], args].concat())
+}
+
+/// `pathway ARGS` in a 120×50 terminal, with colour off, from the repository root.
+fn spawn(args: &[&str]) -> PtySession {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut command = Command::new("sh");
     command
         .arg("-c")
         .arg(r#"stty cols 120 rows 50 && exec "$0" "$@""#)
         .arg(env!("CARGO_BIN_EXE_pathway"))
-        .args(["walk", "--today", TODAY])
         .args(args)
         .current_dir(root)
         .env("NO_COLOR", "1")
@@ -35,7 +40,7 @@ fn walk(args: &[&str]) -> PtySession {
     let options = Options::new()
         .timeout_ms(Some(30_000))
         .strip_ansi_escape_codes(true);
-    spawn_with_options(command, options).expect("cannot start `pathway walk` in a pty")
+    spawn_with_options(command, options).expect("cannot start `pathway` in a pty")
 }
 
 /// Waits until the screen shows `text` (so the prompt is ready for keys).
@@ -154,4 +159,36 @@ fn walk_ar_at_17_with_help_validation_back_save_and_resume() {
     }
     let first = screen.find("1. [").unwrap();
     assert!(screen[first..].starts_with("1. [refer_before_18th_birthday]"));
+}
+
+#[test]
+fn quiz_ar_at_17_debriefs_a_wrong_age_route() {
+    let mut p = spawn(&["quiz", "fixtures/scenarios/ar-at-17.json"]);
+    wait(&mut p, "AR at 17");
+    wait(&mut p, "Question 1");
+    wait(&mut p, "Is the person in immediate danger");
+    keys(&mut p, &[DOWN, ENTER]); // No, not right now
+    wait(&mut p, "How do you know the person's age?");
+    keys(&mut p, &[DOWN, ENTER]); // the trainee takes the stated age
+    wait(&mut p, "How old is the person");
+    typed(&mut p, "18");
+    keys(&mut p, &[ENTER]);
+    // The adult route from here: take the first answer of every question to the end.
+    loop {
+        let (_, seen) = p.exp_regex(r"to move, Enter to choose|DEBRIEF").unwrap();
+        if seen == "DEBRIEF" {
+            break;
+        }
+        keys(&mut p, &[ENTER]);
+    }
+    let debrief = p.exp_eof().unwrap();
+    for text in [
+        r#"You answered age_basis = "stated_age"; the case says "date_of_birth"."#,
+        "With the case's answer: You know their date of birth",
+        "Expected outcome: [refer_before_18th_birthday",
+        "AR is 17 today and turns 18 on 15 December 2026",
+        "Review the differences above with your trainer.",
+    ] {
+        assert!(debrief.contains(text), "`{text}` missing from:\n{debrief}");
+    }
 }

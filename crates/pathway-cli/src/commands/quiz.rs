@@ -65,7 +65,7 @@ pub(crate) fn run(dir: Option<&Path>, file: &Path, answers: Option<&Path>) -> Re
             use_defaults: true,
         },
     );
-    let (_, your_codes, _) = pathway::summary(bundle, &yours);
+    let (your_status, your_codes, your_next) = pathway::summary(bundle, &yours);
     say!("DEBRIEF");
     let mut differences = 0;
     let right = bundle
@@ -98,6 +98,10 @@ pub(crate) fn run(dir: Option<&Path>, file: &Path, answers: Option<&Path>) -> Re
             }
             None => {}
         }
+    }
+    if let Some(fact) = your_next.filter(|_| your_status == "needs_answer") {
+        differences += 1;
+        say!("- Your answers stop short: the pathway still needs `{fact}`.");
     }
     if your_codes == expected.codes {
         say!(
