@@ -20,7 +20,7 @@ use crate::diagnostic::Diagnostic;
 use crate::evaluate::{Config, FactScope, Stop, Walk, advance, collect_actions};
 use crate::facts::OLDEST_YEARS;
 use crate::model::FactType;
-use crate::rule::{self, Missing, PathPred, Scope, Threshold};
+use crate::rule::{self, Expr, ExprKind, Missing, PathPred, Scope, Threshold};
 use crate::value::{Facts, Value};
 
 /// What verification found.
@@ -65,6 +65,10 @@ pub struct Counterexample {
     pub path: Vec<String>,
     /// The outcome's action codes.
     pub codes: Vec<String>,
+    /// For a broken invariant that is undecided rather than false on this path: the facts it
+    /// reads that the path never asks. Empty when the invariant is plainly false.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<String>,
 }
 
 /// Verifies every path of every pathway of the set on `today`.
@@ -174,6 +178,17 @@ impl<'b> Verifier<'b> {
     }
 }
 
+/// What the walk found for one invariant.
+#[derive(Default)]
+struct Tally {
+    /// Paths it was checked on.
+    paths: u64,
+    /// Whether the condition of an `A -> B` invariant held on some path.
+    premise_held: bool,
+    /// The shortest path on which it is not definitely true.
+    counterexample: Option<Counterexample>,
+}
+
 struct Verifier<'b> {
     bundle: &'b Bundle,
     config: Config,
@@ -181,9 +196,8 @@ struct Verifier<'b> {
     paths: u64,
     diagnostics: Vec<Diagnostic>,
     reported: BTreeSet<(usize, String, String)>,
-    /// (pathway, invariant index or usize::MAX for must-ask) -> (paths checked, shortest
-    /// counterexample).
-    results: BTreeMap<(usize, usize), (u64, Option<Counterexample>)>,
+    /// (pathway, invariant index or usize::MAX for must-ask) -> what was found.
+    results: BTreeMap<(usize, usize), Tally>,
     seen_steps: BTreeSet<(usize, usize)>,
     seen_edges: BTreeSet<EdgeKey>,
     start: usize,
@@ -257,6 +271,7 @@ impl Verifier<'_> {
             facts: facts.clone(),
             path,
             codes,
+            unknown: Vec::new(),
         }
     }
 
@@ -306,7 +321,8 @@ impl Verifier<'_> {
             let pathway = &self.bundle.pathways[p];
             if !pathway.must_ask.is_empty() {
                 let ok = pathway.must_ask.iter().all(|f| asked.contains(&f.as_str()));
-                self.record(p, usize::MAX, ok, facts, walk, &codes);
+                self.record(p, usize::MAX, ok, facts, walk, &codes, Vec::new());
+                self.results.entry((p, usize::MAX)).or_default().premise_held = true;
             }
             for (i, inv) in pathway.invariants.iter().enumerate() {
                 let scope = PathScope {
@@ -321,28 +337,58 @@ impl Verifier<'_> {
                     codes: &codes,
                     actions: &actions,
                 };
-                let ok = rule::eval3(&inv.rule, &scope) != Some(false);
-                self.record(p, i, ok, facts, walk, &codes);
+                // Proven means definitely true: an invariant that a fact never asked on the
+                // path leaves undecided is broken, so no proof rests on missing answers.
+                let verdict = rule::eval3(&inv.rule, &scope);
+                let unknown = if verdict.is_none() {
+                    unasked(&inv.rule, &scope)
+                } else {
+                    Vec::new()
+                };
+                let premise = match &inv.rule.kind {
+                    ExprKind::Implies(a, _) => rule::eval3(a, &scope) == Some(true),
+                    _ => true,
+                };
+                self.record(p, i, verdict == Some(true), facts, walk, &codes, unknown);
+                if premise {
+                    self.results.entry((p, i)).or_default().premise_held = true;
+                }
             }
         }
     }
 
-    fn record(&mut self, p: usize, i: usize, ok: bool, facts: &Facts, walk: &Walk, codes: &[&str]) {
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &mut self,
+        p: usize,
+        i: usize,
+        ok: bool,
+        facts: &Facts,
+        walk: &Walk,
+        codes: &[&str],
+        unknown: Vec<String>,
+    ) {
         let shorter = |c: &Option<Counterexample>| {
             c.as_ref().is_none_or(|c| walk.visits.len() < c.path.len())
         };
-        let entry = self.results.entry((p, i)).or_insert((0, None));
-        entry.0 += 1;
-        if !ok && shorter(&entry.1) {
-            let example =
+        let entry = self.results.entry((p, i)).or_default();
+        entry.paths += 1;
+        if !ok && shorter(&entry.counterexample) {
+            let mut example =
                 self.counterexample(facts, walk, codes.iter().map(|c| (*c).to_owned()).collect());
-            self.results.entry((p, i)).or_insert((0, None)).1 = Some(example);
+            example.unknown = unknown;
+            self.results.entry((p, i)).or_default().counterexample = Some(example);
         }
     }
 
     fn finish(mut self) -> Report {
         let mut invariants = Vec::new();
-        for ((p, i), (paths, counterexample)) in std::mem::take(&mut self.results) {
+        for ((p, i), tally) in std::mem::take(&mut self.results) {
+            let Tally {
+                paths,
+                premise_held,
+                counterexample,
+            } = tally;
             let pathway = &self.bundle.pathways[p];
             let (id, description, rule) = match pathway.invariants.get(i) {
                 Some(inv) => (inv.id.clone(), inv.description.clone(), inv.source.clone()),
@@ -358,19 +404,46 @@ impl Verifier<'_> {
                 } else {
                     format!("`{rule}`")
                 };
+                let (verdict, reason, hint) = if c.unknown.is_empty() {
+                    ("is broken", String::new(), String::new())
+                } else {
+                    let names = c.unknown.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>();
+                    (
+                        "cannot be proven",
+                        format!(": it reads {}, which that path never asks", names.join(", ")),
+                        format!(
+                            "; if the rule should not apply when a fact is not asked, say so with `asked({}) && ...`",
+                            c.unknown[0]
+                        ),
+                    )
+                };
                 self.diagnostics.push(
                     Diagnostic::error(
                         "invariant-broken",
                         &pathway.file,
                         format!("invariant `{id}`"),
                         format!(
-                            "{what} is broken: path {} ends with [{}]",
+                            "{what} {verdict} on the path {} ending with [{}]{reason}",
                             c.path.join(" -> "),
                             c.codes.join(", ")
                         ),
                     )
-                    .hint(format!("counterexample {}", example_text(c))),
+                    .hint(format!("counterexample {}{hint}", example_text(c))),
                 );
+            } else if !premise_held && !self.reported.iter().any(|(q, _, _)| *q == p) {
+                // (Not when an error cut this pathway's walks short: they never finished.)
+                let implies = pathway.invariants.get(i).map(|v| &v.rule.kind);
+                if matches!(implies, Some(ExprKind::Implies(..))) {
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            "vacuous-invariant",
+                            &pathway.file,
+                            format!("invariant `{id}`"),
+                            format!("`{rule}` holds on every path only because its condition holds on none, so it proves nothing"),
+                        )
+                        .hint("check the condition (left of `->`) names the case it is meant for, or remove the invariant"),
+                    );
+                }
             }
             invariants.push(InvariantResult {
                 pathway: pathway.meta.id.clone(),
@@ -413,6 +486,22 @@ impl Verifier<'_> {
             }
         }
     }
+}
+
+/// The facts a rule reads that are not known on the path (for a derived fact, the asked fact
+/// it is missing).
+fn unasked(rule: &Expr, scope: &PathScope<'_>) -> Vec<String> {
+    let mut named = BTreeSet::new();
+    rule::values_read(rule, &mut named);
+    let mut out: Vec<String> = Vec::new();
+    for id in named {
+        if let Err(Missing(base)) = scope.fact(&id) {
+            if !out.contains(&base) {
+                out.push(base);
+            }
+        }
+    }
+    out
 }
 
 fn example_text(c: &Counterexample) -> String {

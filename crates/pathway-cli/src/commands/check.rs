@@ -39,7 +39,7 @@ pub(crate) fn run(
             Ok(bundle) => {
                 let report = verify(&bundle, today);
                 let warnings = bundle.review_warnings(today);
-                ok &= report.diagnostics.is_empty();
+                ok &= !report.diagnostics.iter().any(pathway::Diagnostic::is_error);
                 match format {
                     ReportFormat::Text => print_report(&name, &bundle, &report, &warnings),
                     ReportFormat::Json => reports.push(json!({"set": name, "loaded": true, "report": report, "warnings": warnings})),
@@ -140,6 +140,12 @@ fn print_report(
                     "      {}",
                     serde_json::to_string(&c.facts).unwrap_or_default()
                 );
+                if !c.unknown.is_empty() {
+                    say!(
+                        "    undecided: the rule reads {}, never asked on this path",
+                        c.unknown.join(", ")
+                    );
+                }
                 say!("    path: {}", c.path.join(" -> "));
                 say!("    actions: [{}]", c.codes.join(", "));
             }
@@ -155,7 +161,7 @@ fn print_report(
     for w in warnings {
         say!("{w}");
     }
-    let errors = report.diagnostics.len();
+    let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
     if errors == 0 {
         say!("result: verified, every invariant holds on every path\n");
     } else {

@@ -151,11 +151,26 @@ fn bool3(e: &Expr, scope: &dyn Scope) -> Option<bool> {
     }
 }
 
+/// Every fact whose value a rule reads (not those only named by a path predicate such as
+/// `asked(fact)`, which is decided whether or not the fact is known).
+pub(crate) fn values_read(e: &Expr, out: &mut BTreeSet<String>) {
+    match &e.kind {
+        ExprKind::Path(_) => {}
+        ExprKind::Not(a) => values_read(a, out),
+        ExprKind::And(a, b)
+        | ExprKind::Or(a, b)
+        | ExprKind::Implies(a, b)
+        | ExprKind::Cmp(_, a, b)
+        | ExprKind::AgeOn(a, b)
+        | ExprKind::DaysUntilBirthday(a, _, b) => {
+            values_read(a, out);
+            values_read(b, out);
+        }
+        _ => facts(e, out),
+    }
+}
+
 /// Every fact a rule names, including those inside path predicates.
-#[allow(
-    dead_code,
-    reason = "not re-exported by rule/mod.rs yet; for callers that need the facts a rule reads"
-)]
 pub(crate) fn facts(e: &Expr, out: &mut BTreeSet<String>) {
     match &e.kind {
         ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Str(_) | ExprKind::Today => {}

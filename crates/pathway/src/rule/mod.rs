@@ -35,7 +35,7 @@ mod parse;
 use std::collections::BTreeSet;
 
 pub(crate) use check::check;
-pub(crate) use eval::{eval, eval3};
+pub(crate) use eval::{eval, eval3, values_read};
 pub(crate) use parse::parse;
 
 use crate::date::Date;
