@@ -167,12 +167,25 @@ fn parse_json<T: DeserializeOwned>(file: &SourceFile<'_>, sink: &mut Sink) -> Op
             } else {
                 "json-shape"
             };
-            sink.push(Diagnostic::error(
-                code,
-                file.name,
-                format!("line {}, column {}", e.line(), e.column()),
-                message,
-            ));
+            let hint = match code {
+                "json-syntax" if e.is_eof() => {
+                    "the file ends in the middle of a value: it may be cut short; check that every `{`, `[` and `\"` is closed"
+                }
+                "json-syntax" => {
+                    "look at this place and just before it: a missing `,` between items, a `,` after the last one, or an unquoted name"
+                }
+                "unknown-field" => "fix the spelling, or remove the field: `pathway schema` lists every field",
+                _ => "`pathway schema` gives the JSON Schema of the file format; editors use it to check files as you type",
+            };
+            sink.push(
+                Diagnostic::error(
+                    code,
+                    file.name,
+                    format!("line {}, column {}", e.line(), e.column()),
+                    message,
+                )
+                .hint(hint),
+            );
         })
         .ok()
 }
@@ -287,6 +300,23 @@ fn fact_decl(
     sink: &mut Sink,
 ) -> Option<FactDecl> {
     let before = sink.0.len();
+    // The v1 vocabulary's range and its no-default rule (the type is checked below).
+    let mut extra = Vec::new();
+    if fact_v1(&def.id).is_some() {
+        let range = crate::vocab::range_v1(&def.id);
+        if let Some((min, max)) = range.filter(|r| def.ty == FactType::Integer && Some(*r) != def.min.zip(def.max)) {
+            extra.push(
+                Diagnostic::error("vocabulary", file, at, format!("`{}` is a v1 vocabulary fact: its range must be {min} to {max}", def.id))
+                    .hint(format!("write \"min\": {min}, \"max\": {max}; for another range declare a new fact id")),
+            );
+        }
+        if def.default.is_some() {
+            extra.push(
+                Diagnostic::error("vocabulary", file, at, format!("`{}` is a v1 vocabulary fact, which takes no `default`", def.id))
+                    .hint("a record that omits a v1 fact is asked for it; a default would answer for the worker (remove `default`)"),
+            );
+        }
+    }
     let mut bad = |code, message: String| sink.push(Diagnostic::error(code, file, at, message));
     if !is_ident(&def.id) {
         bad(
@@ -341,7 +371,7 @@ fn fact_decl(
                 bad(
                     "vocabulary",
                     format!(
-                        "`{}` is a v1 vocabulary fact: its type must be `{}`{}",
+                        "`{}` is a v1 vocabulary fact: its type must be `{}`{}; v1 facts mean the same in every pathway, so for another meaning declare a new fact id",
                         def.id,
                         type_name(v1_ty),
                         if options.is_empty() {
@@ -364,6 +394,7 @@ fn fact_decl(
         }
         None => {}
     }
+    sink.0.extend(extra);
     if sink.0.len() > before {
         return None;
     }
@@ -401,6 +432,24 @@ fn type_name(ty: FactType) -> &'static str {
         FactType::Choice => "choice",
         FactType::Integer => "integer",
         FactType::Date => "date",
+    }
+}
+
+/// A hint naming what a misspelt id may have meant: `"{advice} `a`, `b`"`, or "did you mean"
+/// when one candidate is a likely typing mistake.
+fn one_of<'a>(advice: &str, wanted: &str, candidates: impl Iterator<Item = &'a str>) -> String {
+    let candidates: Vec<&str> = candidates.collect();
+    if let Some(near) = crate::suggest::nearest(wanted, candidates.iter().copied()) {
+        return format!("did you mean `{near}`?");
+    }
+    let mut list: Vec<String> = candidates.iter().take(12).map(|c| format!("`{c}`")).collect();
+    if candidates.len() > list.len() {
+        list.push("...".into());
+    }
+    if list.is_empty() {
+        advice.split(", or").next().unwrap_or(advice).to_owned()
+    } else {
+        format!("{advice}: {}", list.join(", "))
     }
 }
 
@@ -472,6 +521,19 @@ impl Ctx<'_> {
         sink.push(Diagnostic::error(code, self.file, at, message).hint(hint));
     }
 
+    /// Refuses a guard, derived fact or action that rests only on unconfirmed (L) sources.
+    fn weak(&self, sink: &mut Sink, at: &str, best: Option<Confidence>, what: &str) {
+        if best == Some(Confidence::L) {
+            self.err_hint(
+                sink,
+                "weak-citation",
+                at,
+                format!("{what} but cites only unconfirmed (L) sources"),
+                "L content may prompt a local check, never gate: cite an H or M source, and put the unconfirmed point in the text as \"check locally\"",
+            );
+        }
+    }
+
     /// Checks a list of citations: non-empty when required, every tag a declared source.
     /// Returns the best confidence cited.
     fn cites(
@@ -515,11 +577,12 @@ impl Ctx<'_> {
         let expr = match rule::parse(src) {
             Ok(expr) => expr,
             Err(e) => {
-                self.err(
+                self.err_hint(
                     sink,
                     "rule-syntax",
                     &format!("{at}, column {}", e.column),
                     format!("{} in `{src}`", e.message),
+                    RULE_HINT,
                 );
                 return None;
             }
@@ -528,11 +591,12 @@ impl Ctx<'_> {
             Ok(()) => Some(expr),
             Err(errors) => {
                 for e in errors {
-                    self.err(
+                    self.err_hint(
                         sink,
                         "rule-type",
                         &format!("{at}, column {}", e.column),
                         format!("{} in `{src}`", e.message),
+                        RULE_HINT,
                     );
                 }
                 None
@@ -540,6 +604,9 @@ impl Ctx<'_> {
         }
     }
 }
+
+/// The hint under every rule error: the shapes a rule may take.
+const RULE_HINT: &str = "a rule is true or false: a yes/no fact (`immediate_danger`, `!immediate_danger`), a choice compared with one of its options (`age_basis == \"unknown\"`), or a number compared with a whole number (`age < 18`), joined with `&&`, `||` and `!`; see pathways/README.md";
 
 fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<PendingHandover>)> {
     let before = sink.0.iter().filter(|d| d.is_error()).count();
@@ -570,7 +637,8 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
             );
             continue;
         }
-        ctx.cites(sink, &at, &d.cites, true);
+        let best = ctx.cites(sink, &at, &d.cites, true);
+        ctx.weak(sink, &at, best, "decides routes");
         let env = Env {
             facts: ctx.facts,
             local: &local,
@@ -598,7 +666,8 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
                 format!("`{code}` is not a valid action code"),
             );
         }
-        ctx.cites(sink, &at, &action.cites, true);
+        let best = ctx.cites(sink, &at, &action.cites, true);
+        ctx.weak(sink, &at, best, "tells the worker what to do");
         match &action.contact {
             Some(c)
                 if ctx
@@ -606,12 +675,16 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
                     .as_ref()
                     .is_some_and(|d| !d.contacts.contains_key(c)) =>
             {
-                sink.push(Diagnostic::error(
-                    "unknown-contact",
-                    ctx.file,
-                    &at,
-                    format!("names contact `{c}`, which is not in the contacts directory"),
-                ));
+                let known = ctx.contacts.as_ref().map(|d| d.contacts.keys().map(String::as_str));
+                sink.push(
+                    Diagnostic::error(
+                        "unknown-contact",
+                        ctx.file,
+                        &at,
+                        format!("names contact `{c}`, which is not in the contacts directory"),
+                    )
+                    .hint(one_of("add it to contacts.json, or name one of its contacts", c, known.into_iter().flatten())),
+                );
             }
             None if action.form.is_none() => {
                 sink.push(
@@ -745,11 +818,12 @@ fn build_graph(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>) -> Graph {
             );
         }
         if index.contains_key(def.id()) {
-            ctx.err(
+            ctx.err_hint(
                 sink,
                 "duplicate-step",
                 &at,
                 format!("step id `{}` is used twice", def.id()),
+                "give each step its own id (edges name steps by id, so a shared id is ambiguous)",
             );
             continue;
         }
@@ -788,11 +862,12 @@ fn build_graph(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>) -> Graph {
         for (j, e) in def.edges().iter().enumerate() {
             let eat = format!("{at}, edge {}", j + 1);
             if let Some(k) = unconditional {
-                ctx.err(
+                ctx.err_hint(
                     sink,
                     "unreachable-edge",
                     &eat,
                     format!("can never be taken: edge {} before it has no `when`", k + 1),
+                    "edges are tried in order and an edge without `when` always holds: put it last, or give it a `when`",
                 );
             }
             let Some(&to) = index.get(&e.to) else {
@@ -808,15 +883,7 @@ fn build_graph(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>) -> Graph {
             let when = match &e.when {
                 Some(src) => {
                     let best = ctx.cites(sink, &eat, &e.cites, true);
-                    if best == Some(Confidence::L) {
-                        ctx.err_hint(
-                            sink,
-                            "weak-citation",
-                            &eat,
-                            "decides a route but cites only unconfirmed (L) sources",
-                            "L content may prompt a local check, never gate: cite an H or M source",
-                        );
-                    }
+                    ctx.weak(sink, &eat, best, "decides a route");
                     if e.because.as_deref().is_none_or(str::is_empty) {
                         ctx.err_hint(
                             sink,
@@ -851,11 +918,12 @@ fn step_kind(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>, at: &str, def: &Step
     let codes = |sink: &mut Sink, codes: &[String]| {
         for code in codes {
             if !env.actions.contains(code) {
-                ctx.err(
+                ctx.err_hint(
                     sink,
                     "unknown-action",
                     at,
                     format!("does `{code}`, which is not in `actions`"),
+                    one_of("declare it under `actions`, or use one of", code, env.actions.iter().map(String::as_str)),
                 );
             }
         }
@@ -863,11 +931,12 @@ fn step_kind(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>, at: &str, def: &Step
     match def {
         StepDef::Question { fact, note, .. } => {
             if !env.local.contains(fact) {
-                ctx.err(
+                ctx.err_hint(
                     sink,
                     "unknown-fact",
                     at,
                     format!("asks `{fact}`, which is not in `facts`"),
+                    one_of("declare it under `facts`, or ask one of", fact, env.local.iter().map(String::as_str)),
                 );
             }
             StepKind::Question {
@@ -967,15 +1036,19 @@ fn resolve_handovers(
         for h in list {
             let file = pathways[from].file.clone();
             let Some(target) = pathways.iter().position(|p| p.meta.id == h.pathway) else {
-                sink.push(Diagnostic::error(
-                    "unknown-pathway",
-                    &file,
-                    &h.at,
-                    format!(
-                        "hands over to pathway `{}`, which is not in the set",
-                        h.pathway
-                    ),
-                ));
+                let ids = pathways.iter().map(|p| p.meta.id.as_str());
+                sink.push(
+                    Diagnostic::error(
+                        "unknown-pathway",
+                        &file,
+                        &h.at,
+                        format!(
+                            "hands over to pathway `{}`, which is not in the set",
+                            h.pathway
+                        ),
+                    )
+                    .hint(one_of("add its file to the set's folder, or hand over to one of", &h.pathway, ids)),
+                );
                 continue;
             };
             let node = match &h.step {

@@ -52,6 +52,7 @@ mod render;
 mod rule;
 mod scenario;
 mod session;
+mod suggest;
 mod template;
 mod value;
 mod verify;

@@ -322,7 +322,10 @@ impl Verifier<'_> {
             if !pathway.must_ask.is_empty() {
                 let ok = pathway.must_ask.iter().all(|f| asked.contains(&f.as_str()));
                 self.record(p, usize::MAX, ok, facts, walk, &codes, Vec::new());
-                self.results.entry((p, usize::MAX)).or_default().premise_held = true;
+                self.results
+                    .entry((p, usize::MAX))
+                    .or_default()
+                    .premise_held = true;
             }
             for (i, inv) in pathway.invariants.iter().enumerate() {
                 let scope = PathScope {
@@ -407,10 +410,17 @@ impl Verifier<'_> {
                 let (verdict, reason, hint) = if c.unknown.is_empty() {
                     ("is broken", String::new(), String::new())
                 } else {
-                    let names = c.unknown.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>();
+                    let names = c
+                        .unknown
+                        .iter()
+                        .map(|f| format!("`{f}`"))
+                        .collect::<Vec<_>>();
                     (
                         "cannot be proven",
-                        format!(": it reads {}, which that path never asks", names.join(", ")),
+                        format!(
+                            ": it reads {}, which that path never asks",
+                            names.join(", ")
+                        ),
                         format!(
                             "; if the rule should not apply when a fact is not asked, say so with `asked({}) && ...`",
                             c.unknown[0]

@@ -46,3 +46,8 @@ pub(crate) fn fact_v1(id: &str) -> Option<(FactType, &'static [&'static str])> {
         .find(|(f, _, _)| *f == id)
         .map(|(_, ty, options)| (*ty, *options))
 }
+
+/// The range of a v1 integer fact.
+pub(crate) fn range_v1(id: &str) -> Option<(i64, i64)> {
+    (id == "age").then_some((0, 120))
+}
