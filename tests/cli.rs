@@ -638,3 +638,241 @@ fn a_closed_pipe_ends_output_quietly() {
     assert!(out.status.success());
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 }
+
+fn json_lines(stdout: &str) -> Vec<Json> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+#[test]
+fn decide_reads_a_pretty_printed_object_whole_but_never_swallows_good_lines() {
+    // One object over several lines (after a blank line): one record, one JSON object.
+    let one = serde_json::from_str::<Json>(AR_AT_17).unwrap();
+    let pretty = format!("\n{}\n\n", serde_json::to_string_pretty(&one).unwrap());
+    let o = pathway(&["decide", "--today", TODAY, "--brief"], &pretty);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let out: Json = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(out["status"], "finished");
+    assert!(out.get("record").is_none(), "a single object: {out}");
+    assert_eq!(o.stderr, "");
+
+    // A truncated first record, then two good ones: record 1 is bad, 2 and 3 are evaluated.
+    let batch = format!(
+        "{}\n{}\n{}\n",
+        r#"{"immediate_danger": false, "age_basis": "#,
+        AR_AT_17.replace('\n', " "),
+        r#"{"immediate_danger": true}"#
+    );
+    let o = pathway(&["decide", "--today", TODAY, "--brief"], &batch);
+    assert_eq!(o.code, 2);
+    let lines = json_lines(&o.stdout);
+    assert_eq!(lines.len(), 3, "{}", o.stdout);
+    assert_eq!(lines[0]["status"], "error");
+    assert!(
+        lines[0]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("not valid JSON: EOF while parsing a value at column 41"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(lines[1]["record"], 2);
+    assert_eq!(lines[1]["status"], "finished");
+    assert_eq!(lines[1]["codes"][0], "refer_before_18th_birthday");
+    assert_eq!(lines[2]["codes"], json!(["call_999"]));
+    assert!(
+        o.stderr
+            .contains("note: lines 1 to 3 do not make one JSON object")
+    );
+    assert!(
+        o.stderr
+            .contains("records: 3, finished: 1, needs answer: 1, blocked: 0, errors: 1"),
+        "{}",
+        o.stderr
+    );
+
+    // A pretty-printed object followed by more: not one record, so every line is one.
+    let more = format!("{pretty}{}\n", r#"{"immediate_danger": true}"#);
+    let o = pathway(&["decide", "--today", TODAY, "--brief"], &more);
+    assert_eq!(o.code, 2);
+    let lines = json_lines(&o.stdout);
+    let records = more.lines().filter(|l| !l.trim().is_empty()).count();
+    assert_eq!(lines.len(), records);
+    assert_eq!(lines[records - 1]["codes"], json!(["call_999"]));
+    assert_eq!(
+        lines[records - 1]["line"],
+        Json::Null,
+        "good records carry no line"
+    );
+    assert_eq!(lines[0]["line"], 2, "the blank first line is counted");
+}
+
+#[test]
+fn a_broken_first_line_holds_back_at_most_a_few_lines_of_a_live_stream() {
+    let mut child = Command::new(pathway_bin())
+        .args(["decide", "--today", TODAY, "--brief"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(b"{\"immediate_danger\": false, \"age_basis\": \n{\"immediate_danger\": true}\n{\"immediate_danger\": true}\n")
+        .unwrap();
+    stdin.flush().unwrap();
+    // Records 1 and 2 come out while the input is still open.
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    let mut second = String::new();
+    use std::io::BufRead;
+    stdout.read_line(&mut first).unwrap();
+    stdout.read_line(&mut second).unwrap();
+    assert!(first.contains("\"status\":\"error\""), "{first}");
+    assert!(second.contains("\"record\":2"), "{second}");
+    drop(stdin);
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert!(rest.contains("\"record\":3"), "{rest}");
+    assert_eq!(child.wait().unwrap().code(), Some(2));
+}
+
+#[test]
+fn a_fact_given_twice_is_refused_naming_the_record_and_the_fact() {
+    let o = pathway(
+        &["decide", "--today", TODAY],
+        r#"{"immediate_danger": true, "immediate_danger": false}"#,
+    );
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr
+            .contains("error: record 1: `immediate_danger` is given twice: give each fact once"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("  hint: "));
+    assert!(!o.stdout.contains("call_999"), "neither answer is used");
+    // The same for a pretty-printed file, and for graph --facts and quiz --answers.
+    let dir = tempdir("twice");
+    let file = dir.join("twice.json");
+    fs::write(
+        &file,
+        "{\n  \"age\": 17,\n  \"age_basis\": \"stated_age\",\n  \"age\": 19\n}\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    for args in [
+        &["decide", "--facts", file, "--today", TODAY][..],
+        &[
+            "graph", "--format", "dot", "--facts", file, "--today", TODAY,
+        ],
+        &[
+            "quiz",
+            "fixtures/scenarios/ar-at-17.json",
+            "--answers",
+            file,
+        ],
+    ] {
+        let o = pathway(args, "");
+        assert_eq!(o.code, 2, "{args:?}: {}", o.stderr);
+        assert!(
+            o.stderr.contains("`age` is given twice"),
+            "{args:?}: {}",
+            o.stderr
+        );
+    }
+}
+
+#[test]
+fn decide_stats_reports_bad_records_without_their_values() {
+    let batch = [
+        r#"{"full_name": "Jane Doe", "immediate_danger": true}"#,
+        r#"{"immediate_danger": false, "age_basis": "date_of_birth", "date_of_birth": "2030-01-01"}"#,
+        r#"{"immediate_danger": "Jane Doe"}"#,
+        r#"{"immediate_danger": false, "age_basis": "stated_age", "age": 1312}"#,
+        r#"{"immediate_danger": false, "age_basis": "Jane Doe"}"#,
+        r#"{"date_of_birth": "Doe-Jane"}"#,
+        r#""Jane Doe""#,
+        r#"{"Jane Doe": 1, "Jane Doe": 2}"#,
+        r#"{"immediate_danger": Jane Doe}"#,
+        r#"{"immediate_danger": true}"#,
+    ]
+    .join("\n");
+    let o = pathway(&["decide", "--today", TODAY, "--stats"], &batch);
+    assert_eq!(o.code, 2);
+    for value in ["Jane", "Doe", "full_name", "2030", "1312"] {
+        assert!(
+            !o.stdout.contains(value),
+            "`{value}` in stdout:\n{}",
+            o.stdout
+        );
+        assert!(
+            !o.stderr.contains(value),
+            "`{value}` in stderr:\n{}",
+            o.stderr
+        );
+    }
+    for expected in [
+        "error: record 1: an unknown field",
+        "error: record 2: `date_of_birth` is a date after today",
+        "error: record 3: `immediate_danger` must be true or false",
+        "error: record 4: `age` must be between 0 and 120",
+        "error: record 5: `age_basis` is not one of its answers",
+        "error: record 6: `date_of_birth` must be a date written YYYY-MM-DD",
+        "error: record 7: a facts record must be a JSON object",
+        "error: record 8: an unknown field",
+        "error: record 9: not valid JSON (at column 22)",
+    ] {
+        assert!(
+            o.stderr.contains(expected),
+            "`{expected}` missing:\n{}",
+            o.stderr
+        );
+    }
+    let stats: Json = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(stats["records"], 10);
+    assert_eq!(stats["errors"], 9);
+    assert_eq!(stats["needs_answer"], 1);
+}
+
+#[test]
+fn a_bad_record_names_its_line_after_blank_lines_and_an_unknown_fact_suggests_the_nearest() {
+    let batch = "{\"immediate_danger\": true}\n\n\n{\"immediate_dagner\": true}\n{\"dob\": \"2001-01-01\"}\n";
+    let o = pathway(&["decide", "--today", TODAY, "--brief"], batch);
+    assert_eq!(o.code, 2);
+    assert!(
+        o.stderr.contains(
+            "error: record 2 (line 4): unknown fact `immediate_dagner`: no pathway of this set declares it\n  hint: did you mean `immediate_danger`?\n"
+        ),
+        "{}",
+        o.stderr
+    );
+    assert!(
+        o.stderr
+            .contains("error: record 3 (line 5): unknown fact `dob`")
+            && o.stderr.contains("hint: the facts of this set are: "),
+        "no near fact: the list instead\n{}",
+        o.stderr
+    );
+    let lines = json_lines(&o.stdout);
+    assert_eq!(lines[1]["line"], 4);
+    assert_eq!(lines[1]["hint"], "did you mean `immediate_danger`?");
+    // Without blank lines the record number is the line number, and said once.
+    let o = pathway(&["decide", "--today", TODAY], r#"{"age": "x"}"#);
+    assert!(
+        o.stderr
+            .starts_with("error: record 1: `age` must be a whole number"),
+        "{}",
+        o.stderr
+    );
+    assert!(o.stderr.contains("hint: `age` answers \""), "{}", o.stderr);
+    let text = pathway(&["decide", "--today", TODAY, "--format", "text"], batch);
+    assert!(
+        text.stdout
+            .contains("Record 2 (line 4) not evaluated: unknown fact"),
+        "{}",
+        text.stdout
+    );
+}

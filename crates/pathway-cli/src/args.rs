@@ -59,7 +59,7 @@ pub(crate) enum Command {
 
     /// Evaluate facts records: one JSON object, or JSON Lines for batch audits.
     #[command(
-        after_help = "Exit status: 0 ok; 2 bad input (each bad record is reported with its number; the others are still processed).\n\nExamples:\n  pathway decide --facts case.json --format text\n  echo '{\"immediate_danger\": true}' | pathway decide\n  pathway decide adult --facts audit.jsonl > results.jsonl\n  pathway decide --facts audit.jsonl --brief > codes.jsonl\n  pathway decide --facts audit.jsonl --stats"
+        after_help = "Input: one JSON object (it may span several lines, when it is the whole input) or JSON Lines, one record per line. A fact given twice in a record is refused.\n\nExit status: 0 ok; 2 bad input (each bad record is reported with its number, its line when blank lines make that differ, and a hint; the others are still processed). With --stats the errors name no value and no unknown key from the input.\n\nExamples:\n  pathway decide --facts case.json --format text\n  echo '{\"immediate_danger\": true}' | pathway decide\n  pathway decide adult --facts audit.jsonl > results.jsonl\n  pathway decide --facts audit.jsonl --brief > codes.jsonl\n  pathway decide --facts audit.jsonl --stats"
     )]
     Decide {
         /// Pathway id, folder or file. Default: the entry pathway, which routes by age.

@@ -1,5 +1,9 @@
 //! Checking answers against fact declarations: types, ranges, options and dates.
 
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
 use crate::bundle::{Bundle, FactDecl};
 use crate::date::Date;
 use crate::model::FactType;
@@ -76,6 +80,23 @@ pub enum FactError {
         /// What was given.
         found: String,
     },
+    /// A facts record whose text is not JSON ([`Bundle::parse_facts_str`]).
+    #[error("not valid JSON: {message}")]
+    Syntax {
+        /// The JSON parser's message, with the line and column.
+        message: String,
+        /// Line of the problem in the record's text, from 1.
+        line: usize,
+        /// Column of the problem, from 1.
+        column: usize,
+    },
+    /// A fact given more than once in one record ([`Bundle::parse_facts_str`]): which one
+    /// counts would be a guess.
+    #[error("`{fact}` is given twice: give each fact once")]
+    Duplicate {
+        /// The fact id.
+        fact: String,
+    },
 }
 
 impl FactError {
@@ -87,8 +108,36 @@ impl FactError {
             | Self::OutOfRange { fact, .. }
             | Self::NotAnOption { fact, .. }
             | Self::BadDate { fact, .. }
-            | Self::ImpossibleDate { fact, .. } => Some(fact),
-            Self::NotAnObject { .. } => None,
+            | Self::ImpossibleDate { fact, .. }
+            | Self::Duplicate { fact } => Some(fact),
+            Self::NotAnObject { .. } | Self::Syntax { .. } => None,
+        }
+    }
+
+    /// The message without any answer or unknown key from the input, for reports that must
+    /// carry no personal data (such as `pathway decide --stats`). Declared fact ids, options
+    /// and bounds come from the pathway set, not the input, and are kept.
+    pub fn anonymised(&self) -> String {
+        match self {
+            Self::Unknown { .. } => {
+                "an unknown field: no pathway of this set declares it".to_owned()
+            }
+            Self::WrongType { fact, expected, .. } => format!("`{fact}` must be {expected}"),
+            Self::OutOfRange { fact, min, max, .. } => {
+                format!("`{fact}` must be between {min} and {max}")
+            }
+            Self::NotAnOption { fact, options, .. } => {
+                format!("`{fact}` is not one of its answers; the answers are: {options}")
+            }
+            Self::BadDate { fact, .. } => format!("`{fact}` must be a date written YYYY-MM-DD"),
+            Self::ImpossibleDate { fact, why, .. } => format!("`{fact}` is a date {why}"),
+            Self::NotAnObject { .. } => {
+                "a facts record must be a JSON object of fact ids and answers".to_owned()
+            }
+            Self::Syntax { line, column, .. } => {
+                format!("not valid JSON (at line {line} column {column})")
+            }
+            Self::Duplicate { .. } => self.to_string(),
         }
     }
 }
@@ -221,5 +270,203 @@ impl Bundle {
             facts.insert(id.clone(), self.check_value(id, value, today)?);
         }
         Ok(facts)
+    }
+
+    /// The declared fact nearest to an unknown id, if it looks like a typing mistake of it
+    /// (`immediate_dagner` → `immediate_danger`): for "did you mean" hints.
+    pub fn nearest_fact(&self, id: &str) -> Option<&str> {
+        crate::suggest::nearest(id, self.facts.keys().map(String::as_str))
+    }
+
+    /// Checks a facts record written as JSON text, like [`Bundle::parse_facts`], and also
+    /// refuses a fact given twice (`{"immediate_danger": true, "immediate_danger": false}`),
+    /// which a parsed JSON value has already silently reduced to the last one. A key given
+    /// twice that no pathway declares is reported as unknown.
+    pub fn parse_facts_str(&self, text: &str, today: Date) -> Result<Facts, FactError> {
+        let written: Written = serde_json::from_str(text).map_err(|e| FactError::Syntax {
+            message: e.to_string(),
+            line: e.line(),
+            column: e.column(),
+        })?;
+        let entries = match written {
+            Written::Object(entries) => entries,
+            Written::Other(value) => {
+                return Err(FactError::NotAnObject {
+                    found: json_kind(&value),
+                });
+            }
+        };
+        let mut object = serde_json::Map::new();
+        for (id, value) in entries {
+            if object.contains_key(&id) {
+                return Err(if self.fact(&id).is_some() {
+                    FactError::Duplicate { fact: id }
+                } else {
+                    FactError::Unknown { fact: id }
+                });
+            }
+            object.insert(id, value);
+        }
+        self.parse_facts(&serde_json::Value::Object(object), today)
+    }
+}
+
+/// A record as written: an object's entries in file order, duplicates kept, or any other
+/// JSON value (only its kind is reported, so a list's items are skipped).
+enum Written {
+    Object(Vec<(String, serde_json::Value)>),
+    Other(serde_json::Value),
+}
+
+impl<'de> Deserialize<'de> for Written {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(WrittenVisitor)
+    }
+}
+
+struct WrittenVisitor;
+
+impl<'de> Visitor<'de> for WrittenVisitor {
+    type Value = Written;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Written, E> {
+        Ok(Written::Other(v.into()))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Written, E> {
+        Ok(Written::Other(v.into()))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Written, E> {
+        Ok(Written::Other(v.into()))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Written, E> {
+        Ok(Written::Other(v.into()))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Written, E> {
+        Ok(Written::Other(v.into()))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Written, E> {
+        Ok(Written::Other(serde_json::Value::Null))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Written, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Written::Other(serde_json::Value::Array(Vec::new())))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Written, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(entry) = map.next_entry::<String, serde_json::Value>()? {
+            entries.push(entry);
+        }
+        Ok(Written::Object(entries))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str) -> Result<Facts, FactError> {
+        let bundle = crate::bundled().unwrap();
+        bundle.parse_facts_str(text, "2026-11-22".parse().unwrap())
+    }
+
+    #[test]
+    fn a_fact_given_twice_is_refused_not_reduced_to_the_last() {
+        let twice = check(r#"{"immediate_danger": true, "immediate_danger": false}"#);
+        assert_eq!(
+            twice,
+            Err(FactError::Duplicate {
+                fact: "immediate_danger".into()
+            })
+        );
+        assert_eq!(
+            twice.unwrap_err().to_string(),
+            "`immediate_danger` is given twice: give each fact once"
+        );
+        // The same key written with an escape is the same fact.
+        assert!(matches!(
+            check(r#"{"age": 3, "a\u0067e": 3}"#),
+            Err(FactError::Duplicate { fact }) if fact == "age"
+        ));
+        // An undeclared key is unknown first, given twice or not.
+        assert!(matches!(
+            check(r#"{"name": "x", "name": "y"}"#),
+            Err(FactError::Unknown { fact }) if fact == "name"
+        ));
+    }
+
+    #[test]
+    fn text_records_agree_with_parsed_records() {
+        let bundle = crate::bundled().unwrap();
+        let today = "2026-11-22".parse().unwrap();
+        for text in [
+            r#"{"immediate_danger": true, "age_basis": null}"#,
+            r#"{"immediate_danger": "yes"}"#,
+            r#"{"age": 130}"#,
+            r#"{"shoe_size": 9}"#,
+            r#"[1, 2]"#,
+            r#""text""#,
+            "7",
+        ] {
+            let json: serde_json::Value = serde_json::from_str(text).unwrap();
+            assert_eq!(
+                bundle.parse_facts_str(text, today),
+                bundle.parse_facts(&json, today),
+                "{text}"
+            );
+        }
+        let syntax = check(r#"{"immediate_danger": tru}"#).unwrap_err();
+        assert!(
+            matches!(syntax, FactError::Syntax { line: 1, .. }),
+            "{syntax:?}"
+        );
+        assert!(syntax.to_string().starts_with("not valid JSON: expected"));
+    }
+
+    #[test]
+    fn a_typing_mistake_in_a_fact_id_finds_the_fact() {
+        let bundle = crate::bundled().unwrap();
+        assert_eq!(
+            bundle.nearest_fact("immediate_dagner"),
+            Some("immediate_danger")
+        );
+        assert_eq!(bundle.nearest_fact("Date_Of_Birth"), Some("date_of_birth"));
+        assert_eq!(bundle.nearest_fact("shoe_size"), None);
+    }
+
+    #[test]
+    fn anonymised_messages_carry_no_value_from_the_input() {
+        for text in [
+            r#"{"full_name": "Jane Doe"}"#,
+            r#"{"immediate_danger": "Jane Doe"}"#,
+            r#"{"age_basis": "Jane Doe"}"#,
+            r#"{"date_of_birth": "Jane Doe"}"#,
+            r#"{"date_of_birth": "2031-01-01"}"#,
+            r#"{"age": 1312}"#,
+            r#""Jane Doe""#,
+            r#"{"Jane Doe": 1, "Jane Doe": 2}"#,
+            r#"{"immediate_danger": Jane Doe}"#,
+        ] {
+            let e = check(text).unwrap_err();
+            let message = e.anonymised();
+            for value in ["Jane", "Doe", "full_name", "2031", "1312"] {
+                assert!(!message.contains(value), "{text}: {message}");
+            }
+            assert!(!e.to_string().is_empty());
+        }
+        assert_eq!(
+            check(r#"{"age": 1312}"#).unwrap_err().anonymised(),
+            "`age` must be between 0 and 120"
+        );
     }
 }

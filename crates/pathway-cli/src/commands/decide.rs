@@ -7,7 +7,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use pathway::{
-    Bundle, Config, Date, LoadOptions, PathwayId, State, evaluate, evaluation_json,
+    Bundle, Config, Date, FactError, LoadOptions, PathwayId, State, evaluate, evaluation_json,
     outcome_markdown, outcome_text, summary,
 };
 use serde_json::{Value as Json, json};
@@ -63,6 +63,7 @@ pub(crate) fn run(
     let mut input = Input {
         reader: BufReader::new(input),
         name: facts,
+        lines: 0,
     };
     let mut out = BufWriter::new(io::stdout().lock());
     let mut d = Decider {
@@ -74,11 +75,9 @@ pub(crate) fn run(
         shown: 0,
     };
 
-    // The first record decides the mode: a complete JSON object on its line starts JSON
-    // Lines; an object spread over several lines is read whole as a single record.
     let mut first = None;
     while let Some(line) = input.line(&mut out)? {
-        if line.as_deref().map_or(true, |l| !l.trim().is_empty()) {
+        if !line.is_blank() {
             first = Some(line);
             break;
         }
@@ -104,34 +103,40 @@ pub(crate) fn run(
         }
         Err(Stop::Closed) => false,
     };
-    let spread =
-        matches!(&first, Ok(l) if serde_json::from_str::<Json>(l).is_err_and(|e| e.is_eof()));
-    if spread {
-        let mut text = first.unwrap_or_default();
-        while let Some(line) = input.line(&mut out)? {
-            text.push('\n');
-            text.push_str(&line.unwrap_or_else(|bytes| bytes));
+    match read_start(&mut input, &mut out, first)? {
+        Start::Single(text) => {
+            go_on(d.record(&mut out, 1, 1, Ok(&text), false));
         }
-        go_on(d.record(&mut out, 1, Ok(&text), false));
-    } else {
-        let mut n = 1;
-        if go_on(d.record(&mut out, 1, first.as_deref().map_err(|_| ()), true)) {
-            while let Some(line) = input.line(&mut out)? {
-                if line.as_deref().is_ok_and(|l| l.trim().is_empty()) {
+        Start::Lines(held, note) => {
+            if let Some(note) = note {
+                eprintln!("note: {note}");
+            }
+            let mut held = held.into_iter();
+            let mut n = 0;
+            loop {
+                let line = match held.next() {
+                    Some(line) => line,
+                    None => match input.line(&mut out)? {
+                        Some(line) => line,
+                        None => break,
+                    },
+                };
+                if line.is_blank() {
                     continue;
                 }
                 n += 1;
-                if !go_on(d.record(&mut out, n, line.as_deref().map_err(|_| ()), true)) {
+                let text = line.text.as_deref().map_err(|_| ());
+                if !go_on(d.record(&mut out, n, line.number, text, true)) {
                     break;
                 }
             }
-        }
-        if n > 1 || d.tally.errors > 0 {
-            let t = &d.tally;
-            eprintln!(
-                "records: {}, finished: {}, needs answer: {}, blocked: {}, errors: {}",
-                t.records, t.finished, t.needs_answer, t.blocked, t.errors
-            );
+            if n > 1 || d.tally.errors > 0 {
+                let t = &d.tally;
+                eprintln!(
+                    "records: {}, finished: {}, needs answer: {}, blocked: {}, errors: {}",
+                    t.records, t.finished, t.needs_answer, t.blocked, t.errors
+                );
+            }
         }
     }
     if options.stats {
@@ -160,17 +165,100 @@ pub(crate) fn run(
     })
 }
 
+/// How the input is read, decided by its first lines.
+enum Start {
+    /// The whole input is one JSON value spread over several lines (a pretty-printed
+    /// object), with blank lines before it kept so that positions in errors are lines of the
+    /// file.
+    Single(String),
+    /// JSON Lines: each line is a record. These lines were read while deciding; the rest of
+    /// the input follows. The note says why lines that began a value are not one record.
+    Lines(Vec<Line>, Option<String>),
+}
+
+/// The longest text a record spread over several lines may have before the lines are read
+/// as JSON Lines instead (a facts record is a few hundred bytes). It bounds the memory and the
+/// re-parsing a broken first line can cost.
+const SPREAD_LIMIT: usize = 64 * 1024;
+
+/// Decides between one record spread over several lines and JSON Lines, from the first
+/// non-blank line on. A first line that is a whole value, or not JSON at all, starts JSON
+/// Lines. A first line that is the beginning of a value is joined with the lines after it
+/// only while the joined text is an unfinished value: the input is one record only if it
+/// completes one value followed by nothing but blank lines. Otherwise (a truncated first
+/// record followed by good ones, a second value) every line read so far is a record of its
+/// own, so no good record is lost, and at most the lines of one record are held.
+fn read_start(input: &mut Input<'_>, out: &mut impl Write, first: Line) -> Result<Start> {
+    let unfinished = |text: &str| serde_json::from_str::<Json>(text).is_err_and(|e| e.is_eof());
+    let mut text = match &first.text {
+        Ok(t) if unfinished(t) => format!("{}{t}", "\n".repeat(first.number as usize - 1)),
+        _ => return Ok(Start::Lines(vec![first], None)),
+    };
+    let mut held = vec![first];
+    // Why the lines held are records of their own.
+    let lines = |held: Vec<Line>, why: &str| {
+        let (from, to) = (held[0].number, held[held.len() - 1].number);
+        let note = format!(
+            "lines {from} to {to} do not make one JSON object ({why}): each line is read as a record"
+        );
+        Ok(Start::Lines(held, Some(note)))
+    };
+    loop {
+        let Some(line) = input.line(out)? else {
+            return lines(held, "the input ends inside it");
+        };
+        let Ok(t) = &line.text else {
+            held.push(line);
+            return lines(held, "a line is not UTF-8 text");
+        };
+        text.push('\n');
+        text.push_str(t);
+        held.push(line);
+        match serde_json::from_str::<Json>(&text) {
+            Err(e) if e.is_eof() && text.len() <= SPREAD_LIMIT => {}
+            Err(e) if e.is_eof() => return lines(held, "it is longer than a facts record can be"),
+            Err(e) => return lines(held, &e.to_string()),
+            Ok(_) => loop {
+                match input.line(out)? {
+                    None => return Ok(Start::Single(text)),
+                    Some(line) if line.is_blank() => {}
+                    Some(line) => {
+                        held.push(line);
+                        return lines(held, "more follows the first value");
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// One line of the input.
+struct Line {
+    /// Its number in the file, from 1.
+    number: u64,
+    /// The text without its line ending: `Err` holding the lossy text when it is not UTF-8.
+    text: Result<String, String>,
+}
+
+impl Line {
+    fn is_blank(&self) -> bool {
+        self.text.as_deref().is_ok_and(|t| t.trim().is_empty())
+    }
+}
+
 /// The facts input, line by line, in constant memory.
 struct Input<'a> {
     reader: BufReader<Box<dyn Read>>,
     name: &'a str,
+    /// Lines read so far.
+    lines: u64,
 }
 
 impl Input<'_> {
-    /// The next line without its line ending: `Err` holding the lossy text when it is not
-    /// UTF-8. Output is flushed before a read that may wait, so a reader of a live stream sees
-    /// each result as soon as its record is in, while a file is still written in large blocks.
-    fn line(&mut self, out: &mut impl Write) -> Result<Option<Result<String, String>>> {
+    /// The next line. Output is flushed before a read that may wait, so a reader of a live
+    /// stream sees each result as soon as its record is in, while a file is still written in
+    /// large blocks.
+    fn line(&mut self, out: &mut impl Write) -> Result<Option<Line>> {
         if self.reader.buffer().is_empty() {
             let _ = out.flush();
         }
@@ -188,9 +276,13 @@ impl Input<'_> {
                 bytes.pop();
             }
         }
-        Ok(Some(String::from_utf8(bytes).map_err(|e| {
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
-        })))
+        self.lines += 1;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+        Ok(Some(Line {
+            number: self.lines,
+            text,
+        }))
     }
 }
 
@@ -213,45 +305,75 @@ struct Decider<'a> {
 }
 
 impl Decider<'_> {
+    /// Evaluates record `n` (on line `line` of a JSON Lines input) and writes the result; a
+    /// bad record is reported on standard error and, in a batch, keeps its place in the
+    /// output.
     fn record(
         &mut self,
         out: &mut impl Write,
         n: u64,
+        line: u64,
         text: Result<&str, ()>,
         lines: bool,
     ) -> Result<(), Stop> {
         self.tally.records += 1;
-        let parsed = text
-            .map_err(|()| "not valid UTF-8 text".to_owned())
-            .and_then(|t| {
-                serde_json::from_str::<Json>(t).map_err(|e| format!("not valid JSON: {e}"))
-            })
-            .and_then(|json| {
-                self.bundle
-                    .parse_facts(&json, self.today)
-                    .map_err(|e| e.to_string())
-            });
+        let parsed = match text {
+            Ok(text) => self.bundle.parse_facts_str(text, self.today).map_err(Some),
+            Err(()) => Err(None),
+        };
         let facts = match parsed {
             Ok(facts) => facts,
-            Err(message) => {
+            Err(problem) => {
                 self.tally.errors += 1;
-                eprintln!("error: record {n}: {message}");
+                let stats = self.options.stats;
+                let mut message = match &problem {
+                    None => "not valid UTF-8 text".to_owned(),
+                    Some(e) if stats => e.anonymised(),
+                    Some(e) => e.to_string(),
+                };
+                // A JSON Lines record is one line: its place gives the line, the error the
+                // column.
+                if lines
+                    && let Some(FactError::Syntax {
+                        line: 1, column, ..
+                    }) = &problem
+                {
+                    message = message.replace(
+                        &format!("at line 1 column {column}"),
+                        &format!("at column {column}"),
+                    );
+                }
+                let hint = record_hint(self.bundle, self.today, problem.as_ref(), lines, stats);
+                let place = if lines && line != n {
+                    format!("record {n} (line {line})")
+                } else {
+                    format!("record {n}")
+                };
+                eprintln!("error: {place}: {message}");
+                if let Some(hint) = &hint {
+                    eprintln!("  hint: {hint}");
+                }
                 // In a batch the bad record keeps its place in the output, so none is lost.
-                if lines && !self.options.stats {
+                if lines && !stats {
                     let written = match self.options.format {
                         DecideFormat::Json => {
-                            let line = json!({"record": n, "status": "error", "error": message});
-                            writeln!(out, "{line}")
+                            let mut error = json!({"record": n, "line": line, "status": "error", "error": message});
+                            if let (Some(obj), Some(hint)) = (error.as_object_mut(), hint) {
+                                obj.insert("hint".into(), json!(hint));
+                            }
+                            writeln!(out, "{error}")
                         }
                         DecideFormat::Text => writeln!(
                             out,
-                            "{}Record {n} not evaluated: {message}",
-                            self.separator()
+                            "{}{} not evaluated: {message}",
+                            self.separator(),
+                            capitalised(&place)
                         ),
                         DecideFormat::Markdown => writeln!(
                             out,
-                            "{}**Record {n} not evaluated:** {message}",
-                            self.separator()
+                            "{}**{} not evaluated:** {message}",
+                            self.separator(),
+                            capitalised(&place)
                         ),
                     };
                     written.map_err(|_| Stop::Closed)?;
@@ -319,4 +441,54 @@ impl Decider<'_> {
             (_, DecideFormat::Markdown) => "\n---\n\n",
         }
     }
+}
+
+fn capitalised(place: &str) -> String {
+    let mut chars = place.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// What to do about a bad record (`None` for text that is not UTF-8). With `stats`, the hint
+/// takes nothing from the input either: no guess at what an unknown key meant.
+fn record_hint(
+    bundle: &Bundle,
+    today: Date,
+    problem: Option<&FactError>,
+    lines: bool,
+    stats: bool,
+) -> Option<String> {
+    let Some(e) = problem else {
+        return Some("save the file as UTF-8 text".into());
+    };
+    let declared = || bundle.facts().map(|f| f.id.as_str());
+    Some(match e {
+        FactError::Syntax { .. } if lines => {
+            "in JSON Lines each record is one complete JSON object on its own line".into()
+        }
+        FactError::Syntax { .. } => "check the brackets, quotes and commas near that place".into(),
+        FactError::NotAnObject { .. } => {
+            "write the record as fact ids and answers, e.g. {\"immediate_danger\": false}".into()
+        }
+        FactError::Unknown { fact } => match bundle.nearest_fact(fact).filter(|_| !stats) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!(
+                "the facts of this set are: {}",
+                declared().collect::<Vec<_>>().join(", ")
+            ),
+        },
+        FactError::Duplicate { .. } => "keep the answer that is right and remove the other".into(),
+        FactError::ImpossibleDate { .. } => format!(
+            "ages are worked out on {today}: check the date, or give the date of the record with --today"
+        ),
+        other => {
+            let decl = other.fact().and_then(|f| bundle.fact(f))?;
+            format!(
+                "`{}` answers \"{}\"; write null when the answer is not known",
+                decl.id, decl.question
+            )
+        }
+    })
 }

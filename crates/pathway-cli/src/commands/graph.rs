@@ -32,11 +32,9 @@ pub(crate) fn run(
             } else {
                 read(Path::new(file))?
             };
-            let json: serde_json::Value = serde_json::from_str(&text)
-                .map_err(|e| CliError::input(format!("{file}: not valid JSON: {e}")))?;
             let facts = set
                 .bundle
-                .parse_facts(&json, today)
+                .parse_facts_str(&text, today)
                 .map_err(|e| CliError::input(format!("{file}: {e}")))?;
             Some(
                 evaluate(

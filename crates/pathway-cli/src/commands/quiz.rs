@@ -30,13 +30,9 @@ pub(crate) fn run(dir: Option<&Path>, file: &Path, answers: Option<&Path>) -> Re
     }
     say!("{}\n\n{}\n", scenario.title, scenario.story);
     let mine: Facts = match answers {
-        Some(path) => {
-            let json: Json = serde_json::from_str(&read(path)?)
-                .map_err(|e| CliError::input(format!("{}: not valid JSON: {e}", path.display())))?;
-            bundle
-                .parse_facts(&json, today)
-                .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?
-        }
+        Some(path) => bundle
+            .parse_facts_str(&read(path)?, today)
+            .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?,
         None => {
             let mut session = Session::new(bundle, start, today);
             while let State::NeedsAnswer(q) = session.current().state {
