@@ -221,3 +221,24 @@ fn a_failing_scenario_shows_which_codes_differ() {
     assert!(o.stdout.contains("the same codes in a different order"));
     assert!(o.stdout.contains("0 passed, 2 failed"));
 }
+
+#[test]
+fn walk_refuses_a_bad_today_even_when_resuming() {
+    let bundle = pathway::bundled().unwrap();
+    let session = pathway::Session::new(&bundle, bundle.entry(), TODAY.parse().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("case.json");
+    std::fs::write(&file, session.to_json()).unwrap();
+    for args in [
+        &["walk", "--resume", file.to_str().unwrap(), "--today", "garbage"][..],
+        &["walk", "--today", "22/11/2026"],
+    ] {
+        let o = pathway(args, b"");
+        assert_eq!(o.code, 2, "{args:?}");
+        assert!(
+            o.stderr.starts_with("error: --today: `") && o.stderr.contains("is not a date"),
+            "{args:?}: {}",
+            o.stderr
+        );
+    }
+}

@@ -4,12 +4,14 @@
 //! "AR at 17" (fixtures/scenarios/ar-at-17.json, with a date of birth five weeks before the
 //! 18th birthday): a worker asks for help, picks the wrong age route, types an impossible age
 //! and a future date (each refused in place), goes back, changes the answer, quits with Esc
-//! and saves when offered, then resumes the saved session and finishes.
+//! and saves when offered, then resumes the saved session and finishes. Also: a file name that
+//! cannot be written, resuming on another day, colour, and the exit status of every run.
 #![cfg(unix)]
 
 use std::path::Path;
 use std::process::Command;
 
+use rexpect::process::WaitStatus;
 use rexpect::reader::Options;
 use rexpect::session::{PtySession, spawn_with_options};
 use serde_json::{Value as Json, json};
@@ -27,6 +29,12 @@ fn walk(args: &[&str]) -> PtySession {
 
 /// `pathway ARGS` in a 120×50 terminal, with colour off, from the repository root.
 fn spawn(args: &[&str]) -> PtySession {
+    spawn_with(args, "1")
+}
+
+/// `pathway ARGS` with `NO_COLOR` set to `no_color`; escape codes are kept on screen only
+/// when colour is on.
+fn spawn_with(args: &[&str], no_color: &str) -> PtySession {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let mut command = Command::new("sh");
     command
@@ -35,11 +43,11 @@ fn spawn(args: &[&str]) -> PtySession {
         .arg(env!("CARGO_BIN_EXE_pathway"))
         .args(args)
         .current_dir(root)
-        .env("NO_COLOR", "1")
+        .env("NO_COLOR", no_color)
         .env("TERM", "xterm-256color");
     let options = Options::new()
         .timeout_ms(Some(30_000))
-        .strip_ansi_escape_codes(true);
+        .strip_ansi_escape_codes(!no_color.is_empty());
     spawn_with_options(command, options).expect("cannot start `pathway` in a pty")
 }
 
@@ -56,6 +64,15 @@ fn keys(p: &mut PtySession, keys: &[&str]) {
         p.send(k).unwrap();
         p.flush().unwrap();
         std::thread::sleep(std::time::Duration::from_millis(60));
+    }
+}
+
+/// Waits for the program to end: the rest of the screen and the exit status.
+fn finish(p: &mut PtySession) -> (String, i32) {
+    let screen = p.exp_eof().unwrap();
+    match p.process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => (screen, code),
+        other => panic!("`pathway` did not exit normally: {other:?}\n{screen}"),
     }
 }
 
@@ -116,7 +133,7 @@ fn walk_ar_at_17_with_help_validation_back_save_and_resume() {
     typed(&mut p, saved.to_str().unwrap());
     keys(&mut p, &[ENTER]);
     wait(&mut p, "Resume with: pathway walk --resume");
-    p.exp_eof().unwrap();
+    assert_eq!(finish(&mut p).1, 0, "quit and saved");
 
     // Saved atomically (no temporary file left), with the changed answer in path order.
     let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
@@ -143,7 +160,8 @@ fn walk_ar_at_17_with_help_validation_back_save_and_resume() {
     keys(&mut p, &[ENTER]); // yes, a "chaperone"
     wait(&mut p, "First Responder");
     keys(&mut p, &[ENTER]); // yes, we are a First Responder
-    let screen = p.exp_eof().unwrap();
+    let (screen, code) = finish(&mut p);
+    assert_eq!(code, 0, "{screen}");
     for text in [
         "[refer_before_18th_birthday]",
         "[childrens_services_referral]",
@@ -181,7 +199,8 @@ fn quiz_ar_at_17_debriefs_a_wrong_age_route() {
         }
         keys(&mut p, &[ENTER]);
     }
-    let debrief = p.exp_eof().unwrap();
+    let (debrief, code) = finish(&mut p);
+    assert_eq!(code, 0, "{debrief}");
     for text in [
         r#"You answered age_basis = "stated_age"; the case says "date_of_birth"."#,
         "With the case's answer: You know their date of birth",
@@ -190,5 +209,173 @@ fn quiz_ar_at_17_debriefs_a_wrong_age_route() {
         "Review the differences above with your trainer.",
     ] {
         assert!(debrief.contains(text), "`{text}` missing from:\n{debrief}");
+    }
+}
+
+/// The answers of a saved session, as (fact, value).
+fn saved_answers(file: &Path) -> (String, Vec<(String, Json)>) {
+    let session: Json = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let answers = session["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["fact"].as_str().unwrap().to_owned(), a["value"].clone()))
+        .collect();
+    (session["today"].as_str().unwrap().to_owned(), answers)
+}
+
+#[test]
+fn a_file_name_that_cannot_be_written_is_asked_again_and_no_answer_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("no-such-folder/case.json");
+    let good = dir.path().join("case.json");
+
+    let mut p = walk(&[]);
+    wait(&mut p, "Is the person in immediate danger");
+    keys(&mut p, &[DOWN, ENTER]); // No, not right now
+    wait(&mut p, "How do you know the person's age?");
+    keys(&mut p, &[ESC]);
+    wait(&mut p, "Save this session to a file");
+    keys(&mut p, &[ENTER]);
+    wait(&mut p, "File name");
+    typed(&mut p, bad.to_str().unwrap());
+    keys(&mut p, &[ENTER]);
+    wait(&mut p, "That file can't be written");
+    wait(&mut p, "No such file or directory");
+    // Esc at the file name goes back to the questions, answers intact.
+    keys(&mut p, &[ESC]);
+    wait(&mut p, "Back to the questions: nothing is lost.");
+    wait(&mut p, "How do you know the person's age?");
+    keys(&mut p, &[ESC]);
+    wait(&mut p, "Save this session to a file");
+    keys(&mut p, &[ENTER]);
+    wait(&mut p, "File name");
+    typed(&mut p, bad.to_str().unwrap());
+    keys(&mut p, &[ENTER]);
+    wait(&mut p, "That file can't be written");
+    // The name is offered again for editing: cut the missing folder out of it.
+    keys(&mut p, &[BACKSPACE; "no-such-folder/case.json".len()]);
+    typed(&mut p, "case.json");
+    keys(&mut p, &[ENTER]);
+    wait(&mut p, "Resume with: pathway walk --resume");
+    assert_eq!(finish(&mut p).1, 0);
+    let (_, answers) = saved_answers(&good);
+    assert_eq!(answers, [("immediate_danger".to_owned(), json!(false))]);
+}
+
+#[test]
+fn a_save_file_that_fails_mid_walk_keeps_the_answers_for_another_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("no-such-folder/case.json");
+    let good = dir.path().join("other.json");
+    let mut p = walk(&["--save", bad.to_str().unwrap()]);
+    wait(&mut p, "Is the person in immediate danger");
+    keys(&mut p, &[DOWN, ENTER]);
+    wait(&mut p, "Could not save the session");
+    wait(&mut p, "Your answers are kept");
+    wait(&mut p, "How do you know the person's age?");
+    keys(&mut p, &[ENTER]); // date of birth
+    wait(&mut p, "What is the person's date of birth?");
+    keys(&mut p, &[ESC]); // quit: the --save file fails again, so another name is asked
+    wait(&mut p, "Could not save the session");
+    wait(&mut p, "File name");
+    typed(&mut p, good.to_str().unwrap());
+    keys(&mut p, &[ENTER]);
+    wait(&mut p, "Resume with: pathway walk --resume");
+    assert_eq!(finish(&mut p).1, 0);
+    let (_, answers) = saved_answers(&good);
+    assert_eq!(
+        answers,
+        [
+            ("immediate_danger".to_owned(), json!(false)),
+            ("age_basis".to_owned(), json!("date_of_birth")),
+        ]
+    );
+}
+
+#[test]
+fn resuming_on_another_day_warns_and_today_works_ages_out_on_the_new_date() {
+    // AR: 17 on 2026-11-22, 18 from 2026-12-20.
+    let bundle = pathway::bundled().unwrap();
+    let mut session = pathway::Session::new(&bundle, bundle.entry(), TODAY.parse().unwrap());
+    for (fact, value) in [
+        ("immediate_danger", json!(false)),
+        ("age_basis", json!("date_of_birth")),
+        ("date_of_birth", json!("2008-12-20")),
+        ("suspected_modern_slavery", json!(true)),
+    ] {
+        session.answer(fact, &value).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ar.json");
+    std::fs::write(&file, session.to_json()).unwrap();
+    let file = file.to_str().unwrap();
+
+    // Without --today: the saved date is kept, with a warning that names it and the fix.
+    // (The clock is not 2026-11-22 any more.)
+    let mut p = spawn(&["walk", "--resume", file]);
+    wait(
+        &mut p,
+        "Warning: this session was saved on 2026-11-22 and today is",
+    );
+    wait(&mut p, "Ages are still worked out on 2026-11-22");
+    wait(&mut p, "(for example turned 18)");
+    wait(&mut p, &format!("pathway walk --resume {file} --today"));
+    wait(&mut p, "Is someone else speaking or translating"); // still the child route
+    keys(&mut p, &[ESC]);
+    wait(&mut p, "Saved to");
+    assert_eq!(finish(&mut p).1, 0);
+    assert_eq!(saved_answers(Path::new(file)).0, TODAY);
+
+    // With --today after the 18th birthday: the adult route, said plainly.
+    let mut p = spawn(&["walk", "--resume", file, "--today", "2026-12-21"]);
+    wait(&mut p, "This session was saved on 2026-11-22.");
+    wait(&mut p, "ages are now worked out on 2026-12-21");
+    wait(
+        &mut p,
+        "the route is different (for example, the person has turned 18)",
+    );
+    wait(
+        &mut p,
+        "now in: Hertfordshire modern slavery referral pathway: adults",
+    );
+    loop {
+        let (_, seen) = p
+            .exp_regex(r"to move, Enter to choose|HOW THE PATHWAY DECIDED")
+            .unwrap();
+        if seen == "HOW THE PATHWAY DECIDED" {
+            break;
+        }
+        keys(&mut p, &[ENTER]);
+    }
+    let (screen, code) = finish(&mut p);
+    assert_eq!(code, 0, "{screen}");
+    assert!(!screen.contains("refer_before_18th_birthday"), "{screen}");
+    let (today, answers) = saved_answers(Path::new(file));
+    assert_eq!(today, "2026-12-21");
+    assert_eq!(
+        answers[2],
+        ("date_of_birth".to_owned(), json!("2008-12-20"))
+    );
+}
+
+#[test]
+fn colour_is_on_unless_no_color_is_set_and_not_empty() {
+    // An SGR colour sequence (inquire's prompt marks): `ESC [ 38;5;N m`.
+    for (no_color, coloured) in [("", true), ("1", false)] {
+        let mut p = spawn_with(&["walk", "--today", TODAY], no_color);
+        let screen = p.exp_string("Is the person in immediate danger").unwrap();
+        let rest = p.exp_string("Enter to choose").unwrap();
+        let screen = screen + &rest;
+        assert_eq!(
+            screen.contains("\x1b[38;5;"),
+            coloured,
+            "NO_COLOR={no_color:?}: {screen:?}"
+        );
+        keys(&mut p, &[ESC]);
+        wait(&mut p, "Save this session to a file");
+        keys(&mut p, &["n", ENTER]);
+        wait(&mut p, "Not saved: nothing was stored.");
+        assert_eq!(finish(&mut p).1, 0);
     }
 }

@@ -25,20 +25,53 @@ const QUIT: &str = "Save and quit";
 /// Refuses to prompt without a terminal, with a hint at the way to do it in a script.
 pub(crate) fn require_terminal(command: &str, hint: &str) -> Result<()> {
     if std::io::stdin().is_terminal() && std::io::stdout().is_terminal() {
-        if std::env::var_os("NO_COLOR").is_some()
-            || std::env::var("TERM").is_ok_and(|t| t == "dumb")
-        {
-            inquire::set_global_render_config(RenderConfig::empty());
-        }
+        // no-color.org: only a NO_COLOR that is set and not empty turns colour off (inquire's
+        // own default also turns it off for an empty one, so the choice is made here).
+        let plain = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+            || std::env::var("TERM").is_ok_and(|t| t == "dumb");
+        inquire::set_global_render_config(if plain {
+            RenderConfig::empty()
+        } else {
+            RenderConfig::default_colored()
+        });
         return Ok(());
     }
     Err(CliError::input(format!("{command} needs an interactive terminal")).hint(hint))
 }
 
-/// Asks one question until it gets an answer the pathway accepts, `back` or `quit`.
-pub(crate) fn ask(bundle: &Bundle, q: &Question, today: Date) -> Result<Reply> {
+/// Where a walk is, for the progress line above each question.
+pub(crate) struct Progress {
+    /// The pathway of the last question shown (or the one the walk started in).
+    pathway: String,
+}
+
+impl Progress {
+    pub(crate) fn new(pathway: &str) -> Self {
+        Self {
+            pathway: pathway.to_owned(),
+        }
+    }
+}
+
+/// Asks one question until it gets an answer the pathway accepts, `back` or `quit`. Above it:
+/// "Question N", and the pathway's title when the walk has moved into another pathway (the
+/// entry hands adults and children over to their own).
+pub(crate) fn ask(
+    bundle: &Bundle,
+    q: &Question,
+    today: Date,
+    progress: &mut Progress,
+) -> Result<Reply> {
     say!();
-    say!("Question {}", q.answered + 1);
+    if q.pathway == progress.pathway {
+        say!("Question {}", q.answered + 1);
+    } else {
+        let title = bundle
+            .find(&q.pathway)
+            .map_or(q.pathway.as_str(), |p| bundle.meta(p).title.as_str());
+        say!("Question {} · now in: {title}", q.answered + 1);
+        progress.pathway.clone_from(&q.pathway);
+    }
     if let Some(note) = &q.note {
         say!("Note: {note}");
     }

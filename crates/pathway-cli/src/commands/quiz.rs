@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use pathway::{Config, Facts, Scenario, Session, State, evaluate};
 use serde_json::Value as Json;
 
-use super::prompt::{self, Reply};
+use super::prompt::{self, Progress, Reply};
 use crate::io::{CliError, Result, load_set, read, say};
 
 pub(crate) fn run(dir: Option<&Path>, file: &Path, answers: Option<&Path>) -> Result<ExitCode> {
@@ -35,8 +35,9 @@ pub(crate) fn run(dir: Option<&Path>, file: &Path, answers: Option<&Path>) -> Re
             .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?,
         None => {
             let mut session = Session::new(bundle, start, today);
+            let mut progress = Progress::new(&bundle.meta(start).id);
             while let State::NeedsAnswer(q) = session.current().state {
-                match prompt::ask(bundle, &q, today)? {
+                match prompt::ask(bundle, &q, today, &mut progress)? {
                     Reply::Answer(v) => {
                         if let Err(e) = session.answer(&q.fact, &v) {
                             say!("That answer can't be used: {e}");

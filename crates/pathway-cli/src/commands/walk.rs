@@ -3,10 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use inquire::error::InquireError;
 use inquire::{Confirm, Text};
-use pathway::{Session, State, outcome_text};
+use pathway::{Bundle, Date, Evaluation, Session, State, outcome_text};
 
-use super::prompt::{self, Reply};
+use super::prompt::{self, Progress, Reply};
 use crate::io::{
     CliError, Result, load_set, read, say, say_raw, today as parse_today, write_atomic,
 };
@@ -18,20 +19,58 @@ pub(crate) fn run(
     save: Option<PathBuf>,
     resume: Option<PathBuf>,
 ) -> Result<ExitCode> {
+    // A bad --today is refused whatever else is given, --resume included.
+    let given = today.map(|t| parse_today(Some(t))).transpose()?;
     let set = load_set(dir, pathway, &Default::default())?;
     let bundle = &set.bundle;
     let mut save_to = save;
+    // What the worker must know about the date before the first question, and a reminder
+    // for the end when ages are worked out on a day that is not today.
+    let mut date_note = None;
+    let mut reminder = None;
     let mut session = match &resume {
         Some(file) => {
             let text = read(file)?;
-            let session = Session::from_json(bundle, &text).map_err(|e| {
+            let saved = Session::from_json(bundle, &text).map_err(|e| {
                 CliError::input(format!("cannot resume {}: {e}", file.display()))
                     .hint("start a new walk: pathway walk")
             })?;
             save_to = Some(file.clone());
-            session
+            match given {
+                Some(day) if day != saved.today() => {
+                    let (session, note) = redate(bundle, &saved, day);
+                    date_note = Some(note);
+                    session
+                }
+                Some(_) => saved,
+                None => {
+                    let clock = parse_today(None)?;
+                    if clock != saved.today() {
+                        date_note = Some(format!(
+                            "Warning: this session was saved on {saved_on} and today is {clock}. Ages are \
+                             still worked out on {saved_on}, the saved date. If the person has had a \
+                             birthday since (for example turned 18), the right route today may be \
+                             different. To work ages out on today's date, quit and resume with:\n  \
+                             pathway walk --resume {file} --today {clock}",
+                            saved_on = saved.today(),
+                            file = file.display(),
+                        ));
+                        reminder = Some(format!(
+                            "Ages were worked out on {}, the saved date, not today ({clock}).",
+                            saved.today()
+                        ));
+                    }
+                    saved
+                }
+            }
         }
-        None => Session::new(bundle, set.pathway(pathway)?, parse_today(today)?),
+        None => {
+            let day = match given {
+                Some(day) => day,
+                None => parse_today(None)?,
+            };
+            Session::new(bundle, set.pathway(pathway)?, day)
+        }
     };
     // A saved file is checked before anything is asked, so a bad one is refused even in scripts.
     prompt::require_terminal(
@@ -47,16 +86,33 @@ pub(crate) fn run(
         meta.reviewed
     );
     say!("If anyone is in immediate danger, call 999 now.");
+    if let Some(note) = &date_note {
+        say!("\n{note}");
+    }
+    let mut progress = Progress::new(&meta.id);
+    // Whether saving to `save_to` failed since it last worked (said once, not after every answer).
+    let mut unsaved = false;
     loop {
         match session.current().state {
-            State::NeedsAnswer(q) => match prompt::ask(bundle, &q, session.today())? {
+            State::NeedsAnswer(q) => match prompt::ask(bundle, &q, session.today(), &mut progress)?
+            {
                 Reply::Answer(value) => {
                     if let Err(e) = session.answer(&q.fact, &value) {
                         say!("That answer can't be used: {e}");
                         continue;
                     }
                     if let Some(file) = &save_to {
-                        write_atomic(file, &session.to_json())?;
+                        match write_atomic(file, &session.to_json()) {
+                            Ok(()) => unsaved = false,
+                            Err(e) if !unsaved => {
+                                unsaved = true;
+                                say!(
+                                    "Could not save the session ({}). Your answers are kept: when you quit you will be asked for another file name.",
+                                    e.message
+                                );
+                            }
+                            Err(_) => {}
+                        }
                     }
                 }
                 Reply::Back => {
@@ -64,15 +120,22 @@ pub(crate) fn run(
                         say!("This is the first question.");
                     }
                 }
-                Reply::Quit => return quit(&session, save_to.as_deref()),
+                Reply::Quit => {
+                    if let Some(code) = quit(&session, save_to.as_deref())? {
+                        return Ok(code);
+                    }
+                    say!("Back to the questions: nothing is lost.");
+                }
             },
             State::Finished(_) | State::Blocked { .. } => {
                 let evaluation = session.current();
                 say!();
                 say_raw!("{}", outcome_text(bundle, &evaluation));
+                if let Some(reminder) = &reminder {
+                    say!("\n{reminder}");
+                }
                 if let Some(file) = &save_to {
-                    write_atomic(file, &session.to_json())?;
-                    say!("\nSession saved to {}.", file.display());
+                    finish_saving(&session, file)?;
                 }
                 let blocked = matches!(evaluation.state, State::Blocked { .. });
                 return Ok(if blocked {
@@ -85,35 +148,138 @@ pub(crate) fn run(
     }
 }
 
-fn quit(session: &Session<'_>, save_to: Option<&Path>) -> Result<ExitCode> {
-    let file = match save_to {
-        Some(f) => Some(f.to_path_buf()),
-        None => {
-            let wants = Confirm::new("Save this session to a file so you can resume it?")
-                .with_default(true)
-                .prompt()
-                .unwrap_or(false);
-            if wants {
-                Text::new("File name:")
-                    .with_default("pathway-session.json")
-                    .prompt()
-                    .ok()
-                    .map(PathBuf::from)
-            } else {
-                None
+/// A saved session re-walked on another date: each saved answer is given again while the walk
+/// asks for it (a date of birth is checked against the new date). Says what changed.
+fn redate<'b>(bundle: &'b Bundle, saved: &Session<'b>, day: Date) -> (Session<'b>, String) {
+    let mut session = Session::new(bundle, saved.pathway(), day);
+    let mut problem = None;
+    while let State::NeedsAnswer(q) = session.current().state {
+        let Some((_, value)) = saved.answers().iter().find(|(f, _)| *f == q.fact) else {
+            break;
+        };
+        if let Err(e) = session.answer(&q.fact, &value.to_json()) {
+            problem = Some(format!(
+                " The saved answer to `{}` no longer holds: {e}.",
+                q.fact
+            ));
+            break;
+        }
+    }
+    let mut note = format!(
+        "This session was saved on {}. As asked (--today), ages are now worked out on {day}.",
+        saved.today()
+    );
+    let (kept, all) = (session.answers().len(), saved.answers().len());
+    if route(&session.current()) != route(&saved.current()) {
+        note.push_str(&format!(
+            " With this date the route is different (for example, the person has turned 18): \
+             {kept} of the {all} saved answers still apply, and the questions go on from there."
+        ));
+    } else {
+        note.push_str(" The route is the same as on the saved date.");
+    }
+    if let Some(problem) = problem {
+        note.push_str(&problem);
+    }
+    (session, note)
+}
+
+/// The steps a walk took, to tell whether a new date changed the route.
+fn route(evaluation: &Evaluation) -> Vec<(&str, &str)> {
+    evaluation
+        .trail
+        .iter()
+        .map(|v| (v.pathway.as_str(), v.step.as_str()))
+        .collect()
+}
+
+/// Quit and save: `None` means the worker went back to the questions (Esc), so no answer is
+/// ever lost to a file that cannot be written.
+fn quit(session: &Session<'_>, save_to: Option<&Path>) -> Result<Option<ExitCode>> {
+    if let Some(file) = save_to {
+        match write_atomic(file, &session.to_json()) {
+            Ok(()) => {
+                saved(file);
+                return Ok(Some(ExitCode::SUCCESS));
+            }
+            Err(e) => say!("Could not save the session ({}).", e.message),
+        }
+    } else {
+        match Confirm::new("Save this session to a file so you can resume it?")
+            .with_default(true)
+            .with_help_message("Esc to go back to the questions")
+            .prompt()
+        {
+            Ok(true) => {}
+            Err(InquireError::OperationCanceled) => return Ok(None),
+            Ok(false) | Err(_) => {
+                say!("Not saved: nothing was stored.");
+                return Ok(Some(ExitCode::SUCCESS));
             }
         }
-    };
-    match file {
-        Some(f) => {
-            write_atomic(&f, &session.to_json())?;
-            say!(
-                "Saved to {}. Resume with: pathway walk --resume {}",
-                f.display(),
-                f.display()
-            );
-        }
-        None => say!("Not saved: nothing was stored."),
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(save_as(session)?.map(|file| {
+        saved(&file);
+        ExitCode::SUCCESS
+    }))
+}
+
+fn saved(file: &Path) {
+    say!(
+        "Saved to {}. Resume with: pathway walk --resume {}",
+        file.display(),
+        file.display()
+    );
+}
+
+/// Saves at the end of a walk, offering another file name when the chosen one fails.
+fn finish_saving(session: &Session<'_>, file: &Path) -> Result<()> {
+    match write_atomic(file, &session.to_json()) {
+        Ok(()) => say!("\nSession saved to {}.", file.display()),
+        Err(e) => {
+            say!("\nCould not save the session ({}).", e.message);
+            match save_as(session)? {
+                Some(other) => say!("Session saved to {}.", other.display()),
+                None => say!("Not saved: the summary above is the only record."),
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Asks for a file name until the session is written there; `None` when the worker presses
+/// Esc instead. A name that fails is offered again for editing, with the reason.
+fn save_as(session: &Session<'_>) -> Result<Option<PathBuf>> {
+    let mut last: Option<String> = None;
+    loop {
+        let mut prompt = Text::new("File name:")
+            .with_help_message("Enter to save, Esc to go back without saving");
+        prompt = match &last {
+            Some(name) => prompt.with_initial_value(name),
+            None => prompt.with_default("pathway-session.json"),
+        };
+        let name = match prompt.prompt() {
+            Ok(name) => name.trim().to_owned(),
+            Err(InquireError::OperationCanceled | InquireError::OperationInterrupted) => {
+                return Ok(None);
+            }
+            Err(e) => {
+                return Err(CliError::input(format!("the terminal prompt failed: {e}")));
+            }
+        };
+        if name.is_empty() {
+            continue;
+        }
+        let file = PathBuf::from(&name);
+        match write_atomic(&file, &session.to_json()) {
+            Ok(()) => return Ok(Some(file)),
+            Err(e) => {
+                say!(
+                    "That file can't be written ({}). Type another file name, or press Esc to go back.",
+                    e.message
+                );
+                last = Some(name);
+            }
+        }
+    }
 }
