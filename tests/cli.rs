@@ -331,6 +331,106 @@ fn check_proves_the_bundled_set_and_writes_covering_examples() {
     assert!(json[0]["report"]["paths"].as_u64().unwrap() > 100);
 }
 
+/// A command line as a user would paste it, with the built `pathway` first on `PATH`.
+fn shell(command: &str) -> Out {
+    let bin = pathway_bin();
+    let path = format!(
+        "{}:{}",
+        bin.parent().unwrap().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new("sh")
+        .args(["-c", command])
+        .current_dir(root())
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn check_of_one_file_checks_it_alone_and_a_missing_path_exits_2_as_documented() {
+    let o = pathway(&["check", "fixtures/invalid/cycle.json"], "");
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stdout.starts_with(
+            "fixtures/invalid/cycle.json (alone, with _contacts.json from its folder): does not load"
+        ),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("error[cycle]: cycle.json"));
+    assert_eq!(
+        o.stdout.matches("error[").count(),
+        1,
+        "only the file's own error, not its neighbours':\n{}",
+        o.stdout
+    );
+    // A counterexample found in one file replays on that file alone (`--pathways FILE`).
+    let o = pathway(
+        &[
+            "check",
+            "fixtures/invalid/invariant-broken.json",
+            "--today",
+            TODAY,
+        ],
+        "",
+    );
+    assert_eq!(o.code, 1);
+    let replay = o
+        .stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("replay: "))
+        .unwrap_or_else(|| panic!("no replay command:\n{}", o.stdout));
+    assert!(
+        replay.contains("--pathways fixtures/invalid/invariant-broken.json decide"),
+        "{replay}"
+    );
+    let replayed = shell(replay);
+    assert_eq!(replayed.code, 0, "{replay}: {}", replayed.stderr);
+    let codes = serde_json::from_str::<Json>(&replayed.stdout).unwrap()["codes"].clone();
+    let actions = o
+        .stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("actions: "))
+        .unwrap();
+    assert_eq!(
+        format!(
+            "[{}]",
+            codes
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        actions
+    );
+
+    let missing = pathway(&["check", "pathways/hertfordshire", "no-such-set"], "");
+    assert_eq!(missing.code, 2);
+    assert_eq!(
+        missing.stdout, "",
+        "nothing is checked before the mistake is reported"
+    );
+    assert!(
+        missing
+            .stderr
+            .starts_with("error: cannot read no-such-set: No such file or directory\n  hint: ")
+    );
+    let help = pathway(&["check", "--help"], "").stdout;
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        help.contains("2 a bad invocation, or a path that does not exist or cannot be read"),
+        "{help}"
+    );
+}
+
 fn broken_copy(name: &str, edit: impl Fn(&mut Json)) -> PathBuf {
     let dir = tempdir(name);
     for f in ["entry.json", "adult.json", "child.json", "contacts.json"] {
@@ -365,8 +465,57 @@ fn check_exits_1_with_a_counterexample_on_a_broken_invariant() {
         "{}",
         o.stdout
     );
-    assert!(o.stdout.contains("counterexample (pathway decide"));
+    assert!(
+        o.stdout
+            .contains("counterexample (starting in hertfordshire")
+    );
     assert!(o.stdout.contains("\"suspected_modern_slavery\":true"));
+
+    // The printed replay command, run as it is, reproduces the violation on this set.
+    let replay = o
+        .stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("replay: "))
+        .unwrap_or_else(|| panic!("no replay command:\n{}", o.stdout));
+    assert!(
+        replay.contains(&format!("--pathways {}", dir.display())) && replay.contains("--unproven"),
+        "{replay}"
+    );
+    let replayed = shell(replay);
+    assert_eq!(replayed.code, 0, "{replay}: {}", replayed.stderr);
+    assert!(
+        replayed.stdout.contains("duty_to_notify"),
+        "{replay}: {}",
+        replayed.stdout
+    );
+    // --counterexamples writes each as a facts file, and the command reads it.
+    let out = tempdir("counterexamples");
+    let o = pathway(
+        &[
+            "check",
+            dir.to_str().unwrap(),
+            "--today",
+            TODAY,
+            "--counterexamples",
+            out.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(o.code, 1);
+    let files: Vec<_> = fs::read_dir(&out).unwrap().collect();
+    assert!(!files.is_empty());
+    let replay = o
+        .stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("replay: "))
+        .unwrap();
+    assert!(
+        replay.contains(&format!("--facts {}", out.display())),
+        "{replay}"
+    );
+    let replayed = shell(replay);
+    assert_eq!(replayed.code, 0, "{replay}: {}", replayed.stderr);
+    assert!(replayed.stdout.contains("duty_to_notify"));
 
     // The counterexample, fed back to decide, reproduces the violation: a child with signs
     // of modern slavery gets a Duty to Notify.

@@ -13,7 +13,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "pathway", version, after_help = EXAMPLES)]
 pub(crate) struct Args {
-    /// A folder holding another pathway set (pathway files and a contacts.json).
+    /// A folder holding another pathway set (pathway files and a contacts.json), or one
+    /// pathway file, used alone with the contacts directory beside it.
     #[arg(long, global = true, value_name = "DIR")]
     pub(crate) pathways: Option<PathBuf>,
 
@@ -92,10 +93,10 @@ pub(crate) enum Command {
 
     /// Compile, validate and verify pathway sets: every path, every invariant.
     #[command(
-        after_help = "Exit status: 0 verified; 1 any error or broken invariant.\n\nExamples:\n  pathway check\n  pathway check pathways/my-partnership\n  pathway check --examples covering/   # facts files that together take every edge"
+        after_help = "A folder is checked as one set. A file is checked alone, with the contacts directory beside it (any file of its folder with \"format\": \"contacts/v1\"): give the folder to check a set whose pathways hand over to each other.\n\nEach broken invariant comes with its counterexample and the complete `pathway decide` command that replays it on the set under check.\n\nExit status: 0 verified; 1 a set that does not load, fails a check or breaks an invariant; 2 a bad invocation, or a path that does not exist or cannot be read (nothing is checked then).\n\nExamples:\n  pathway check\n  pathway check pathways/my-partnership\n  pathway check fixtures/invalid/cycle.json    # one file, with its folder's contacts\n  pathway check --examples covering/   # facts files that together take every edge\n  pathway check my-set/ --counterexamples broken/   # each counterexample as a facts file"
     )]
     Check {
-        /// Pathway set folders or files. Default: the bundled set.
+        /// Pathway set folders or files. Default: the bundled set (or --pathways).
         paths: Vec<PathBuf>,
         /// The date to verify on (YYYY-MM-DD). Default: today.
         #[arg(long, value_name = "DATE")]
@@ -106,6 +107,10 @@ pub(crate) enum Command {
         /// Write a small set of facts files that together take every edge into this folder.
         #[arg(long, value_name = "DIR")]
         examples: Option<PathBuf>,
+        /// Write each counterexample as a facts file into this folder, for `pathway decide
+        /// --facts FILE`.
+        #[arg(long, value_name = "DIR")]
+        counterexamples: Option<PathBuf>,
     },
 
     /// Run trainers' scenario files and report pass/fail (and coverage).

@@ -86,9 +86,9 @@ pub(crate) struct Set {
     pub(crate) named: Option<PathwayId>,
 }
 
-/// Loads every `*.json` of a folder as one set.
-pub(crate) fn load_dir(dir: &Path, options: &LoadOptions) -> Result<Bundle> {
-    let texts = set_files(dir)?;
+/// Loads a pathway set: a folder, or one pathway file with its folder's contacts directory.
+pub(crate) fn load_dir(path: &Path, options: &LoadOptions) -> Result<Bundle> {
+    let texts = set_files(path)?;
     let files: Vec<SourceFile<'_>> = texts
         .iter()
         .map(|(name, text)| SourceFile { name, text })
@@ -96,8 +96,14 @@ pub(crate) fn load_dir(dir: &Path, options: &LoadOptions) -> Result<Bundle> {
     Ok(Bundle::load_with(&files, options)?)
 }
 
-/// The `*.json` files of a folder, by name, with their text.
-pub(crate) fn set_files(dir: &Path) -> Result<Vec<(String, String)>> {
+/// The files of a set, by name, with their text: every `*.json` of a folder, or one file
+/// with the contacts directories (`"format": "contacts/v1"`) beside it.
+pub(crate) fn set_files(path: &Path) -> Result<Vec<(String, String)>> {
+    let (dir, only) = if path.is_file() {
+        (folder_of(path), Some(path))
+    } else {
+        (path, None)
+    };
     let entries = fs::read_dir(dir)
         .map_err(|e| CliError::input(format!("cannot read {}: {}", dir.display(), plain(&e))))?;
     let mut paths: Vec<PathBuf> = entries
@@ -111,18 +117,66 @@ pub(crate) fn set_files(dir: &Path) -> Result<Vec<(String, String)>> {
             dir.display()
         )));
     }
-    let texts: Vec<(String, String)> = paths
-        .iter()
-        .map(|p| {
-            Ok((
-                p.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default(),
-                read(p)?,
-            ))
-        })
-        .collect::<Result<_>>()?;
+    let mut texts = Vec::new();
+    for p in &paths {
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let text = read(p)?;
+        let keep = match only {
+            None => true,
+            Some(file) => p.file_name() == file.file_name() || is_contacts(&text),
+        };
+        if keep {
+            texts.push((name, text));
+        }
+    }
     Ok(texts)
+}
+
+/// Whether a file is a contacts directory (by its `format`).
+fn is_contacts(text: &str) -> bool {
+    serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| {
+            v.get("format")?
+                .as_str()
+                .map(|f| f.starts_with("contacts/"))
+        })
+        .unwrap_or(false)
+}
+
+/// The folder a file is in (`.` for a bare name).
+pub(crate) fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// How to name a set in messages: a folder, or a file "with" the contacts beside it.
+pub(crate) fn set_name(path: &Path, files: &[(String, String)]) -> String {
+    if !path.is_file() {
+        return path.display().to_string();
+    }
+    let own = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let contacts: Vec<&str> = files
+        .iter()
+        .filter(|(name, _)| Some(name) != own.as_ref())
+        .map(|(name, _)| name.as_str())
+        .collect();
+    if contacts.is_empty() {
+        format!(
+            "{} (alone: no contacts directory beside it)",
+            path.display()
+        )
+    } else {
+        format!(
+            "{} (alone, with {} from its folder)",
+            path.display(),
+            contacts.join(", ")
+        )
+    }
 }
 
 /// The set to use: `--pathways DIR`, or the folder a PATHWAY argument points into, or the
@@ -142,10 +196,7 @@ pub(crate) fn load_set(
             });
         }
         if path.is_file() {
-            let dir = path
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
+            let dir = folder_of(path);
             let bundle = load_dir(dir, options)?;
             let text = read(path)?;
             let id = serde_json::from_str::<serde_json::Value>(&text)
@@ -215,10 +266,7 @@ impl Set {
 
 /// Writes a file atomically: a temporary file in the same folder, flushed, then renamed.
 pub(crate) fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let dir = folder_of(path);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

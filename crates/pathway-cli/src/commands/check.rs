@@ -4,26 +4,45 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use pathway::{Bundle, LoadOptions, covering_examples, verify};
+use pathway::{Bundle, Counterexample, LoadOptions, covering_examples, verify};
 use serde_json::json;
 
 use crate::args::ReportFormat;
-use crate::io::{CliError, Result, plain, say, set_files, today as parse_today};
+use crate::io::{CliError, Result, plain, say, set_files, set_name, today as parse_today};
+
+/// Files `check` writes besides its report.
+pub(crate) struct Outputs<'a> {
+    /// Covering examples (`--examples`).
+    pub(crate) examples: Option<&'a Path>,
+    /// Counterexamples as facts files (`--counterexamples`).
+    pub(crate) counterexamples: Option<&'a Path>,
+}
 
 pub(crate) fn run(
     dir: Option<&Path>,
     paths: &[PathBuf],
     today: Option<&str>,
     format: ReportFormat,
-    examples: Option<&Path>,
+    outputs: Outputs<'_>,
 ) -> Result<ExitCode> {
     let today = parse_today(today)?;
     let mut targets: Vec<Option<PathBuf>> = paths.iter().cloned().map(Some).collect();
     if targets.is_empty() {
         targets.push(dir.map(Path::to_path_buf));
     }
+    // A path that is not there is a mistake in the command, found before anything is checked.
+    for path in targets.iter().flatten() {
+        if !path.exists() {
+            return Err(CliError::input(format!(
+                "cannot read {}: No such file or directory",
+                path.display()
+            ))
+            .hint("give pathway set folders or pathway files: pathway check pathways/my-set"));
+        }
+    }
     let mut ok = true;
     let mut reports = Vec::new();
+    let mut written = 0;
     for target in targets {
         let (name, loaded) = load(target.as_deref())?;
         match loaded {
@@ -40,11 +59,28 @@ pub(crate) fn run(
                 let report = verify(&bundle, today);
                 let warnings = bundle.review_warnings(today);
                 ok &= !report.diagnostics.iter().any(pathway::Diagnostic::is_error);
-                match format {
-                    ReportFormat::Text => print_report(&name, &bundle, &report, &warnings),
-                    ReportFormat::Json => reports.push(json!({"set": name, "loaded": true, "report": report, "warnings": warnings})),
+                let mut replays = Vec::new();
+                for inv in &report.invariants {
+                    let Some(c) = &inv.counterexample else {
+                        continue;
+                    };
+                    let file = match outputs.counterexamples {
+                        Some(out) => {
+                            written += 1;
+                            let file =
+                                out.join(format!("counterexample-{written:02}-{}.json", inv.id));
+                            write_facts(out, &file, &c.facts)?;
+                            Some(file)
+                        }
+                        None => None,
+                    };
+                    replays.push(replay(target.as_deref(), c, file.as_deref()));
                 }
-                if let Some(out) = examples {
+                match format {
+                    ReportFormat::Text => print_report(&name, &bundle, &report, &warnings, &replays),
+                    ReportFormat::Json => reports.push(json!({"set": name, "loaded": true, "report": report, "warnings": warnings, "replays": replays})),
+                }
+                if let Some(out) = outputs.examples {
                     write_examples(&bundle, today, out)?;
                 }
             }
@@ -63,6 +99,53 @@ pub(crate) fn run(
     })
 }
 
+/// The shell command that replays a counterexample on the set under check: the set's path
+/// as `--pathways` (none for the bundled set), `--unproven` (the set is refused otherwise),
+/// and the facts from `file` or, without one, on standard input.
+fn replay(set: Option<&Path>, c: &Counterexample, file: Option<&Path>) -> String {
+    let mut words = vec!["pathway".to_owned()];
+    if let Some(set) = set {
+        words.push("--pathways".into());
+        words.push(quoted(&set.display().to_string()));
+    }
+    words.extend([
+        "decide".into(),
+        quoted(&c.pathway),
+        "--today".into(),
+        c.today.to_string(),
+        "--unproven".into(),
+    ]);
+    match file {
+        Some(file) => {
+            words.push("--facts".into());
+            words.push(quoted(&file.display().to_string()));
+            words.join(" ")
+        }
+        None => {
+            let facts = serde_json::to_string(&c.facts).unwrap_or_default();
+            format!("echo {} | {}", quoted(&facts), words.join(" "))
+        }
+    }
+}
+
+/// A word for a POSIX shell: as it is when nothing in it is special, else in single quotes.
+fn quoted(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+fn write_facts(dir: &Path, file: &Path, facts: &pathway::Facts) -> Result<()> {
+    fs::create_dir_all(dir)
+        .map_err(|e| CliError::input(format!("cannot create {}: {}", dir.display(), plain(&e))))?;
+    let text = serde_json::to_string_pretty(facts).unwrap_or_default() + "\n";
+    fs::write(file, text)
+        .map_err(|e| CliError::input(format!("cannot write {}: {}", file.display(), plain(&e))))
+}
+
 fn load(target: Option<&Path>) -> Result<(String, Result<Bundle, pathway::LoadError>)> {
     let options = LoadOptions {
         prove_invariants: false,
@@ -73,29 +156,13 @@ fn load(target: Option<&Path>) -> Result<(String, Result<Bundle, pathway::LoadEr
             Bundle::load_with(pathway::bundled_files(), &options),
         ));
     };
-    let dir = if path.is_file() {
-        path.parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-    } else {
-        path
-    };
-    if !dir.is_dir() {
-        return Err(CliError::input(format!(
-            "cannot read {}: No such file or directory",
-            path.display()
-        )));
-    }
     // Load errors are findings to report, not failures of the command itself.
-    let texts = set_files(dir)?;
+    let texts = set_files(path)?;
     let files: Vec<pathway::SourceFile<'_>> = texts
         .iter()
         .map(|(name, text)| pathway::SourceFile { name, text })
         .collect();
-    Ok((
-        dir.display().to_string(),
-        Bundle::load_with(&files, &options),
-    ))
+    Ok((set_name(path, &texts), Bundle::load_with(&files, &options)))
 }
 
 fn print_report(
@@ -103,7 +170,9 @@ fn print_report(
     bundle: &Bundle,
     report: &pathway::Report,
     warnings: &[pathway::Diagnostic],
+    replays: &[String],
 ) {
+    let mut replays = replays.iter();
     say!("{name}: {} pathways", bundle.pathways().count());
     for p in bundle.pathways() {
         let m = bundle.meta(p);
@@ -132,7 +201,7 @@ fn print_report(
             Some(c) => {
                 say!("  BROKEN: {} {}: {}", inv.pathway, inv.id, inv.description);
                 say!(
-                    "    counterexample (pathway decide {} --today {}):",
+                    "    counterexample (starting in {}, on {}):",
                     c.pathway,
                     c.today
                 );
@@ -148,6 +217,9 @@ fn print_report(
                 }
                 say!("    path: {}", c.path.join(" -> "));
                 say!("    actions: [{}]", c.codes.join(", "));
+                if let Some(command) = replays.next() {
+                    say!("    replay: {command}");
+                }
             }
         }
     }

@@ -53,7 +53,17 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             today,
             format,
             examples,
-        } => check::run(dir, &paths, today.as_deref(), format, examples.as_deref()),
+            counterexamples,
+        } => check::run(
+            dir,
+            &paths,
+            today.as_deref(),
+            format,
+            check::Outputs {
+                examples: examples.as_deref(),
+                counterexamples: counterexamples.as_deref(),
+            },
+        ),
         Command::Scenarios {
             dir: folder,
             coverage,
