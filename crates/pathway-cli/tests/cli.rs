@@ -220,6 +220,33 @@ fn a_failing_scenario_shows_which_codes_differ() {
     );
     assert!(o.stdout.contains("the same codes in a different order"));
     assert!(o.stdout.contains("0 passed, 2 failed"));
+
+    // The JSON report carries both sides of each comparison.
+    let o = pathway(
+        &[
+            "scenarios",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+        b"",
+    );
+    assert_eq!(o.code, 1);
+    let report: Json = serde_json::from_str(&o.stdout).unwrap();
+    let missing = report["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["file"] == "missing")
+        .unwrap();
+    assert_eq!(missing["passed"], false);
+    assert_eq!(
+        missing["expected"]["codes"],
+        Json::Array(codes[1..].to_vec())
+    );
+    assert_eq!(missing["actual"]["codes"], Json::Array(codes.clone()));
+    assert_eq!(missing["actual"]["status"], "finished");
+    assert_eq!(missing["expected"]["status"], missing["actual"]["status"]);
 }
 
 #[test]
@@ -230,7 +257,13 @@ fn walk_refuses_a_bad_today_even_when_resuming() {
     let file = dir.path().join("case.json");
     std::fs::write(&file, session.to_json()).unwrap();
     for args in [
-        &["walk", "--resume", file.to_str().unwrap(), "--today", "garbage"][..],
+        &[
+            "walk",
+            "--resume",
+            file.to_str().unwrap(),
+            "--today",
+            "garbage",
+        ][..],
         &["walk", "--today", "22/11/2026"],
     ] {
         let o = pathway(args, b"");

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use pathway::{Scenario, coverage};
-use serde_json::json;
+use serde_json::{Value as Json, json};
 
 use crate::args::ReportFormat;
 use crate::io::{CliError, Result, load_set, plain, read, say};
@@ -56,6 +56,14 @@ pub(crate) fn run(
         } else {
             failed += 1
         }
+        // What was expected and what the pathway gave, for machine readers of the report.
+        let (expected, actual) = match &run {
+            Ok((s, r)) => (
+                json!({"status": s.expect.status, "codes": s.expect.codes, "next_fact": s.expect.next_fact}),
+                json!({"status": r.status, "codes": r.codes, "next_fact": r.next_fact}),
+            ),
+            Err(_) => (Json::Null, Json::Null),
+        };
         if let Ok((_, r)) = run
             && let Some(e) = r.evaluation
         {
@@ -71,7 +79,7 @@ pub(crate) fn run(
                     say!("         {d}");
                 }
             }
-            ReportFormat::Json => results.push(json!({"file": name, "title": title, "passed": problems.is_empty(), "problems": problems})),
+            ReportFormat::Json => results.push(json!({"file": name, "title": title, "passed": problems.is_empty(), "problems": problems, "expected": expected, "actual": actual})),
         }
     }
     let cov = with_coverage.then(|| coverage(&set.bundle, trails.iter().map(Vec::as_slice)));
