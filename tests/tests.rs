@@ -8,3 +8,4 @@ mod invariants;
 mod props;
 mod render;
 mod scenarios;
+mod verify;

@@ -77,31 +77,100 @@ pub fn verify(bundle: &Bundle, today: Date) -> Report {
 }
 
 /// A small set of example records that together take every edge of the set: for trainers
-/// to turn into scenarios. Found on the verification walk: a path is kept when it takes an
-/// edge no earlier example took, then examples whose edges the others cover are dropped.
+/// to turn into scenarios.
+///
+/// Every distinct set of edges a path takes is a candidate; a greedy set cover then keeps the
+/// path that takes the most edges not taken yet (the shorter on a tie) until every edge is
+/// taken, and drops any example the others make redundant. Answers at the edge of a fact's
+/// range (an age of 0 or 120, a birth date 130 years ago) are replaced by the nearest answer
+/// of the same class that walks the same path, so the examples read like real cases.
 pub fn covering_examples(bundle: &Bundle, today: Date) -> Vec<Counterexample> {
-    let examples = run(bundle, today, true).1;
-    let mut counts: BTreeMap<EdgeKey, usize> = BTreeMap::new();
-    for (edges, _) in &examples {
-        for e in edges {
-            *counts.entry(*e).or_default() += 1;
+    let (_, candidates) = run(bundle, today, true);
+    let mut uncovered: BTreeSet<EdgeKey> = candidates.iter().flat_map(|(e, _)| e.iter().copied()).collect();
+    let mut chosen: Vec<(BTreeSet<EdgeKey>, Counterexample)> = Vec::new();
+    let mut pool = candidates;
+    while !uncovered.is_empty() {
+        let best = pool
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, (edges, c))| {
+                let gain = edges.intersection(&uncovered).count();
+                (gain, std::cmp::Reverse(c.path.len()))
+            })
+            .map(|(i, _)| i);
+        let Some(i) = best.filter(|&i| pool[i].0.intersection(&uncovered).next().is_some()) else {
+            break;
+        };
+        let pick = pool.swap_remove(i);
+        for e in &pick.0 {
+            uncovered.remove(e);
+        }
+        chosen.push(pick);
+    }
+    // A later pick may take every edge an earlier one was chosen for.
+    let mut i = 0;
+    while i < chosen.len() {
+        let others: BTreeSet<EdgeKey> = chosen
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .flat_map(|(_, (e, _))| e.iter().copied())
+            .collect();
+        if chosen[i].0.is_subset(&others) {
+            chosen.remove(i);
+        } else {
+            i += 1;
         }
     }
-    let mut keep = vec![true; examples.len()];
-    for (i, (edges, _)) in examples.iter().enumerate().rev() {
-        if edges.iter().all(|e| counts[e] > 1) {
-            keep[i] = false;
-            for e in edges {
-                *counts.entry(*e).or_default() -= 1;
-            }
-        }
-    }
-    examples
+    let classes = Classes::new(bundle, today);
+    chosen
         .into_iter()
-        .zip(keep)
-        .filter(|(_, k)| *k)
-        .map(|((_, c), _)| c)
+        .map(|(_, c)| typical(bundle, &classes, c))
         .collect()
+}
+
+/// The example with answers at the edge of a fact's range replaced by the nearest answer of
+/// the verification classes that still walks the same path.
+fn typical(bundle: &Bundle, classes: &Classes, mut example: Counterexample) -> Counterexample {
+    let Some(start) = bundle.pathways.iter().position(|p| p.meta.id == example.pathway) else {
+        return example;
+    };
+    let config = Config::new(example.today);
+    let walk_of = |facts: &Facts| {
+        let mut walk = Walk::new(bundle, start);
+        let stop = advance(bundle, facts, &config, &mut walk);
+        (matches!(stop, Stop::Done), walk.visits.iter().map(|v| (v.pathway, v.node, v.edge)).collect::<Vec<_>>())
+    };
+    let path = walk_of(&example.facts);
+    let ids: Vec<String> = example.facts.iter().map(|(id, _)| id.to_owned()).collect();
+    for id in ids {
+        let Some(value) = example.facts.get(&id).cloned() else {
+            continue;
+        };
+        let mut options: Vec<Value> = classes.values(bundle, &id);
+        let (Some(first), Some(last)) = (options.first().cloned(), options.last().cloned()) else {
+            continue;
+        };
+        let extreme = |v: &Value| *v == first || *v == last;
+        if !matches!(value, Value::Int(_) | Value::Date(_)) || !extreme(&value) {
+            continue;
+        }
+        let distance = |v: &Value| match (v, &value) {
+            (Value::Int(a), Value::Int(b)) => a.abs_diff(*b),
+            (Value::Date(a), Value::Date(b)) => a.to_days().abs_diff(b.to_days()),
+            _ => u64::MAX,
+        };
+        options.retain(|v| !extreme(v));
+        options.sort_by_key(distance);
+        for candidate in options {
+            example.facts.insert(id.clone(), candidate);
+            if walk_of(&example.facts) == path {
+                break;
+            }
+            example.facts.insert(id.clone(), value.clone());
+        }
+    }
+    example
 }
 
 /// Every complete path verification walks, as `pathway#step:edge` joined by spaces: for
@@ -202,7 +271,8 @@ struct Verifier<'b> {
     seen_edges: BTreeSet<EdgeKey>,
     start: usize,
     examples: Option<Vec<(BTreeSet<EdgeKey>, Counterexample)>>,
-    covered: BTreeSet<EdgeKey>,
+    /// Distinct edge sets already kept as example candidates.
+    covered: BTreeSet<BTreeSet<EdgeKey>>,
     signatures: Option<BTreeSet<String>>,
 }
 
@@ -298,8 +368,8 @@ impl Verifier<'_> {
                 .iter()
                 .filter_map(|v| Some((v.pathway, v.node.index(), v.edge?)))
                 .collect();
-            if !edges.is_subset(&self.covered) {
-                self.covered.extend(edges.iter().copied());
+            // One candidate per distinct set of edges: the first (shortest-found) path.
+            if self.covered.insert(edges.clone()) {
                 let example = self.counterexample(
                     facts,
                     walk,
