@@ -83,6 +83,10 @@ pub struct Meta {
     /// Description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The guidance (with its version) the pathway follows: the title of its `guidance`
+    /// source, shown on every outcome.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guidance: Option<String>,
     /// Whether this is the set's entry pathway.
     pub entry: bool,
 }

@@ -40,6 +40,10 @@ pub struct PathwayFile {
     /// One-paragraph description of who the pathway is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// Tag (in `sources`) of the guidance whose version the pathway follows, e.g. `SG`: every
+    /// outcome names it, so a worker and a reviewer can see what the advice rests on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guidance: Option<String>,
     /// `true` for the pathway used when a front end is given no pathway (at most one per set).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub entry: bool,
