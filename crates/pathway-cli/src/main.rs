@@ -5,6 +5,7 @@
 mod args;
 mod commands;
 mod io;
+mod records;
 
 use std::process::ExitCode;
 
