@@ -132,7 +132,8 @@ enum Parsed {
 }
 
 fn read_file(file: &SourceFile<'_>, sink: &mut Sink) -> Option<Parsed> {
-    let value: serde_json::Value = parse_json(file, sink)?;
+    // Strictly first (a key given twice is an error), then into the typed model.
+    let value: serde_json::Value = report_json(file, sink, crate::json::parse(file.text))?;
     let format = value.get("format").and_then(|f| f.as_str()).unwrap_or("");
     match format {
         PATHWAY_FORMAT => parse_json(file, sink).map(|p| Parsed::Pathway(Box::new(p))),
@@ -156,12 +157,23 @@ fn read_file(file: &SourceFile<'_>, sink: &mut Sink) -> Option<Parsed> {
 }
 
 fn parse_json<T: DeserializeOwned>(file: &SourceFile<'_>, sink: &mut Sink) -> Option<T> {
-    serde_json::from_str(file.text)
+    report_json(file, sink, serde_json::from_str(file.text))
+}
+
+/// The parsed document, or a diagnostic at the line and column of the JSON error.
+fn report_json<T>(
+    file: &SourceFile<'_>,
+    sink: &mut Sink,
+    parsed: Result<T, serde_json::Error>,
+) -> Option<T> {
+    parsed
         .map_err(|e| {
             let text = e.to_string();
             let message = text.split(" at line ").next().unwrap_or(&text).to_owned();
             let code = if e.is_syntax() || e.is_eof() {
                 "json-syntax"
+            } else if message.ends_with(crate::json::DUPLICATE) {
+                "duplicate-key"
             } else if message.starts_with("unknown field") {
                 "unknown-field"
             } else {
@@ -175,6 +187,7 @@ fn parse_json<T: DeserializeOwned>(file: &SourceFile<'_>, sink: &mut Sink) -> Op
                     "look at this place and just before it: a missing `,` between items, a `,` after the last one, or an unquoted name"
                 }
                 "unknown-field" => "fix the spelling, or remove the field: `pathway schema` lists every field",
+                "duplicate-key" => "keep one of them: JSON readers disagree on which of two equal keys counts, so the file would mean different things to different tools",
                 _ => "`pathway schema` gives the JSON Schema of the file format; editors use it to check files as you type",
             };
             sink.push(
@@ -304,10 +317,22 @@ fn fact_decl(
     let mut extra = Vec::new();
     if fact_v1(&def.id).is_some() {
         let range = crate::vocab::range_v1(&def.id);
-        if let Some((min, max)) = range.filter(|r| def.ty == FactType::Integer && Some(*r) != def.min.zip(def.max)) {
+        if let Some((min, max)) =
+            range.filter(|r| def.ty == FactType::Integer && Some(*r) != def.min.zip(def.max))
+        {
             extra.push(
-                Diagnostic::error("vocabulary", file, at, format!("`{}` is a v1 vocabulary fact: its range must be {min} to {max}", def.id))
-                    .hint(format!("write \"min\": {min}, \"max\": {max}; for another range declare a new fact id")),
+                Diagnostic::error(
+                    "vocabulary",
+                    file,
+                    at,
+                    format!(
+                        "`{}` is a v1 vocabulary fact: its range must be {min} to {max}",
+                        def.id
+                    ),
+                )
+                .hint(format!(
+                    "write \"min\": {min}, \"max\": {max}; for another range declare a new fact id"
+                )),
             );
         }
         if def.default.is_some() {
@@ -442,7 +467,11 @@ fn one_of<'a>(advice: &str, wanted: &str, candidates: impl Iterator<Item = &'a s
     if let Some(near) = crate::suggest::nearest(wanted, candidates.iter().copied()) {
         return format!("did you mean `{near}`?");
     }
-    let mut list: Vec<String> = candidates.iter().take(12).map(|c| format!("`{c}`")).collect();
+    let mut list: Vec<String> = candidates
+        .iter()
+        .take(12)
+        .map(|c| format!("`{c}`"))
+        .collect();
     if candidates.len() > list.len() {
         list.push("...".into());
     }
@@ -675,7 +704,10 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
                     .as_ref()
                     .is_some_and(|d| !d.contacts.contains_key(c)) =>
             {
-                let known = ctx.contacts.as_ref().map(|d| d.contacts.keys().map(String::as_str));
+                let known = ctx
+                    .contacts
+                    .as_ref()
+                    .map(|d| d.contacts.keys().map(String::as_str));
                 sink.push(
                     Diagnostic::error(
                         "unknown-contact",
@@ -683,7 +715,11 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
                         &at,
                         format!("names contact `{c}`, which is not in the contacts directory"),
                     )
-                    .hint(one_of("add it to contacts.json, or name one of its contacts", c, known.into_iter().flatten())),
+                    .hint(one_of(
+                        "add it to contacts.json, or name one of its contacts",
+                        c,
+                        known.into_iter().flatten(),
+                    )),
                 );
             }
             None if action.form.is_none() => {
@@ -937,7 +973,11 @@ fn step_kind(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>, at: &str, def: &Step
                     "unknown-action",
                     at,
                     format!("does `{code}`, which is not in `actions`"),
-                    one_of("declare it under `actions`, or use one of", code, env.actions.iter().map(String::as_str)),
+                    one_of(
+                        "declare it under `actions`, or use one of",
+                        code,
+                        env.actions.iter().map(String::as_str),
+                    ),
                 );
             }
         }
@@ -950,7 +990,11 @@ fn step_kind(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>, at: &str, def: &Step
                     "unknown-fact",
                     at,
                     format!("asks `{fact}`, which is not in `facts`"),
-                    one_of("declare it under `facts`, or ask one of", fact, env.local.iter().map(String::as_str)),
+                    one_of(
+                        "declare it under `facts`, or ask one of",
+                        fact,
+                        env.local.iter().map(String::as_str),
+                    ),
                 );
             }
             StepKind::Question {
@@ -1061,7 +1105,11 @@ fn resolve_handovers(
                             h.pathway
                         ),
                     )
-                    .hint(one_of("add its file to the set's folder, or hand over to one of", &h.pathway, ids)),
+                    .hint(one_of(
+                        "add its file to the set's folder, or hand over to one of",
+                        &h.pathway,
+                        ids,
+                    )),
                 );
                 continue;
             };

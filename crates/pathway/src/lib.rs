@@ -47,6 +47,7 @@ mod date;
 mod diagnostic;
 mod evaluate;
 mod facts;
+mod json;
 pub mod model;
 mod render;
 mod rule;

@@ -76,6 +76,8 @@ impl ScenarioRun {
 impl Scenario {
     /// Parses a scenario file.
     pub fn from_json(text: &str) -> Result<Self, String> {
+        // Strictly first, so that a fact given twice is an error rather than the last one.
+        crate::json::parse(text).map_err(|e| e.to_string())?;
         let scenario: Self = serde_json::from_str(text).map_err(|e| e.to_string())?;
         if scenario.format != SCENARIO_FORMAT {
             return Err(format!(

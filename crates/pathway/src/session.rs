@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bundle::{Bundle, PathwayId};
 use crate::date::Date;
-use crate::evaluate::{Config, Evaluation, State, evaluate, questions_ahead};
+use crate::evaluate::{Config, Evaluation, Outcome, State, evaluate, questions_ahead};
 use crate::facts::FactError;
 use crate::value::{Facts, Value};
 
@@ -146,6 +146,14 @@ impl<'b> Session<'b> {
             &self.facts(),
             &Config::new(self.today),
         )
+    }
+
+    /// The outcome, once the walk is finished (`None` while a question is still to answer).
+    pub fn outcome(&self) -> Option<Outcome> {
+        match self.current().state {
+            State::Finished(outcome) => Some(outcome),
+            _ => None,
+        }
     }
 
     /// Answers the current question. On error the session is unchanged.
@@ -293,5 +301,43 @@ impl<'b> Session<'b> {
             });
         }
         Ok(session)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::bundle::bundled;
+
+    use super::*;
+
+    #[test]
+    fn outcome_is_none_until_the_last_answer_then_what_current_finishes_with() {
+        let bundle = bundled().unwrap();
+        let today: Date = "2026-11-22".parse().unwrap();
+        let mut session = Session::new(&bundle, bundle.entry(), today);
+        let answers = json!({
+            "immediate_danger": false,
+            "age_basis": "stated_age",
+            "age": 17,
+            "suspected_modern_slavery": true,
+            "reporter_is_first_responder": true,
+            "someone_speaks_for_them": false,
+        });
+        // Answer whatever the walk asks next, in its order.
+        while let State::NeedsAnswer(q) = session.current().state {
+            assert!(session.outcome().is_none(), "finished before `{}`", q.fact);
+            let value = answers.get(&q.fact).unwrap_or_else(|| panic!("asks `{}`", q.fact));
+            session.answer(&q.fact, value).unwrap();
+        }
+        let outcome = session.outcome().expect("finished after the last answer");
+        let State::Finished(current) = session.current().state else {
+            panic!("current() is not finished")
+        };
+        assert_eq!(outcome.codes(), current.codes());
+        assert!(outcome.codes().contains(&"refer_before_18th_birthday"));
+        assert!(session.back());
+        assert!(session.outcome().is_none(), "back makes it unfinished again");
     }
 }

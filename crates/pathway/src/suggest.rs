@@ -3,7 +3,10 @@
 /// The candidate nearest to `word`, if it is close enough to be a typing mistake: at most
 /// one edit per three letters (at least one), ignoring case, with a swap of two neighbouring
 /// letters counted as one edit.
-pub(crate) fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn nearest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let word = word.to_lowercase();
     let allowed = (word.chars().count() / 3).max(1);
     candidates
