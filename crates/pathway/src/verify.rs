@@ -697,7 +697,7 @@ impl Classes {
                 _ => {}
             }
         }
-        for t in thresholds {
+        for t in thresholds.iter().cloned() {
             match t {
                 Threshold::Int { fact, k, .. } => {
                     let decl = bundle.facts.get(&fact);
@@ -739,17 +739,51 @@ impl Classes {
                 }
             }
         }
+        // The candidate points over-approximate the classes (k-1, k and k+1 around every
+        // constant, the ends of the range): keep one point per class, i.e. per distinct
+        // outcome of every comparison any rule makes with the fact.
         let within = |d: &Date| (oldest..=today).contains(d);
-        Self {
-            ints: ints
-                .into_iter()
-                .map(|(k, v)| (k, v.into_iter().collect()))
-                .collect(),
-            dates: dates
-                .into_iter()
-                .map(|(k, v)| (k, v.into_iter().filter(within).collect()))
-                .collect(),
-        }
+        let ints = ints
+            .into_iter()
+            .map(|(fact, points)| {
+                let decl = bundle.facts.get(&fact);
+                let end = |v: &i64| decl.is_some_and(|d| d.min == Some(*v) || d.max == Some(*v));
+                let sig = |v: &i64| {
+                    thresholds
+                        .iter()
+                        .filter_map(|t| match t {
+                            Threshold::Int { fact: f, op, k } if *f == fact => Some(op.apply(v, k)),
+                            _ => None,
+                        })
+                        .collect()
+                };
+                let kept = one_per_class(points, end, sig);
+                (fact, kept)
+            })
+            .collect();
+        let dates = dates
+            .into_iter()
+            .map(|(fact, points)| {
+                let end = |d: &Date| *d == oldest || *d == today;
+                let sig = |d: &Date| {
+                    thresholds
+                        .iter()
+                        .filter_map(|t| match t {
+                            Threshold::AgeOn { fact: f, op, k } if *f == fact => {
+                                Some(op.apply(&age_on(*d, today), k))
+                            }
+                            Threshold::DaysUntil { fact: f, years, op, k } if *f == fact => {
+                                Some(op.apply(&days_until_birthday(*d, *years, today), k))
+                            }
+                            _ => None,
+                        })
+                        .collect()
+                };
+                let kept = one_per_class(points.into_iter().filter(within).collect(), end, sig);
+                (fact, kept)
+            })
+            .collect();
+        Self { ints, dates }
     }
 
     fn values(&self, bundle: &Bundle, fact: &str) -> Vec<Value> {
@@ -775,6 +809,28 @@ impl Classes {
                 .unwrap_or_default(),
         }
     }
+}
+
+/// One point of each class (points with the same comparison outcomes), in ascending order,
+/// preferring a point inside the range to one at its end, so that examples read like cases.
+fn one_per_class<T: Ord + Copy>(
+    points: BTreeSet<T>,
+    end: impl Fn(&T) -> bool,
+    signature: impl Fn(&T) -> Vec<bool>,
+) -> Vec<T> {
+    let mut chosen: BTreeMap<Vec<bool>, T> = BTreeMap::new();
+    for p in points {
+        let sig = signature(&p);
+        match chosen.get(&sig) {
+            Some(q) if !end(q) || end(&p) => {}
+            _ => {
+                chosen.insert(sig, p);
+            }
+        }
+    }
+    let mut kept: Vec<T> = chosen.into_values().collect();
+    kept.sort();
+    kept
 }
 
 /// The last day in `lo..=hi` for which a predicate that holds on a prefix of the range holds.
