@@ -17,8 +17,8 @@ use crate::bundle::{
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, LoadError};
 use crate::model::{
-    CONTACTS_FORMAT, Confidence, ContactsFile, FactDef, FactType, PATHWAY_FORMAT, PathwayFile,
-    StepDef,
+    ActionDef, CONTACTS_FORMAT, Confidence, ContactsFile, FactDef, FactType, PATHWAY_FORMAT,
+    PathwayFile, StepDef,
 };
 use crate::rule::{self, Context, Expr, Ty, TypeEnv};
 use crate::template::Template;
@@ -535,6 +535,23 @@ impl TypeEnv for Env<'_> {
 }
 
 impl Ctx<'_> {
+    /// What `{{contact(id)}}` reads for a contact of the directory.
+    fn contact_text(&self, id: &str) -> Option<String> {
+        let directory = self.contacts.as_ref()?;
+        directory
+            .contacts
+            .get(id)
+            .map(crate::template::contact_text)
+    }
+
+    /// A text with its `{{contact(id)}}` placeholders filled in (reported when one is bad).
+    fn expand(&self, sink: &mut Sink, at: &str, text: &str) -> String {
+        crate::template::expand_contacts(text, |id| self.contact_text(id)).unwrap_or_else(|e| {
+            self.err(sink, "bad-template", at, e);
+            text.to_owned()
+        })
+    }
+
     fn err(&self, sink: &mut Sink, code: &'static str, at: &str, message: impl Into<String>) {
         sink.push(Diagnostic::error(code, self.file, at, message));
     }
@@ -736,6 +753,21 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
             _ => {}
         }
     }
+    let action_defs: BTreeMap<String, ActionDef> = model
+        .actions
+        .iter()
+        .map(|(code, action)| {
+            let at = format!("action `{code}`, `instructions`");
+            let instructions = ctx.expand(sink, &at, &action.instructions);
+            (
+                code.clone(),
+                ActionDef {
+                    instructions,
+                    ..action.clone()
+                },
+            )
+        })
+        .collect();
     let (graph, index, pending) = build_graph(ctx, sink, &env);
     let start = index.get(&model.start).copied();
     if start.is_none() {
@@ -777,7 +809,7 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
             file: ctx.file.to_owned(),
             sources: model.sources.clone(),
             derived,
-            actions: model.actions.clone(),
+            actions: action_defs,
             graph,
             start,
             index,
@@ -1018,7 +1050,7 @@ fn step_kind(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>, at: &str, def: &Step
             let is_date =
                 |id: &str| known(id) && env.facts.get(id).is_some_and(|f| f.ty == FactType::Date);
             let detail = detail.as_ref().and_then(|t| {
-                Template::parse(t, known, is_date)
+                Template::parse(t, known, is_date, |id| ctx.contact_text(id))
                     .map_err(|e| ctx.err(sink, "bad-template", &format!("{at}, `detail`"), e))
                     .ok()
             });
@@ -1037,11 +1069,17 @@ fn step_kind(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>, at: &str, def: &Step
         } => {
             codes(sink, actions);
             ctx.cites(sink, at, cites, !next_steps.is_empty());
+            let summary = ctx.expand(sink, &format!("{at}, `summary`"), summary);
+            let next_steps = next_steps
+                .iter()
+                .enumerate()
+                .map(|(i, t)| ctx.expand(sink, &format!("{at}, `next_steps[{i}]`"), t))
+                .collect();
             StepKind::Outcome {
                 title: title.clone(),
-                summary: summary.clone(),
+                summary,
                 actions: actions.clone(),
-                next_steps: next_steps.clone(),
+                next_steps,
                 cites: cites.clone(),
             }
         }

@@ -1,41 +1,87 @@
-//! Case-specific text with placeholders, e.g. "They turn 18 on {{birthday(date_of_birth, 18)}}".
+//! Text with placeholders. Case-specific ones are filled in for each walk, e.g. "They turn 18 on
+//! {{birthday(date_of_birth, 18)}}"; `{{contact(id)}}` is filled in from the contacts
+//! directory when the set is compiled, so a phone number lives in one place only.
 
 use crate::date::{Date, days_until_birthday};
+use crate::model::Contact;
 use crate::value::{Facts, Value};
 
 /// A parsed template.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Template(Vec<Part>);
+pub(crate) struct Template(pub(crate) Vec<Part>);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Part {
+pub(crate) enum Part {
     Text(String),
     Fact(String),
     Birthday(String, i32),
     DaysUntil(String, i32),
 }
 
+/// What a `{{contact(id)}}` placeholder reads: the contact's name and phone number (or web
+/// page), its hours, and "unverified: check locally" when the directory marks its details as
+/// not confirmed. For example "Hertfordshire Adult Care Services on 0300 123 4042 (24 hours)".
+pub(crate) fn contact_text(contact: &Contact) -> String {
+    let mut text = contact.name.clone();
+    let mut notes: Vec<&str> = Vec::new();
+    match (&contact.phone, &contact.web, &contact.email) {
+        (Some(phone), _, _) => {
+            text.push_str(" on ");
+            text.push_str(phone);
+        }
+        (None, Some(link), _) | (None, None, Some(link)) => notes.push(link),
+        (None, None, None) => {}
+    }
+    notes.extend(contact.hours.as_deref());
+    if !contact.verified {
+        notes.push("unverified: check locally");
+    }
+    if !notes.is_empty() {
+        text.push_str(&format!(" ({})", notes.join("; ")));
+    }
+    text
+}
+
+/// Fills in the `{{contact(id)}}` placeholders of a text that holds no case-specific ones
+/// (action instructions, outcome summaries and next steps). `contact` gives the text of a
+/// contact id ([`contact_text`]), or `None` when the directory has no such contact.
+pub(crate) fn expand_contacts(
+    text: &str,
+    contact: impl Fn(&str) -> Option<String>,
+) -> Result<String, String> {
+    let parts = parts(text, |inner| match contact_placeholder(inner, &contact) {
+        Some(result) => result.map(Part::Text),
+        None => Err(format!(
+            "placeholder `{{{{{inner}}}}}` cannot be used here: this text is the same for \
+             every case, so only `{{{{contact(id)}}}}` is filled in"
+        )),
+    })?;
+    Ok(parts
+        .into_iter()
+        .map(|p| match p {
+            Part::Text(t) => t,
+            _ => String::new(),
+        })
+        .collect())
+}
+
 impl Template {
-    /// Parses `{{fact}}`, `{{birthday(fact, N)}}` and `{{days_until_birthday(fact, N)}}`.
-    /// `date_fact` answers whether an id names a date fact; `known` whether it names any fact.
+    /// Parses `{{fact}}`, `{{birthday(fact, N)}}`, `{{days_until_birthday(fact, N)}}` and
+    /// `{{contact(id)}}`. `date_fact` answers whether an id names a date fact; `known`
+    /// whether it names any fact; `contact` gives the text of a contact id, or `None` when the
+    /// directory has no such contact.
     pub(crate) fn parse(
         text: &str,
         known: impl Fn(&str) -> bool,
         date_fact: impl Fn(&str) -> bool,
+        contact: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, String> {
-        let mut parts = Vec::new();
-        let mut rest = text;
-        while let Some(open) = rest.find("{{") {
-            parts.push(Part::Text(rest[..open].to_owned()));
-            let after = &rest[open + 2..];
-            let close = after
-                .find("}}")
-                .ok_or("a `{{` placeholder is not closed with `}}`")?;
-            parts.push(placeholder(after[..close].trim(), &known, &date_fact)?);
-            rest = &after[close + 2..];
-        }
-        parts.push(Part::Text(rest.to_owned()));
-        Ok(Self(parts))
+        parts(text, |inner| {
+            contact_placeholder(inner, &contact)
+                .map(|r| r.map(Part::Text))
+                .unwrap_or_else(|| placeholder(inner, &known, &date_fact))
+        })
+        .map(Self)
     }
 
     /// The text for a case; a placeholder whose fact is unknown reads "(not known)".
@@ -62,6 +108,42 @@ impl Template {
             })
             .collect()
     }
+}
+
+/// Splits a text at its `{{…}}` placeholders, turning each (trimmed) with `placeholder`.
+fn parts(
+    text: &str,
+    mut placeholder: impl FnMut(&str) -> Result<Part, String>,
+) -> Result<Vec<Part>, String> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        parts.push(Part::Text(rest[..open].to_owned()));
+        let after = &rest[open + 2..];
+        let close = after
+            .find("}}")
+            .ok_or("a `{{` placeholder is not closed with `}}`")?;
+        parts.push(placeholder(after[..close].trim())?);
+        rest = &after[close + 2..];
+    }
+    parts.push(Part::Text(rest.to_owned()));
+    Ok(parts)
+}
+
+/// `contact(id)`: its text, or an error for an id the directory lacks. `None` when the
+/// placeholder is not a contact.
+fn contact_placeholder(
+    inner: &str,
+    contact: &impl Fn(&str) -> Option<String>,
+) -> Option<Result<String, String>> {
+    let (name, args) = inner.strip_suffix(')')?.split_once('(')?;
+    if name.trim() != "contact" {
+        return None;
+    }
+    let id = args.trim();
+    Some(contact(id).ok_or_else(|| {
+        format!("`{{{{{inner}}}}}` names contact `{id}`, which is not in the contacts directory")
+    }))
 }
 
 fn placeholder(
@@ -98,7 +180,7 @@ fn placeholder(
         "birthday" => Ok(Part::Birthday(fact.to_owned(), years)),
         "days_until_birthday" => Ok(Part::DaysUntil(fact.to_owned(), years)),
         other => Err(format!(
-            "unknown placeholder function `{other}`: use birthday or days_until_birthday"
+            "unknown placeholder function `{other}`: use birthday, days_until_birthday or contact"
         )),
     }
 }
@@ -107,11 +189,43 @@ fn placeholder(
 mod tests {
     use super::*;
 
+    fn contact(name: &str, phone: Option<&str>, verified: bool) -> Contact {
+        Contact {
+            name: name.to_owned(),
+            phone: phone.map(str::to_owned),
+            hours: None,
+            email: None,
+            web: None,
+            first_responder: None,
+            notes: None,
+            source: "PHONE".to_owned(),
+            checked: "2026-11-22".to_owned(),
+            verified,
+        }
+    }
+
+    fn directory(id: &str) -> Option<String> {
+        match id {
+            "helpline" => {
+                let mut c = contact("The Helpline", Some("0800 000 0000"), true);
+                c.hours = Some("24 hours".to_owned());
+                Some(contact_text(&c))
+            }
+            "glaa" => Some(contact_text(&contact(
+                "The GLAA",
+                Some("0800 111 1111"),
+                false,
+            ))),
+            _ => None,
+        }
+    }
+
     fn t(text: &str) -> Result<Template, String> {
         Template::parse(
             text,
             |id| id == "date_of_birth" || id == "age",
             |id| id == "date_of_birth",
+            directory,
         )
     }
 
@@ -134,6 +248,31 @@ mod tests {
     }
 
     #[test]
+    fn contacts_read_their_name_and_number_and_unverified_ones_say_check_locally() {
+        let today = "2026-11-22".parse().unwrap();
+        let template = t("Call {{contact(helpline)}}, or {{ contact( glaa ) }}.").unwrap();
+        assert_eq!(
+            template.render(&Facts::default(), today),
+            "Call The Helpline on 0800 000 0000 (24 hours), or The GLAA on 0800 111 1111 \
+             (unverified: check locally)."
+        );
+        assert_eq!(
+            expand_contacts("Tell {{contact(glaa)}}.", directory).unwrap(),
+            "Tell The GLAA on 0800 111 1111 (unverified: check locally)."
+        );
+        let mut web_only = contact("The partnership", None, true);
+        web_only.web = Some("https://example.org".to_owned());
+        assert_eq!(
+            contact_text(&web_only),
+            "The partnership (https://example.org)"
+        );
+        assert_eq!(
+            contact_text(&contact("A line", None, false)),
+            "A line (unverified: check locally)"
+        );
+    }
+
+    #[test]
     fn rejects_bad_placeholders() {
         assert!(t("{{nope}}").unwrap_err().contains("no declared fact"));
         assert!(
@@ -152,5 +291,15 @@ mod tests {
                 .unwrap_err()
                 .contains("unknown placeholder")
         );
+        assert!(
+            t("{{contact(salvation_army)}}")
+                .unwrap_err()
+                .contains("`salvation_army`, which is not in the contacts directory")
+        );
+        let fixed = |text: &str| expand_contacts(text, directory).unwrap_err();
+        assert!(fixed("{{contact(nope)}}").contains("not in the contacts directory"));
+        assert!(fixed("{{age}}").contains("only `{{contact(id)}}`"));
+        assert!(fixed("{{birthday(date_of_birth, 18)}}").contains("cannot be used here"));
+        assert!(fixed("Call {{contact(glaa)").contains("not closed"));
     }
 }
