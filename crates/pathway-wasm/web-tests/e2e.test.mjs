@@ -57,6 +57,7 @@ const HOUSING_OFFICER_DECLINES = {
   suspected_modern_slavery: true,
   someone_speaks_for_them: false,
   care_and_support_needs: false,
+  capacity_in_doubt: false,
   has_capacity_to_consent: true,
   consent_to_nrm: 'declined',
   reporter_is_public_authority: true,
