@@ -23,7 +23,7 @@ use std::sync::OnceLock;
 use pathway::model::FactType;
 use pathway::{
     AnswerKind, Bundle, Date, Evaluation, FactDecl, FactError, GraphFormat, PathwayId, Scenario,
-    Session, SessionError, State, Value, Visit, bundled, evaluate as evaluate_facts,
+    Session, SessionError, State, Value, Visit, evaluate as evaluate_facts,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
@@ -323,7 +323,10 @@ fn session_error(e: &SessionError) -> JsValue {
 
 // ---------------------------------------------------------------- helpers
 
-/// The bundled set, loaded (compiled and verified) once.
+/// The bundled set, as build.rs loaded (compiled and verified) and wrote it.
+static SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/bundled.snapshot"));
+
+/// The bundled set, decoded from its snapshot once.
 ///
 /// Every export goes through here first, so this is also where the panic hook is installed
 /// (a `#[wasm_bindgen(start)]` function would be one more export).
@@ -331,7 +334,7 @@ fn bundle() -> Result<&'static Bundle, JsValue> {
     console_error_panic_hook::set_once();
     static BUNDLE: OnceLock<Result<Bundle, String>> = OnceLock::new();
     BUNDLE
-        .get_or_init(|| bundled().map_err(|e| e.to_string()))
+        .get_or_init(|| Bundle::from_snapshot(SNAPSHOT).map_err(|e| e.to_string()))
         .as_ref()
         .map_err(|message| js_error(ErrorType::Load, message, None))
 }

@@ -53,6 +53,7 @@ mod render;
 mod rule;
 mod scenario;
 mod session;
+mod snapshot;
 mod suggest;
 mod template;
 mod value;
@@ -73,6 +74,7 @@ pub use facts::FactError;
 pub use render::{GraphFormat, evaluation_json, graph, outcome_markdown, outcome_text};
 pub use scenario::{Expectation, SCENARIO_FORMAT, Scenario, ScenarioRun, summary};
 pub use session::{SESSION_FORMAT, Session, SessionError};
+pub use snapshot::SnapshotError;
 pub use value::{Facts, Value};
 pub use verify::{
     Counterexample, InvariantResult, Report, covering_examples, path_signatures, trail_signature,
