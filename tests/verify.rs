@@ -39,7 +39,7 @@ fn covering_examples_take_every_edge_and_none_is_redundant() {
         all.missing_steps
     );
     // Irredundant: without any one example, some edge is no longer taken.
-    for skip in 0..trails.len() {
+    for (skip, example) in examples.iter().enumerate() {
         let rest = coverage(
             &bundle,
             trails
@@ -52,7 +52,7 @@ fn covering_examples_take_every_edge_and_none_is_redundant() {
             rest.edges_taken < all.edges_taken,
             "example {} ({}) adds no edge",
             skip + 1,
-            examples[skip].pathway
+            example.pathway
         );
     }
     // A set cover is no larger than the number of outcome steps plus the hand-overs' routes;

@@ -849,19 +849,22 @@ fn meta(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<Meta> {
     if review_by < reviewed {
         ctx.err(sink, "bad-date", "review_by", "is before `reviewed`");
     }
-    let guidance = m.guidance.as_ref().and_then(|tag| match m.sources.get(tag) {
-        Some(source) => Some(source.title.clone()),
-        None => {
-            ctx.err_hint(
+    let guidance = m
+        .guidance
+        .as_ref()
+        .and_then(|tag| match m.sources.get(tag) {
+            Some(source) => Some(source.title.clone()),
+            None => {
+                ctx.err_hint(
                 sink,
                 "unknown-source",
                 "guidance",
                 format!("`{tag}` is not in `sources`"),
                 "name the tag of the statutory guidance the pathway follows, declared in `sources`",
             );
-            None
-        }
-    });
+                None
+            }
+        });
     Some(Meta {
         id: m.id.clone(),
         title: m.title.clone(),

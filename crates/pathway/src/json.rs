@@ -79,7 +79,9 @@ impl<'de> Visitor<'de> for Strict {
         let mut object = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if object.contains_key(&key) {
-                return Err(de::Error::custom(format_args!("the key `{key}`{DUPLICATE}")));
+                return Err(de::Error::custom(format_args!(
+                    "the key `{key}`{DUPLICATE}"
+                )));
             }
             let value = map.next_value_seed(self)?;
             object.insert(key, value);

@@ -328,7 +328,9 @@ mod tests {
         // Answer whatever the walk asks next, in its order.
         while let State::NeedsAnswer(q) = session.current().state {
             assert!(session.outcome().is_none(), "finished before `{}`", q.fact);
-            let value = answers.get(&q.fact).unwrap_or_else(|| panic!("asks `{}`", q.fact));
+            let value = answers
+                .get(&q.fact)
+                .unwrap_or_else(|| panic!("asks `{}`", q.fact));
             session.answer(&q.fact, value).unwrap();
         }
         let outcome = session.outcome().expect("finished after the last answer");
@@ -338,6 +340,9 @@ mod tests {
         assert_eq!(outcome.codes(), current.codes());
         assert!(outcome.codes().contains(&"refer_before_18th_birthday"));
         assert!(session.back());
-        assert!(session.outcome().is_none(), "back makes it unfinished again");
+        assert!(
+            session.outcome().is_none(),
+            "back makes it unfinished again"
+        );
     }
 }

@@ -86,7 +86,10 @@ pub fn verify(bundle: &Bundle, today: Date) -> Report {
 /// of the same class that walks the same path, so the examples read like real cases.
 pub fn covering_examples(bundle: &Bundle, today: Date) -> Vec<Counterexample> {
     let (_, candidates) = run(bundle, today, true);
-    let mut uncovered: BTreeSet<EdgeKey> = candidates.iter().flat_map(|(e, _)| e.iter().copied()).collect();
+    let mut uncovered: BTreeSet<EdgeKey> = candidates
+        .iter()
+        .flat_map(|(e, _)| e.iter().copied())
+        .collect();
     let mut chosen: Vec<(BTreeSet<EdgeKey>, Counterexample)> = Vec::new();
     let mut pool = candidates;
     while !uncovered.is_empty() {
@@ -132,14 +135,24 @@ pub fn covering_examples(bundle: &Bundle, today: Date) -> Vec<Counterexample> {
 /// The example with answers at the edge of a fact's range replaced by the nearest answer of
 /// the verification classes that still walks the same path.
 fn typical(bundle: &Bundle, classes: &Classes, mut example: Counterexample) -> Counterexample {
-    let Some(start) = bundle.pathways.iter().position(|p| p.meta.id == example.pathway) else {
+    let Some(start) = bundle
+        .pathways
+        .iter()
+        .position(|p| p.meta.id == example.pathway)
+    else {
         return example;
     };
     let config = Config::new(example.today);
     let walk_of = |facts: &Facts| {
         let mut walk = Walk::new(bundle, start);
         let stop = advance(bundle, facts, &config, &mut walk);
-        (matches!(stop, Stop::Done), walk.visits.iter().map(|v| (v.pathway, v.node, v.edge)).collect::<Vec<_>>())
+        (
+            matches!(stop, Stop::Done),
+            walk.visits
+                .iter()
+                .map(|v| (v.pathway, v.node, v.edge))
+                .collect::<Vec<_>>(),
+        )
     };
     let path = walk_of(&example.facts);
     let ids: Vec<String> = example.facts.iter().map(|(id, _)| id.to_owned()).collect();
@@ -575,10 +588,10 @@ fn unasked(rule: &Expr, scope: &PathScope<'_>) -> Vec<String> {
     rule::values_read(rule, &mut named);
     let mut out: Vec<String> = Vec::new();
     for id in named {
-        if let Err(Missing(base)) = scope.fact(&id) {
-            if !out.contains(&base) {
-                out.push(base);
-            }
+        if let Err(Missing(base)) = scope.fact(&id)
+            && !out.contains(&base)
+        {
+            out.push(base);
         }
     }
     out
@@ -772,7 +785,12 @@ impl Classes {
                             Threshold::AgeOn { fact: f, op, k } if *f == fact => {
                                 Some(op.apply(&age_on(*d, today), k))
                             }
-                            Threshold::DaysUntil { fact: f, years, op, k } if *f == fact => {
+                            Threshold::DaysUntil {
+                                fact: f,
+                                years,
+                                op,
+                                k,
+                            } if *f == fact => {
                                 Some(op.apply(&days_until_birthday(*d, *years, today), k))
                             }
                             _ => None,
