@@ -14,7 +14,7 @@ use std::str::FromStr;
 
 use serde_json::{Map, Value as Json};
 
-use crate::bundle::{Bundle, PathwayId, StepKind};
+use crate::bundle::{Bundle, Meta, PathwayId, StepKind};
 use crate::evaluate::{Evaluation, State, Visit};
 
 pub use graph::graph;
@@ -142,10 +142,9 @@ fn leads_into(bundle: &Bundle, visit: &Visit) -> String {
 }
 
 /// The title of a pathway by id, for headers.
-fn pathway_title(bundle: &Bundle, id: &str) -> Option<(String, String)> {
+fn pathway_meta<'b>(bundle: &'b Bundle, id: &str) -> Option<&'b Meta> {
     let p: PathwayId = bundle.find(id)?;
-    let meta = bundle.meta(p);
-    Some((meta.title.clone(), meta.version.clone()))
+    Some(bundle.meta(p))
 }
 
 /// Words of `text` greedily packed into lines of at most `width` characters. A word longer

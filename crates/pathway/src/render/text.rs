@@ -7,7 +7,7 @@ use crate::bundle::Bundle;
 use crate::evaluate::{Action, Answer, AnswerKind, Evaluation, Outcome, Question, State};
 use crate::model::Confidence;
 
-use super::{pathway_title, wrap};
+use super::{pathway_meta, wrap};
 
 /// Width plain text is wrapped at.
 const WIDTH: usize = 78;
@@ -178,13 +178,21 @@ fn so_far(w: &mut Writer, bundle: &Bundle, evaluation: &Evaluation) {
 }
 
 fn pathway_line(w: &Writer, bundle: &Bundle, id: &str) -> String {
-    match pathway_title(bundle, id) {
-        Some((title, version)) => format!(
-            "Pathway: {} ({} v{})",
-            w.esc(&title),
-            w.code(id),
-            w.esc(&version)
-        ),
+    match pathway_meta(bundle, id) {
+        Some(meta) => {
+            let guidance = meta
+                .guidance
+                .as_ref()
+                .map(|g| format!(". It follows {}", w.esc(g)))
+                .unwrap_or_default();
+            format!(
+                "Pathway: {} ({} v{}, reviewed {}){guidance}",
+                w.esc(&meta.title),
+                w.code(id),
+                w.esc(&meta.version),
+                meta.reviewed
+            )
+        }
         None => format!("Pathway: {}", w.code(id)),
     }
 }
