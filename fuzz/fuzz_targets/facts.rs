@@ -1,5 +1,6 @@
-//! Facts JSON: any text is parsed as a facts object for the bundled set; valid facts evaluate
-//! on every pathway, with and without defaults, and the outcome serialises.
+//! Facts JSON: any text is parsed as a facts object for the bundled set (strictly, as
+//! `decide` reads it, and from a parsed value, which must agree); valid facts evaluate on
+//! every pathway, with and without defaults, and the outcome serialises.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -13,12 +14,29 @@ fn bundle() -> &'static Bundle {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(json) = serde_json::from_slice::<serde_json::Value>(data) else {
-        return;
-    };
     let bundle = bundle();
     let today: Date = "2026-11-22".parse().expect("a valid date");
-    let Ok(facts) = bundle.parse_facts(&json, today) else {
+    // The strict reader (what `decide` uses) agrees with the parsed-value reader, except
+    // that it refuses a fact given twice.
+    let strict = std::str::from_utf8(data)
+        .ok()
+        .map(|text| bundle.parse_facts_str(text, today));
+    let Ok(json) = serde_json::from_slice::<serde_json::Value>(data) else {
+        assert!(
+            !matches!(strict, Some(Ok(_))),
+            "the strict reader accepted text that is not JSON"
+        );
+        return;
+    };
+    let lenient = bundle.parse_facts(&json, today);
+    if let Some(Ok(facts)) = &strict {
+        assert_eq!(
+            lenient.as_ref().ok(),
+            Some(facts),
+            "the two readers disagree"
+        );
+    }
+    let Ok(facts) = lenient else {
         return;
     };
     for use_defaults in [false, true] {

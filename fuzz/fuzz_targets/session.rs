@@ -25,16 +25,28 @@ fuzz_target!(|data: &[u8]| {
     let again = Session::from_json(bundle, &saved).expect("a saved session reloads");
     assert!(again == session, "a session changed across save and load");
     assert_eq!(again.to_json(), saved, "save is not stable");
+    // Back to the start, then answer what the walk asks from the saved answers. A saved
+    // session may hold answers ahead of the walk (kept by an edit for questions still
+    // reachable), which this replay does not reach: it must give back exactly the answers
+    // on the path, and all of them when none is ahead.
     let answers = session.answers().to_vec();
     while session.back() {}
-    for (fact, value) in answers {
-        let json = serde_json::to_value(&value).expect("a value serialises");
+    while let pathway::State::NeedsAnswer(q) = session.current().state {
+        let Some((_, value)) = answers.iter().find(|(f, _)| *f == q.fact) else {
+            break;
+        };
+        let json = serde_json::to_value(value).expect("a value serialises");
         session
-            .answer(&fact, &json)
+            .answer(&q.fact, &json)
             .expect("a saved answer replays");
     }
+    let on_path = session.answers();
     assert!(
-        again == session,
-        "replaying the answers gives another session"
+        on_path.iter().all(|a| answers.contains(a)),
+        "replay answered something the saved session did not"
     );
+    let ahead = answers.len() - on_path.len();
+    if ahead == 0 {
+        assert!(again == session, "replaying the answers gives another session");
+    }
 });

@@ -345,4 +345,36 @@ mod tests {
             "back makes it unfinished again"
         );
     }
+
+    /// Regression (fuzz/session): a saved session whose answer is ahead of the walk (an age,
+    /// with the age basis not yet answered) loads, asks the question in between, and then
+    /// uses the answer it already holds instead of asking again.
+    #[test]
+    fn a_saved_answer_ahead_of_the_walk_is_kept_and_used_when_reached() {
+        let bundle = bundled().unwrap();
+        let text = json!({
+            "format": SESSION_FORMAT,
+            "pathway": "hertfordshire",
+            "version": bundle.meta(bundle.entry()).version,
+            "content_hash": bundle.content_hash(),
+            "today": "2026-11-22",
+            "answers": [
+                {"fact": "immediate_danger", "value": true},
+                {"fact": "age", "value": 17},
+            ],
+        })
+        .to_string();
+        let mut session = Session::from_json(&bundle, &text).unwrap();
+        let State::NeedsAnswer(q) = session.current().state else {
+            panic!("finished with no age basis")
+        };
+        assert_eq!(q.fact, "age_basis");
+        assert_eq!(Session::from_json(&bundle, &session.to_json()).unwrap(), session);
+        session.answer("age_basis", &json!("stated_age")).unwrap();
+        let State::NeedsAnswer(q) = session.current().state else {
+            panic!("finished too early")
+        };
+        assert_ne!(q.fact, "age", "the saved age is asked again");
+        assert_eq!(session.facts().get("age"), Some(&Value::Int(17)));
+    }
 }
