@@ -76,7 +76,10 @@ pub(crate) fn compile(
         }
     }
     let entry = check_set(&compiled, &mut sink);
-    resolve_handovers(&mut compiled, handovers, &mut sink);
+    // A pathway file that parsed but did not compile has its own errors: hand-overs to it
+    // are not reported again as hand-overs to a pathway missing from the set.
+    let parsed: BTreeSet<&str> = pathways.iter().map(|(_, m)| m.id.as_str()).collect();
+    resolve_handovers(&mut compiled, handovers, &parsed, &mut sink);
     if !sink.has_errors() {
         check_reachable_and_acyclic(&compiled, &mut sink);
     }
@@ -1129,12 +1132,16 @@ fn check_set(pathways: &[Pathway], sink: &mut Sink) -> Option<usize> {
 fn resolve_handovers(
     pathways: &mut [Pathway],
     pending: Vec<Vec<PendingHandover>>,
+    parsed: &BTreeSet<&str>,
     sink: &mut Sink,
 ) {
     for (from, list) in pending.into_iter().enumerate() {
         for h in list {
             let file = pathways[from].file.clone();
             let Some(target) = pathways.iter().position(|p| p.meta.id == h.pathway) else {
+                if parsed.contains(h.pathway.as_str()) {
+                    continue; // in the set, but with errors of its own
+                }
                 let ids = pathways.iter().map(|p| p.meta.id.as_str());
                 sink.push(
                     Diagnostic::error(
