@@ -221,13 +221,15 @@ pub(crate) fn load_set(
     }
     let (bundle, origin) = match pathways {
         Some(dir) => (load_dir(dir, options)?, dir.display().to_string()),
-        None => {
-            let files = pathway::bundled_files();
-            (
-                Bundle::load_with(files, options)?,
-                "bundled Hertfordshire set".to_owned(),
-            )
-        }
+        // The bundled set was compiled and every path verified when the binary was built
+        // (`pathway check` still compiles and verifies it afresh).
+        None => (
+            pathway_bundled::bundle().map_err(|e| {
+                CliError::input(format!("the bundled pathway set is damaged: {e}"))
+                    .hint("reinstall pathway; `pathway check` verifies the set from its files")
+            })?,
+            "bundled Hertfordshire set".to_owned(),
+        ),
     };
     Ok(Set {
         bundle,
