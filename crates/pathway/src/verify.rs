@@ -81,9 +81,9 @@ pub fn verify(bundle: &Bundle, today: Date) -> Report {
 ///
 /// Every distinct set of edges a path takes is a candidate; a greedy set cover then keeps the
 /// path that takes the most edges not taken yet (the shorter on a tie) until every edge is
-/// taken, and drops any example the others make redundant. Answers at the edge of a fact's
-/// range (an age of 0 or 120, a birth date 130 years ago) are replaced by the nearest answer
-/// of the same class that walks the same path, so the examples read like real cases.
+/// taken, and drops any example the others make redundant. The answers are the ones
+/// verification walks, one per class and inside the range where the class allows (an age of
+/// 16 rather than 0), so the examples read like real cases.
 pub fn covering_examples(bundle: &Bundle, today: Date) -> Vec<Counterexample> {
     let (_, candidates) = run(bundle, today, true);
     let mut uncovered: BTreeSet<EdgeKey> = candidates
@@ -125,65 +125,7 @@ pub fn covering_examples(bundle: &Bundle, today: Date) -> Vec<Counterexample> {
             i += 1;
         }
     }
-    let classes = Classes::new(bundle, today);
-    chosen
-        .into_iter()
-        .map(|(_, c)| typical(bundle, &classes, c))
-        .collect()
-}
-
-/// The example with answers at the edge of a fact's range replaced by the nearest answer of
-/// the verification classes that still walks the same path.
-fn typical(bundle: &Bundle, classes: &Classes, mut example: Counterexample) -> Counterexample {
-    let Some(start) = bundle
-        .pathways
-        .iter()
-        .position(|p| p.meta.id == example.pathway)
-    else {
-        return example;
-    };
-    let config = Config::new(example.today);
-    let walk_of = |facts: &Facts| {
-        let mut walk = Walk::new(bundle, start);
-        let stop = advance(bundle, facts, &config, &mut walk);
-        (
-            matches!(stop, Stop::Done),
-            walk.visits
-                .iter()
-                .map(|v| (v.pathway, v.node, v.edge))
-                .collect::<Vec<_>>(),
-        )
-    };
-    let path = walk_of(&example.facts);
-    let ids: Vec<String> = example.facts.iter().map(|(id, _)| id.to_owned()).collect();
-    for id in ids {
-        let Some(value) = example.facts.get(&id).cloned() else {
-            continue;
-        };
-        let mut options: Vec<Value> = classes.values(bundle, &id);
-        let (Some(first), Some(last)) = (options.first().cloned(), options.last().cloned()) else {
-            continue;
-        };
-        let extreme = |v: &Value| *v == first || *v == last;
-        if !matches!(value, Value::Int(_) | Value::Date(_)) || !extreme(&value) {
-            continue;
-        }
-        let distance = |v: &Value| match (v, &value) {
-            (Value::Int(a), Value::Int(b)) => a.abs_diff(*b),
-            (Value::Date(a), Value::Date(b)) => a.to_days().abs_diff(b.to_days()),
-            _ => u64::MAX,
-        };
-        options.retain(|v| !extreme(v));
-        options.sort_by_key(distance);
-        for candidate in options {
-            example.facts.insert(id.clone(), candidate);
-            if walk_of(&example.facts) == path {
-                break;
-            }
-            example.facts.insert(id.clone(), value.clone());
-        }
-    }
-    example
+    chosen.into_iter().map(|(_, c)| c).collect()
 }
 
 /// Every complete path verification walks, as `pathway#step:edge` joined by spaces: for
@@ -381,7 +323,7 @@ impl Verifier<'_> {
                 .iter()
                 .filter_map(|v| Some((v.pathway, v.node.index(), v.edge?)))
                 .collect();
-            // One candidate per distinct set of edges: the first (shortest-found) path.
+            // One candidate per distinct set of edges: the first path found that takes it.
             if self.covered.insert(edges.clone()) {
                 let example = self.counterexample(
                     facts,
@@ -865,4 +807,24 @@ fn last_day(lo: Date, hi: Date, holds: impl Fn(Date) -> bool) -> Option<Date> {
         }
     }
     Date::from_days(good)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rule::CmpOp;
+
+    #[test]
+    fn one_point_per_class_preferring_the_inside_of_the_range() {
+        let points: BTreeSet<i64> = [0, 16, 17, 18, 19, 120].into();
+        let end = |v: &i64| *v == 0 || *v == 120;
+        // `age < 18` and `age == 17` split the ages into under 17, 17, and 18 or over.
+        let sig = |v: &i64| vec![CmpOp::Lt.apply(v, &18), CmpOp::Eq.apply(v, &17)];
+        assert_eq!(one_per_class(points.clone(), end, sig), [16, 17, 18]);
+        // With no comparison at all, one answer stands for every age.
+        assert_eq!(one_per_class(points.clone(), end, |_| Vec::new()), [16]);
+        // A class that only an end of the range belongs to keeps it.
+        let sig = |v: &i64| vec![CmpOp::Ge.apply(v, &120)];
+        assert_eq!(one_per_class(points, end, sig), [16, 120]);
+    }
 }
