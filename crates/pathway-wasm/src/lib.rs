@@ -1,6 +1,6 @@
 //! WebAssembly bindings for pathway: the bundled Hertfordshire pathways in a browser or in Node.
 //!
-//! A thin layer over the library: six exports, each taking strings or plain JS values and
+//! A thin layer over the library: five exports, each taking strings or plain JS values and
 //! returning plain JS objects (through JSON, so outputs are what `JSON.parse` of the CLI's
 //! JSON would give).
 //!
@@ -11,7 +11,6 @@
 //! | `WalkSession` | a guided walk: `current`, `answer`, `back`, `edit`, outcome text, save/load |
 //! | `evaluate(pathway, facts, today)` | facts to the next question or the outcome (`decide`) |
 //! | `graphSvg(pathway, trail)` | the flowchart as SVG, with the walked steps highlighted |
-//! | `runScenario(text)` | a trainer scenario file, compared with its expectation |
 //!
 //! Errors: every failure throws a `PathwayError`, a JS `Error` whose `type` says what went wrong
 //! (`fact_error`, `session_error`, ...), with `fact` naming the fact when there is one. Nothing
@@ -22,10 +21,10 @@ use std::sync::OnceLock;
 
 use pathway::model::FactType;
 use pathway::{
-    AnswerKind, Bundle, Date, Evaluation, FactDecl, FactError, GraphFormat, PathwayId, Scenario,
-    Session, SessionError, State, Value, Visit, evaluate as evaluate_facts,
+    AnswerKind, Bundle, Date, Evaluation, FactDecl, FactError, GraphFormat, PathwayId, Session,
+    SessionError, State, Value, Visit, evaluate as evaluate_facts,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -42,7 +41,7 @@ export type PathwayErrorType =
   | "unknown_pathway"
   /** `today` is not a calendar date written YYYY-MM-DD. */
   | "invalid_date"
-  /** An argument is not of the expected shape (not JSON, not an object, not a scenario file). */
+  /** An argument is not of the expected shape (not JSON, not an object). */
   | "invalid_input"
   /** The bundled pathways failed to load (a build defect: the set is verified at build time). */
   | "load_error";
@@ -245,19 +244,6 @@ export interface WalkView {
   /** Every step passed (pass it to `graphSvg`). */
   trail: Visit[];
 }
-
-/** `runScenario`'s result. */
-export interface ScenarioResult {
-  title: string;
-  /** Empty when the scenario could not run (see `problems`). */
-  status: "finished" | "needs_answer" | "blocked" | "";
-  codes: string[];
-  next_fact?: string;
-  /** Every way the result differs from the scenario's `expect` (empty when it passes). */
-  problems: string[];
-  passed: boolean;
-  evaluation?: Evaluation;
-}
 "#;
 
 // ---------------------------------------------------------------- errors
@@ -380,7 +366,10 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 }
 
 /// A plain JS value as JSON (through `JSON.stringify`).
-fn from_js<T: for<'de> Deserialize<'de>>(value: JsValue, what: &str) -> Result<T, JsValue> {
+///
+/// Always to a `serde_json::Value`, read by hand after: typed serde deserialisation would
+/// link serde's type-error messages, with float formatting, into the module.
+fn from_js(value: JsValue, what: &str) -> Result<serde_json::Value, JsValue> {
     let invalid =
         |detail: &str| js_error(ErrorType::InvalidInput, &format!("{what}: {detail}"), None);
     let text = js_sys::JSON::stringify(&value)
@@ -599,19 +588,6 @@ impl WalkSession {
         Ok(pathway::outcome_markdown(bundle()?, &self.inner.current()))
     }
 
-    /// The flowchart of the session's pathway as SVG, with the walk so far highlighted.
-    #[wasm_bindgen(js_name = graphSvg)]
-    pub fn graph_svg(&self) -> Result<String, JsValue> {
-        let bundle = bundle()?;
-        let evaluation = self.inner.current();
-        Ok(pathway::graph(
-            bundle,
-            self.inner.pathway(),
-            GraphFormat::Svg,
-            Some(&evaluation.trail),
-        ))
-    }
-
     /// The session as JSON text, to save to a file the user chose.
     #[wasm_bindgen(js_name = toJson)]
     pub fn to_json(&self) -> String {
@@ -654,13 +630,23 @@ pub fn evaluate(
     to_js(&pathway::evaluation_json(bundle, &evaluation))
 }
 
-/// One step of a walked trail, as `graphSvg` reads it (extra fields of a `Visit` are ignored).
-#[derive(Deserialize)]
-struct TrailStep {
-    pathway: String,
-    step: String,
-    #[serde(default)]
-    edge: Option<usize>,
+/// One step of a walked trail, as `graphSvg` reads it: `pathway`, `step` and `edge` (the
+/// other fields of a `Visit` are ignored).
+fn trail_step(value: &serde_json::Value) -> Option<Visit> {
+    let text = |key: &str| value.get(key)?.as_str().map(str::to_owned);
+    let edge = match value.get("edge") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(n) => Some(usize::try_from(n.as_u64()?).ok()?),
+    };
+    Some(Visit {
+        pathway: text("pathway")?,
+        step: text("step")?,
+        edge,
+        answer: None,
+        rule: None,
+        reason: None,
+        cites: Vec::new(),
+    })
 }
 
 /// The flowchart of a pathway (`null`: the entry pathway) as SVG; with a trail (e.g. a
@@ -675,21 +661,18 @@ pub fn graph_svg(
     let walked: Option<Vec<Visit>> = if trail.is_null() || trail.is_undefined() {
         None
     } else {
-        let steps: Vec<TrailStep> = from_js(trail, "trail")?;
-        Some(
-            steps
-                .into_iter()
-                .map(|s| Visit {
-                    pathway: s.pathway,
-                    step: s.step,
-                    edge: s.edge,
-                    answer: None,
-                    rule: None,
-                    reason: None,
-                    cites: Vec::new(),
-                })
-                .collect(),
-        )
+        let steps = from_js(trail, "trail")?;
+        let visits = steps
+            .as_array()
+            .and_then(|steps| steps.iter().map(trail_step).collect::<Option<Vec<_>>>());
+        Some(visits.ok_or_else(|| {
+            js_error(
+                ErrorType::InvalidInput,
+                "trail: not a list of steps, each with a `pathway` and a `step` (text) and \
+                 an optional `edge` (a whole number)",
+                None,
+            )
+        })?)
     };
     Ok(pathway::graph(
         bundle,
@@ -699,39 +682,29 @@ pub fn graph_svg(
     ))
 }
 
-#[derive(Serialize)]
-struct ScenarioResult<'a> {
-    title: &'a str,
-    status: &'a str,
-    codes: &'a [String],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    next_fact: Option<&'a str>,
-    problems: &'a [String],
-    passed: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    evaluation: Option<&'a Evaluation>,
-}
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
 
-/// Runs a trainer scenario file (`scenario/v1` JSON text) and compares the result with its
-/// `expect`.
-#[wasm_bindgen(js_name = runScenario, unchecked_return_type = "ScenarioResult")]
-pub fn run_scenario(text: &str) -> Result<JsValue, JsValue> {
-    let bundle = bundle()?;
-    let scenario = Scenario::from_json(text).map_err(|e| {
-        js_error(
-            ErrorType::InvalidInput,
-            &format!("not a scenario file: {e}"),
-            None,
-        )
-    })?;
-    let run = scenario.run(bundle);
-    to_js(&ScenarioResult {
-        title: &scenario.title,
-        status: &run.status,
-        codes: &run.codes,
-        next_fact: run.next_fact.as_deref(),
-        problems: &run.problems,
-        passed: run.passed(),
-        evaluation: run.evaluation.as_ref(),
-    })
+    /// The module's set is the CLI's: the embedded snapshot decodes to the set
+    /// `pathway::bundled()` loads, with the same content hash, so a session saved by either
+    /// front end opens in the other.
+    #[test]
+    fn the_embedded_snapshot_is_the_set_the_cli_loads() {
+        let loaded = pathway::bundled().expect("the bundled set loads");
+        let embedded = Bundle::from_snapshot(SNAPSHOT).expect("the embedded snapshot decodes");
+        assert_eq!(format!("{embedded:?}"), format!("{loaded:?}"));
+        assert_eq!(embedded.content_hash(), loaded.content_hash());
+        let today = "2026-11-22".parse().expect("a date");
+        for (from, to) in [(&loaded, &embedded), (&embedded, &loaded)] {
+            let mut session = Session::new(from, from.entry(), today);
+            session
+                .answer("immediate_danger", &serde_json::json!(false))
+                .expect("a valid answer");
+            let saved = session.to_json();
+            let opened = Session::from_json(to, &saved).expect("the saved session opens");
+            assert_eq!(opened.to_json(), saved);
+            assert_eq!(opened.current(), session.current());
+        }
+    }
 }

@@ -2,7 +2,8 @@
 //!
 //! Every method that changes a session checks first and changes nothing when it refuses.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value as Json;
 
 use crate::bundle::{Bundle, PathwayId};
 use crate::date::Date;
@@ -89,8 +90,7 @@ pub enum SessionError {
     },
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Serialize)]
 struct Saved {
     format: String,
     pathway: String,
@@ -100,11 +100,79 @@ struct Saved {
     answers: Vec<SavedAnswer>,
 }
 
-#[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Serialize)]
 struct SavedAnswer {
     fact: String,
-    value: serde_json::Value,
+    value: Json,
+}
+
+impl Saved {
+    /// Reads a saved session strictly: JSON with no key given twice, exactly these fields.
+    ///
+    /// By hand from the JSON value rather than with serde's derive: the derive's type errors
+    /// link float formatting and string escaping into the WebAssembly module (about 17 kB
+    /// gzipped, a tenth of it).
+    fn from_json(text: &str) -> Result<Self, String> {
+        let mut fields = object(
+            crate::json::parse(text).map_err(|e| e.to_string())?,
+            "a session",
+        )?;
+        let format = string(&mut fields, "format")?;
+        let pathway = string(&mut fields, "pathway")?;
+        let version = string(&mut fields, "version")?;
+        let content_hash = string(&mut fields, "content_hash")?;
+        let today = string(&mut fields, "today")?
+            .parse()
+            .map_err(|e: crate::date::DateError| format!("`today`: {e}"))?;
+        let answers = match fields.remove("answers") {
+            Some(Json::Array(items)) => items
+                .into_iter()
+                .map(|item| {
+                    let mut fields = object(item, "an answer")?;
+                    let fact = string(&mut fields, "fact")?;
+                    let value = fields.remove("value").ok_or("missing field `value`")?;
+                    no_other(&fields, "`fact`, `value`")?;
+                    Ok(SavedAnswer { fact, value })
+                })
+                .collect::<Result<_, String>>()?,
+            Some(_) => return Err("`answers` must be a list".into()),
+            None => return Err("missing field `answers`".into()),
+        };
+        no_other(
+            &fields,
+            "`format`, `pathway`, `version`, `content_hash`, `today`, `answers`",
+        )?;
+        Ok(Self {
+            format,
+            pathway,
+            version,
+            content_hash,
+            today,
+            answers,
+        })
+    }
+}
+
+fn object(value: Json, what: &str) -> Result<serde_json::Map<String, Json>, String> {
+    match value {
+        Json::Object(fields) => Ok(fields),
+        _ => Err(format!("{what} must be a JSON object")),
+    }
+}
+
+fn string(fields: &mut serde_json::Map<String, Json>, name: &str) -> Result<String, String> {
+    match fields.remove(name) {
+        Some(Json::String(s)) => Ok(s),
+        Some(_) => Err(format!("`{name}` must be a string")),
+        None => Err(format!("missing field `{name}`")),
+    }
+}
+
+fn no_other(fields: &serde_json::Map<String, Json>, expected: &str) -> Result<(), String> {
+    match fields.keys().next() {
+        Some(key) => Err(format!("unknown field `{key}`, expected {expected}")),
+        None => Ok(()),
+    }
 }
 
 impl<'b> Session<'b> {
@@ -255,8 +323,7 @@ impl<'b> Session<'b> {
 
     /// Loads a saved session, replaying and re-checking every answer.
     pub fn from_json(bundle: &'b Bundle, text: &str) -> Result<Self, SessionError> {
-        let saved: Saved =
-            serde_json::from_str(text).map_err(|e| SessionError::Malformed(e.to_string()))?;
+        let saved = Saved::from_json(text).map_err(SessionError::Malformed)?;
         if saved.format != SESSION_FORMAT {
             return Err(SessionError::Malformed(format!(
                 "`format` is \"{}\", expected \"{SESSION_FORMAT}\"",
@@ -311,6 +378,46 @@ mod tests {
     use crate::bundle::bundled;
 
     use super::*;
+
+    #[test]
+    fn a_saved_session_is_read_strictly() {
+        let bundle = bundled().unwrap();
+        let mut session = Session::new(&bundle, bundle.entry(), "2026-11-22".parse().unwrap());
+        session.answer("immediate_danger", &json!(false)).unwrap();
+        let text = session.to_json();
+        assert_eq!(Session::from_json(&bundle, &text).unwrap(), session);
+        let saved: Json = serde_json::from_str(&text).unwrap();
+        let refused = |edit: &dyn Fn(&mut Json), wanted: &str| {
+            let mut changed = saved.clone();
+            edit(&mut changed);
+            match Session::from_json(&bundle, &changed.to_string()) {
+                Err(SessionError::Malformed(m)) => assert!(m.contains(wanted), "{m}"),
+                other => panic!("{other:?}"),
+            }
+        };
+        refused(&|s| s["extra"] = json!(1), "unknown field `extra`");
+        refused(
+            &|s| s["answers"][0]["note"] = json!("x"),
+            "unknown field `note`",
+        );
+        refused(
+            &|s| s["answers"][0] = json!({"fact": "immediate_danger"}),
+            "missing field `value`",
+        );
+        refused(
+            &|s| drop(s.as_object_mut().unwrap().remove("today")),
+            "missing field `today`",
+        );
+        refused(&|s| s["today"] = json!("22/11/2026"), "`today`");
+        refused(&|s| s["version"] = json!(1.5), "`version` must be a string");
+        refused(&|s| s["answers"] = json!({}), "`answers` must be a list");
+        refused(&|s| *s = json!([]), "must be a JSON object");
+        let twice = text.replacen("\"format\"", "\"format\": \"x\",\n  \"format\"", 1);
+        assert!(matches!(
+            Session::from_json(&bundle, &twice),
+            Err(SessionError::Malformed(m)) if m.contains("twice")
+        ));
+    }
 
     #[test]
     fn outcome_is_none_until_the_last_answer_then_what_current_finishes_with() {
@@ -369,7 +476,10 @@ mod tests {
             panic!("finished with no age basis")
         };
         assert_eq!(q.fact, "age_basis");
-        assert_eq!(Session::from_json(&bundle, &session.to_json()).unwrap(), session);
+        assert_eq!(
+            Session::from_json(&bundle, &session.to_json()).unwrap(),
+            session
+        );
         session.answer("age_basis", &json!("stated_age")).unwrap();
         let State::NeedsAnswer(q) = session.current().state else {
             panic!("finished too early")

@@ -125,32 +125,28 @@ impl Bundle {
         let rest = bytes
             .strip_prefix(MAGIC)
             .ok_or(SnapshotError::NotASnapshot)?;
-        let mut r = Reader {
-            bytes: rest,
-            pos: 0,
-            strings: Vec::new(),
-            depth: 0,
-        };
-        let version = r.uint()?;
+        let mut r = Reader::new(rest);
+        let version = r.uint();
+        let length = r.uint();
+        if let Some(e) = r.error {
+            return Err(e);
+        }
         if version != SNAPSHOT_VERSION {
             return Err(SnapshotError::Version {
                 found: version,
                 supported: SNAPSHOT_VERSION,
             });
         }
-        let length = r.uint()?;
-        let sum = rest
-            .get(r.pos..r.pos + 8)
-            .and_then(|s| <[u8; 8]>::try_from(s).ok())
+        let (sum, payload) = rest[r.pos..]
+            .split_first_chunk::<8>()
             .ok_or(SnapshotError::Truncated)?;
-        let payload = &rest[r.pos + 8..];
         if (payload.len() as u64) < length {
             return Err(SnapshotError::Truncated);
         }
         if payload.len() as u64 > length {
             return invalid("bytes follow the end of the snapshot");
         }
-        if checksum(payload) != u64::from_le_bytes(sum) {
+        if checksum(payload) != u64::from_le_bytes(*sum) {
             return Err(SnapshotError::Checksum);
         }
         decode(payload)
@@ -169,26 +165,23 @@ fn seal(payload: &[u8]) -> Vec<u8> {
 
 /// The set a payload holds (its checksum already checked).
 fn decode(payload: &[u8]) -> Result<Bundle> {
-    let mut r = Reader {
-        bytes: payload,
-        pos: 0,
-        strings: Vec::new(),
-        depth: 0,
-    };
-    for _ in 0..r.len()? {
-        let n = r.len()?;
-        let text = std::str::from_utf8(&r.bytes[r.pos..r.pos + n]);
-        let Ok(text) = text else {
-            return invalid("a text is not UTF-8");
-        };
-        r.strings.push(text);
+    let mut r = Reader::new(payload);
+    for _ in 0..r.len() {
+        let n = r.len();
+        match std::str::from_utf8(&r.bytes[r.pos..r.pos + n]) {
+            Ok(text) => r.strings.push(text),
+            Err(_) => r.fail_with("a text is not UTF-8"),
+        }
         r.pos += n;
     }
-    let bundle = r.bundle()?;
-    if r.pos != r.bytes.len() {
-        return invalid("bytes follow the end of the set");
+    let bundle = r.bundle();
+    if r.error.is_none() && r.pos != r.bytes.len() {
+        r.fail_with("bytes follow the end of the set");
     }
-    Ok(bundle)
+    match r.error {
+        None => Ok(bundle),
+        Some(e) => Err(e),
+    }
 }
 
 // ---------------------------------------------------------------- writing
@@ -662,160 +655,192 @@ impl<'b> Writer<'b> {
 
 // ---------------------------------------------------------------- reading
 
+/// Reads a payload. The first error is kept and every later read gives a default value
+/// (0, an empty text, no items) without reading on, so decoding is straight-line code with
+/// no early returns (much smaller in WebAssembly than `?` after every field), and the
+/// result is thrown away when an error was kept.
 struct Reader<'a> {
     bytes: &'a [u8],
     pos: usize,
     strings: Vec<&'a str>,
     depth: usize,
+    error: Option<SnapshotError>,
 }
 
-impl Reader<'_> {
-    fn byte(&mut self) -> Result<u8> {
-        let b = *self.bytes.get(self.pos).ok_or(SnapshotError::Truncated)?;
-        self.pos += 1;
-        Ok(b)
+impl<'a> Reader<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            pos: 0,
+            strings: Vec::new(),
+            depth: 0,
+            error: None,
+        }
     }
 
-    fn uint(&mut self) -> Result<u64> {
+    fn fail(&mut self, e: SnapshotError) {
+        self.error.get_or_insert(e);
+    }
+
+    fn fail_with(&mut self, reason: &'static str) {
+        self.fail(SnapshotError::Invalid { reason });
+    }
+
+    fn byte(&mut self) -> u8 {
+        match self.bytes.get(self.pos) {
+            Some(&b) if self.error.is_none() => {
+                self.pos += 1;
+                b
+            }
+            _ => {
+                self.fail(SnapshotError::Truncated);
+                0
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn uint(&mut self) -> u64 {
         let mut v = 0;
         let mut shift = 0;
         loop {
-            let b = self.byte()?;
+            let b = self.byte();
             if shift == 63 && b > 1 {
-                return invalid("a number is too large");
+                self.fail_with("a number is too large");
+                return 0;
             }
             v |= u64::from(b & 0x7f) << shift;
             if b < 0x80 {
-                return Ok(v);
+                return v;
             }
             shift += 7;
         }
     }
 
-    fn int(&mut self) -> Result<i64> {
-        let u = self.uint()?;
-        Ok((u >> 1) as i64 ^ -((u & 1) as i64))
+    #[inline(never)]
+    fn int(&mut self) -> i64 {
+        let u = self.uint();
+        (u >> 1) as i64 ^ -((u & 1) as i64)
     }
 
-    fn i32(&mut self) -> Result<i32> {
-        i32::try_from(self.int()?).or_else(|_| invalid("a number of years is out of range"))
+    #[inline(never)]
+    fn i32(&mut self) -> i32 {
+        let v = self.int();
+        i32::try_from(v).unwrap_or_else(|_| {
+            self.fail_with("a number of years is out of range");
+            0
+        })
     }
 
     /// A count of items that follow, each at least one byte long.
-    fn len(&mut self) -> Result<usize> {
-        let n = self.uint()?;
+    #[inline(never)]
+    fn len(&mut self) -> usize {
+        let n = self.uint();
         if n > (self.bytes.len() - self.pos) as u64 {
-            return Err(SnapshotError::Truncated);
+            self.fail(SnapshotError::Truncated);
+            return 0;
         }
-        Ok(n as usize)
+        n as usize
     }
 
-    /// An index below `n`.
-    fn below(&mut self, n: usize, what: &'static str) -> Result<usize> {
-        let i = self.uint()?;
+    /// An index below `n` (0 after an error: use it only when `n > 0`).
+    #[inline(never)]
+    fn below(&mut self, n: usize, what: &'static str) -> usize {
+        let i = self.uint();
         if i < n as u64 {
-            Ok(i as usize)
+            i as usize
         } else {
-            invalid(what)
+            self.fail_with(what);
+            0
         }
     }
 
-    fn tag(&mut self, n: u8) -> Result<u8> {
-        let t = self.byte()?;
+    #[inline(never)]
+    fn tag(&mut self, n: u8) -> u8 {
+        let t = self.byte();
         if t < n {
-            Ok(t)
+            t
         } else {
-            invalid("an unknown kind of item")
+            self.fail_with("an unknown kind of item");
+            0
         }
     }
 
-    fn flag(&mut self) -> Result<bool> {
-        Ok(self.tag(2)? == 1)
+    #[inline(never)]
+    fn flag(&mut self) -> bool {
+        self.tag(2) == 1
     }
 
-    fn string(&mut self) -> Result<String> {
-        let i = self.below(self.strings.len(), "a text reference is out of range")?;
-        Ok(self.strings[i].to_owned())
+    #[inline(never)]
+    fn opt_string(&mut self) -> Option<String> {
+        let i = self.below(self.strings.len() + 1, "a text reference is out of range");
+        let s = self.strings.get(i.checked_sub(1)?)?;
+        Some((*s).to_owned())
     }
 
-    fn opt_string(&mut self) -> Result<Option<String>> {
-        let i = self.below(self.strings.len() + 1, "a text reference is out of range")?;
-        Ok(i.checked_sub(1).map(|i| self.strings[i].to_owned()))
+    #[inline(never)]
+    fn string(&mut self) -> String {
+        let i = self.below(self.strings.len(), "a text reference is out of range");
+        self.strings
+            .get(i)
+            .map_or_else(String::new, |s| (*s).to_owned())
     }
 
-    fn strings(&mut self) -> Result<Vec<String>> {
+    #[inline(never)]
+    fn strings(&mut self) -> Vec<String> {
         self.list(Self::string)
     }
 
-    fn date(&mut self) -> Result<Date> {
-        let days = self.int()?;
-        Date::from_days(days).map_or_else(|| invalid("a date is out of range"), Ok)
+    #[inline(never)]
+    fn date(&mut self) -> Date {
+        let days = self.int();
+        Date::from_days(days).unwrap_or_else(|| {
+            self.fail_with("a date is out of range");
+            Date::EPOCH
+        })
     }
 
-    fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<Option<T>> {
-        if self.flag()? {
-            f(self).map(Some)
-        } else {
-            Ok(None)
-        }
+    fn opt<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> Option<T> {
+        self.flag().then(|| f(self))
     }
 
-    fn list<T>(&mut self, mut f: impl FnMut(&mut Self) -> Result<T>) -> Result<Vec<T>> {
-        let mut out = Vec::new();
-        for _ in 0..self.len()? {
-            out.push(f(self)?);
-        }
-        Ok(out)
+    fn list<T>(&mut self, mut f: impl FnMut(&mut Self) -> T) -> Vec<T> {
+        (0..self.len()).map(|_| f(self)).collect()
     }
 
-    fn map<V>(&mut self, mut f: impl FnMut(&mut Self) -> Result<V>) -> Result<BTreeMap<String, V>> {
+    fn map<V>(&mut self, mut f: impl FnMut(&mut Self) -> V) -> BTreeMap<String, V> {
         let mut out = BTreeMap::new();
-        for _ in 0..self.len()? {
-            let key = self.string()?;
-            let value = f(self)?;
+        for _ in 0..self.len() {
+            let key = self.string();
+            let value = f(self);
             if out.insert(key, value).is_some() {
-                return invalid("a key is repeated");
+                self.fail_with("a key is repeated");
             }
         }
-        Ok(out)
+        out
     }
 
-    fn bundle(&mut self) -> Result<Bundle> {
-        let hash = self.string()?;
-        let paths_verified = self.uint()?;
-        let entry = self.uint()?;
+    fn bundle(&mut self) -> Bundle {
+        let hash = self.string();
+        let paths_verified = self.uint();
+        let entry = self.uint();
         let mut facts = BTreeMap::new();
-        for _ in 0..self.len()? {
-            let decl = self.fact()?;
+        for _ in 0..self.len() {
+            let decl = self.fact();
             if facts.insert(decl.id.clone(), decl).is_some() {
-                return invalid("a fact is declared twice");
+                self.fail_with("a fact is declared twice");
             }
         }
-        let contacts = self.map(Self::contact)?;
-        let contact_sources = self.map(Self::source)?;
-        let pathways = self.list(Self::pathway)?;
-        let entry = match entry.checked_sub(1) {
-            None => None,
-            Some(e) if e < pathways.len() as u64 => Some(e as usize),
-            Some(_) => return invalid("the entry pathway is out of range"),
-        };
-        if pathways.is_empty() {
-            return invalid("the set holds no pathway");
+        let contacts = self.map(Self::contact);
+        let contact_sources = self.map(Self::source);
+        let pathways = self.list(Self::pathway);
+        let entry = entry.checked_sub(1).map(|e| e as usize);
+        if self.error.is_none()
+            && let Some(reason) = inconsistent(&pathways, entry)
+        {
+            self.fail_with(reason);
         }
-        for p in &pathways {
-            for step in p.graph.node_weights() {
-                if let StepKind::Handover { pathway, step, .. } = &step.kind {
-                    let count = pathways.get(*pathway).map(|q| q.graph.node_count());
-                    if count.is_none_or(|n| step.index() >= n) {
-                        return invalid("a hand-over leads to a step that does not exist");
-                    }
-                }
-            }
-        }
-        if !acyclic(&pathways) {
-            return invalid("the steps form a cycle");
-        }
-        Ok(Bundle {
+        Bundle {
             pathways,
             facts,
             contacts,
@@ -823,113 +848,109 @@ impl Reader<'_> {
             entry,
             hash,
             paths_verified,
-        })
+        }
     }
 
-    fn fact(&mut self) -> Result<FactDecl> {
-        Ok(FactDecl {
-            id: self.string()?,
-            ty: match self.tag(4)? {
+    fn fact(&mut self) -> FactDecl {
+        FactDecl {
+            id: self.string(),
+            ty: match self.tag(4) {
                 0 => FactType::Bool,
                 1 => FactType::Choice,
                 2 => FactType::Integer,
                 _ => FactType::Date,
             },
-            question: self.string()?,
-            help: self.opt_string()?,
-            options: self.list(|r| {
-                Ok(ChoiceOption {
-                    value: r.string()?,
-                    label: r.string()?,
-                    help: r.opt_string()?,
-                })
-            })?,
-            min: self.opt(Self::int)?,
-            max: self.opt(Self::int)?,
-            labels: self.opt(|r| {
-                Ok(BoolLabels {
-                    yes: r.string()?,
-                    no: r.string()?,
-                })
-            })?,
-            default: self.opt(Self::value)?,
-        })
+            question: self.string(),
+            help: self.opt_string(),
+            options: self.list(|r| ChoiceOption {
+                value: r.string(),
+                label: r.string(),
+                help: r.opt_string(),
+            }),
+            min: self.opt(Self::int),
+            max: self.opt(Self::int),
+            labels: self.opt(|r| BoolLabels {
+                yes: r.string(),
+                no: r.string(),
+            }),
+            default: self.opt(Self::value),
+        }
     }
 
-    fn value(&mut self) -> Result<Value> {
-        Ok(match self.tag(4)? {
-            0 => Value::Bool(self.flag()?),
-            1 => Value::Int(self.int()?),
-            2 => Value::Choice(self.string()?),
-            _ => Value::Date(self.date()?),
-        })
+    fn value(&mut self) -> Value {
+        match self.tag(4) {
+            0 => Value::Bool(self.flag()),
+            1 => Value::Int(self.int()),
+            2 => Value::Choice(self.string()),
+            _ => Value::Date(self.date()),
+        }
     }
 
-    fn contact(&mut self) -> Result<Contact> {
-        Ok(Contact {
-            name: self.string()?,
-            phone: self.opt_string()?,
-            hours: self.opt_string()?,
-            email: self.opt_string()?,
-            web: self.opt_string()?,
-            first_responder: self.tag(3)?.checked_sub(1).map(|b| b == 1),
-            notes: self.opt_string()?,
-            source: self.string()?,
-            checked: self.string()?,
-            verified: self.flag()?,
-        })
+    fn contact(&mut self) -> Contact {
+        Contact {
+            name: self.string(),
+            phone: self.opt_string(),
+            hours: self.opt_string(),
+            email: self.opt_string(),
+            web: self.opt_string(),
+            first_responder: self.tag(3).checked_sub(1).map(|b| b == 1),
+            notes: self.opt_string(),
+            source: self.string(),
+            checked: self.string(),
+            verified: self.flag(),
+        }
     }
 
-    fn source(&mut self) -> Result<Source> {
-        Ok(Source {
-            title: self.string()?,
-            url: self.opt_string()?,
-            confidence: match self.tag(3)? {
+    fn source(&mut self) -> Source {
+        Source {
+            title: self.string(),
+            url: self.opt_string(),
+            confidence: match self.tag(3) {
                 0 => Confidence::H,
                 1 => Confidence::M,
                 _ => Confidence::L,
             },
-        })
+        }
     }
 
-    fn pathway(&mut self) -> Result<Pathway> {
-        let meta = self.meta()?;
-        let file = self.string()?;
-        let sources = self.map(Self::source)?;
-        let derived = self.map(|r| Ok(Derived { rule: r.expr()? }))?;
-        let actions = self.map(Self::action)?;
-        let nodes = self.len()?;
+    fn pathway(&mut self) -> Pathway {
+        let meta = self.meta();
+        let file = self.string();
+        let sources = self.map(Self::source);
+        let derived = self.map(|r| Derived { rule: r.expr() });
+        let actions = self.map(Self::action);
+        let nodes = self.len();
         let mut graph = DiGraph::new();
         let mut index = BTreeMap::new();
         for _ in 0..nodes {
-            let step = self.step(nodes)?;
+            let step = self.step(nodes);
             let id = step.id.clone();
             let node = graph.add_node(step);
             if index.insert(id, node).is_some() {
-                return invalid("a step id is used twice");
+                self.fail_with("a step id is used twice");
             }
         }
-        // The graph's edges, as the compiler adds them: by step, then in edge order.
+        // The graph's edges, as the compiler adds them: by step, then in edge order. Every
+        // target is below `nodes` (0 after an error, and there is a step 0 if there is an
+        // edge).
         for from in graph.node_indices() {
             let targets: Vec<NodeIndex> = graph[from].edges.iter().map(|e| e.to).collect();
             for (j, to) in targets.into_iter().enumerate() {
                 graph.add_edge(from, to, j);
             }
         }
-        let start = NodeIndex::new(self.below(nodes, "the start step is out of range")?);
-        let must_ask = self.strings()?;
-        let invariants = self.list(|r| {
-            Ok(Invariant {
-                id: r.string()?,
-                description: r.string()?,
-                source: r.string()?,
-                rule: r.expr()?,
-            })
-        })?;
+        let start = NodeIndex::new(self.below(nodes, "the start step is out of range"));
+        let must_ask = self.strings();
+        let invariants = self.list(|r| Invariant {
+            id: r.string(),
+            description: r.string(),
+            source: r.string(),
+            rule: r.expr(),
+        });
         if !derived_acyclic(&derived) {
-            return invalid("a derived fact depends on itself");
+            self.fail_with("a derived fact depends on itself");
         }
-        Ok(Pathway {
+        Pathway {
             meta,
             file,
             sources,
@@ -940,116 +961,110 @@ impl Reader<'_> {
             index,
             must_ask,
             invariants,
-        })
+        }
     }
 
-    fn meta(&mut self) -> Result<Meta> {
-        Ok(Meta {
-            id: self.string()?,
-            title: self.string()?,
-            partnership: self.string()?,
-            version: self.string()?,
-            reviewed: self.date()?,
-            review_by: self.date()?,
-            jurisdiction: self.opt_string()?,
-            description: self.opt_string()?,
-            guidance: self.opt_string()?,
-            entry: self.flag()?,
-        })
+    fn meta(&mut self) -> Meta {
+        Meta {
+            id: self.string(),
+            title: self.string(),
+            partnership: self.string(),
+            version: self.string(),
+            reviewed: self.date(),
+            review_by: self.date(),
+            jurisdiction: self.opt_string(),
+            description: self.opt_string(),
+            guidance: self.opt_string(),
+            entry: self.flag(),
+        }
     }
 
-    fn action(&mut self) -> Result<ActionDef> {
-        Ok(ActionDef {
-            title: self.string()?,
-            instructions: self.string()?,
-            urgent: self.flag()?,
-            contact: self.opt_string()?,
-            form: self.opt(|r| {
-                Ok(Form {
-                    name: r.string()?,
-                    url: r.opt_string()?,
-                })
-            })?,
-            cites: self.strings()?,
-        })
+    fn action(&mut self) -> ActionDef {
+        ActionDef {
+            title: self.string(),
+            instructions: self.string(),
+            urgent: self.flag(),
+            contact: self.opt_string(),
+            form: self.opt(|r| Form {
+                name: r.string(),
+                url: r.opt_string(),
+            }),
+            cites: self.strings(),
+        }
     }
 
     /// A step of a pathway with `nodes` steps.
-    fn step(&mut self, nodes: usize) -> Result<Step> {
-        let id = self.string()?;
-        let kind = match self.tag(4)? {
+    fn step(&mut self, nodes: usize) -> Step {
+        let id = self.string();
+        let kind = match self.tag(4) {
             0 => StepKind::Question {
-                fact: self.string()?,
-                note: self.opt_string()?,
+                fact: self.string(),
+                note: self.opt_string(),
             },
             1 => StepKind::Action {
-                actions: self.strings()?,
-                detail: self.opt(Self::template)?,
+                actions: self.strings(),
+                detail: self.opt(Self::template),
             },
             2 => StepKind::Outcome {
-                title: self.string()?,
-                summary: self.string()?,
-                actions: self.strings()?,
-                next_steps: self.strings()?,
-                cites: self.strings()?,
+                title: self.string(),
+                summary: self.string(),
+                actions: self.strings(),
+                next_steps: self.strings(),
+                cites: self.strings(),
             },
             // Checked once every pathway is read.
             _ => StepKind::Handover {
-                pathway: self.below(usize::MAX, "a pathway is out of range")?,
-                step: NodeIndex::new(self.below(u32::MAX as usize, "a step is out of range")?),
-                because: self.string()?,
-                cites: self.strings()?,
+                pathway: self.below(usize::MAX, "a pathway is out of range"),
+                step: NodeIndex::new(self.below(u32::MAX as usize, "a step is out of range")),
+                because: self.string(),
+                cites: self.strings(),
             },
         };
-        let edges = self.list(|r| {
-            Ok(Edge {
-                when: r.opt(Self::expr)?,
-                when_src: r.opt_string()?,
-                to: NodeIndex::new(r.below(nodes, "an edge leads to a step that does not exist")?),
-                because: r.opt_string()?,
-                cites: r.strings()?,
-            })
-        })?;
-        Ok(Step { id, kind, edges })
+        let edges = self.list(|r| Edge {
+            when: r.opt(Self::expr),
+            when_src: r.opt_string(),
+            to: NodeIndex::new(r.below(nodes, "an edge leads to a step that does not exist")),
+            because: r.opt_string(),
+            cites: r.strings(),
+        });
+        Step { id, kind, edges }
     }
 
-    fn template(&mut self) -> Result<Template> {
-        self.list(|r| {
-            Ok(match r.tag(4)? {
-                0 => Part::Text(r.string()?),
-                1 => Part::Fact(r.string()?),
-                2 => Part::Birthday(r.string()?, r.i32()?),
-                _ => Part::DaysUntil(r.string()?, r.i32()?),
-            })
-        })
-        .map(Template)
+    fn template(&mut self) -> Template {
+        Template(self.list(|r| match r.tag(4) {
+            0 => Part::Text(r.string()),
+            1 => Part::Fact(r.string()),
+            2 => Part::Birthday(r.string(), r.i32()),
+            _ => Part::DaysUntil(r.string(), r.i32()),
+        }))
     }
 
-    fn sub(&mut self) -> Result<Box<Expr>> {
-        self.expr().map(Box::new)
+    fn sub(&mut self) -> Box<Expr> {
+        Box::new(self.expr())
     }
 
-    fn expr(&mut self) -> Result<Expr> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return invalid("a rule nests too deeply");
-        }
+    fn expr(&mut self) -> Expr {
         let span = Span {
-            start: self.uint()? as usize,
-            end: self.uint()? as usize,
+            start: self.uint() as usize,
+            end: self.uint() as usize,
         };
-        let kind = match self.tag(13)? {
-            0 => ExprKind::Bool(self.flag()?),
-            1 => ExprKind::Int(self.int()?),
-            2 => ExprKind::Str(self.string()?),
-            3 => ExprKind::Fact(self.string()?),
+        if self.depth == MAX_DEPTH {
+            self.fail_with("a rule nests too deeply");
+        }
+        // After an error every tag reads 0, a leaf: the recursion ends there.
+        self.depth += 1;
+        let kind = match self.tag(13) {
+            0 => ExprKind::Bool(self.flag()),
+            1 => ExprKind::Int(self.int()),
+            2 => ExprKind::Str(self.string()),
+            3 => ExprKind::Fact(self.string()),
             4 => ExprKind::Today,
-            5 => ExprKind::Not(self.sub()?),
-            6 => ExprKind::And(self.sub()?, self.sub()?),
-            7 => ExprKind::Or(self.sub()?, self.sub()?),
-            8 => ExprKind::Implies(self.sub()?, self.sub()?),
+            5 => ExprKind::Not(self.sub()),
+            6 => ExprKind::And(self.sub(), self.sub()),
+            7 => ExprKind::Or(self.sub(), self.sub()),
+            8 => ExprKind::Implies(self.sub(), self.sub()),
             9 => {
-                let op = match self.tag(6)? {
+                let op = match self.tag(6) {
                     0 => CmpOp::Eq,
                     1 => CmpOp::Ne,
                     2 => CmpOp::Lt,
@@ -1057,22 +1072,44 @@ impl Reader<'_> {
                     4 => CmpOp::Gt,
                     _ => CmpOp::Ge,
                 };
-                ExprKind::Cmp(op, self.sub()?, self.sub()?)
+                ExprKind::Cmp(op, self.sub(), self.sub())
             }
-            10 => ExprKind::AgeOn(self.sub()?, self.sub()?),
-            11 => ExprKind::DaysUntilBirthday(self.sub()?, self.i32()?, self.sub()?),
-            _ => ExprKind::Path(match self.tag(6)? {
-                0 => PathPred::Asked(self.string()?),
-                1 => PathPred::FirstAsked(self.string()?),
-                2 => PathPred::Did(self.string()?),
-                3 => PathPred::First(self.string()?),
-                4 => PathPred::KnownBefore(self.string()?, self.string()?),
-                _ => PathPred::Before(self.string()?, self.string()?),
+            10 => ExprKind::AgeOn(self.sub(), self.sub()),
+            11 => ExprKind::DaysUntilBirthday(self.sub(), self.i32(), self.sub()),
+            _ => ExprKind::Path(match self.tag(6) {
+                0 => PathPred::Asked(self.string()),
+                1 => PathPred::FirstAsked(self.string()),
+                2 => PathPred::Did(self.string()),
+                3 => PathPred::First(self.string()),
+                4 => PathPred::KnownBefore(self.string(), self.string()),
+                _ => PathPred::Before(self.string(), self.string()),
             }),
         };
         self.depth -= 1;
-        Ok(Expr { kind, span })
+        Expr { kind, span }
     }
+}
+
+/// What makes decoded pathways inconsistent, once every item read well: no pathway, an
+/// entry or a hand-over out of range, or a cycle.
+fn inconsistent(pathways: &[Pathway], entry: Option<usize>) -> Option<&'static str> {
+    if pathways.is_empty() {
+        return Some("the set holds no pathway");
+    }
+    if entry.is_some_and(|e| e >= pathways.len()) {
+        return Some("the entry pathway is out of range");
+    }
+    for p in pathways {
+        for step in p.graph.node_weights() {
+            if let StepKind::Handover { pathway, step, .. } = &step.kind {
+                let count = pathways.get(*pathway).map(|q| q.graph.node_count());
+                if count.is_none_or(|n| step.index() >= n) {
+                    return Some("a hand-over leads to a step that does not exist");
+                }
+            }
+        }
+    }
+    (!acyclic(pathways)).then_some("the steps form a cycle")
 }
 
 /// The steps of every pathway, hand-overs included, form no cycle (Kahn's algorithm). Every
@@ -1174,14 +1211,9 @@ mod tests {
 
     /// The snapshot's payload (after marker, version, length and checksum).
     fn payload(bytes: &[u8]) -> &[u8] {
-        let mut r = Reader {
-            bytes: &bytes[MAGIC.len()..],
-            pos: 0,
-            strings: Vec::new(),
-            depth: 0,
-        };
-        r.uint().unwrap();
-        r.uint().unwrap();
+        let mut r = Reader::new(&bytes[MAGIC.len()..]);
+        r.uint();
+        r.uint();
         &r.bytes[r.pos + 8..]
     }
 
@@ -1248,15 +1280,10 @@ mod tests {
     fn texts_shared_by_the_pathways_are_stored_once() {
         let b = bundle();
         let bytes = snapshot();
-        let mut r = Reader {
-            bytes: payload(bytes),
-            pos: 0,
-            strings: Vec::new(),
-            depth: 0,
-        };
+        let mut r = Reader::new(payload(bytes));
         let mut table = BTreeSet::new();
-        for _ in 0..r.len().unwrap() {
-            let n = r.len().unwrap();
+        for _ in 0..r.len() {
+            let n = r.len();
             assert!(
                 table.insert(&r.bytes[r.pos..r.pos + n]),
                 "a text is stored twice"

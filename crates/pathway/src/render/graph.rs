@@ -23,6 +23,9 @@ pub(super) const WALKED_FILL: &str = "#d3e3fd";
 /// A node per step: a question shows its question (shortened) and fact id, an action step
 /// its action codes, an outcome its title and codes, a hand-over `→ pathway#step`. Edges
 /// are labelled with their rule, or `otherwise`. Output is deterministic.
+// Inlined so that a caller with a constant format (the WebAssembly module draws only SVG)
+// links only that writer.
+#[inline(always)]
 pub fn graph(
     bundle: &Bundle,
     pathway: PathwayId,
