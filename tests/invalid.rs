@@ -80,6 +80,10 @@ fn every_invalid_fixture_is_rejected_with_its_diagnostic() {
             err.0.iter().any(|d| d.is_error() && d.code == code),
             "fixtures/invalid/{name}: expected a `{code}` error, got:\n{err}"
         );
+        // Every diagnostic says how to fix it.
+        for d in &err.0 {
+            assert!(d.hint.is_some(), "fixtures/invalid/{name}: no hint on\n{d}");
+        }
         insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
             insta::assert_snapshot!(format!("invalid__{name}"), err.to_string());
         });

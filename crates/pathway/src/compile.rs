@@ -30,7 +30,7 @@ pub(crate) struct Sink(pub(crate) Vec<Diagnostic>);
 
 impl Sink {
     fn push(&mut self, d: Diagnostic) {
-        self.0.push(d);
+        self.0.push(d.or_default_hint());
     }
     fn has_errors(&self) -> bool {
         self.0.iter().any(Diagnostic::is_error)
@@ -399,7 +399,7 @@ fn fact_decl(
                 bad(
                     "vocabulary",
                     format!(
-                        "`{}` is a v1 vocabulary fact: its type must be `{}`{}; v1 facts mean the same in every pathway, so for another meaning declare a new fact id",
+                        "`{}` is a v1 vocabulary fact: its type must be `{}`{}",
                         def.id,
                         type_name(v1_ty),
                         if options.is_empty() {

@@ -66,6 +66,14 @@ impl Diagnostic {
         self
     }
 
+    /// This diagnostic with the general advice for its code, if it has no hint of its own.
+    pub(crate) fn or_default_hint(mut self) -> Self {
+        if self.hint.is_none() {
+            self.hint = default_hint(self.code).map(str::to_owned);
+        }
+        self
+    }
+
     /// Whether this diagnostic rejects the set.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -88,6 +96,60 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// What to do about a problem of this code, where the place that found it said nothing more
+/// specific.
+fn default_hint(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "bad-id" => {
+            "fact, step, action and source ids use lowercase letters, digits and `_`; pathway ids use `-` instead of `_`"
+        }
+        "misplaced-field" => {
+            "remove the field, or change the fact's `type` to the one it belongs to"
+        }
+        "bad-options" => "list at least two options, each with its own `value`",
+        "bad-range" => "write \"min\" and \"max\" as whole numbers, with min no greater than max",
+        "bad-date" => {
+            "write dates as YYYY-MM-DD, for example 2026-11-22, with `reviewed` no later than `review_by`"
+        }
+        "bad-default" => "give a `default` of the fact's own type and range",
+        "missing-default" => {
+            "add \"default\": the answer to assume when a record does not say (for example false)"
+        }
+        "duplicate-fact" => "give each fact and derived fact its own id",
+        "fact-redefined" => "a fact id means the same in every pathway of a set: use a new id",
+        "bad-template" => {
+            "placeholders are {{fact}}, {{birthday(date_fact, N)}}, {{days_until_birthday(date_fact, N)}} and {{contact(id)}}"
+        }
+        "unknown-step" => "name the id of a step of this pathway",
+        "unknown-fact" => "list only facts declared under `facts`",
+        "unknown-format" => "every pathway file starts with \"format\": \"pathway/v1\"",
+        "no-pathway" => "add a pathway file (\"format\": \"pathway/v1\") to the folder",
+        "no-contacts" => "add a contacts.json with \"format\": \"contacts/v1\" to the folder",
+        "duplicate-contacts" => "keep one contacts directory (\"format\": \"contacts/v1\") per set",
+        "duplicate-pathway" => "give each pathway file its own `id`",
+        "duplicate-entry" => "mark one pathway of the set with \"entry\": true",
+        "contact-unreachable" => "give the contact a phone number, an email address or a web page",
+        "cycle" => "a walk must always move forward: remove the edge or hand-over that leads back",
+        "fact-not-asked" => {
+            "ask the fact on every path before this step, or guard the rule with a fact that is asked"
+        }
+        "uncovered-answer" => {
+            "add an edge without `when` as the last edge, or a guard for these answers"
+        }
+        "empty-outcome" => "list in `do` at least one action the worker must take",
+        "unreachable-step" => {
+            "the guards before it exclude every path to it: fix them or remove the step"
+        }
+        "dead-edge" => {
+            "an earlier edge of the step always wins, or the guard can never hold: reorder or remove it"
+        }
+        "vocabulary" => {
+            "v1 facts mean the same in every pathway (DESIGN.md section 4): for another meaning use a new fact id"
+        }
+        _ => return None,
+    })
 }
 
 /// The diagnostics that stopped a pathway set from loading (errors first, then warnings).
