@@ -66,7 +66,8 @@ impl fmt::Display for GraphFormat {
 ///
 /// Always present: `status` (`"finished"`, `"needs_answer"` or `"blocked"`), `codes` (the
 /// action codes in order, urgent first; for an unfinished walk the codes collected so far),
-/// `pathway` (the id of the pathway the walk ended in), `trail`, `unused` and `defaulted`.
+/// `pathway` (the id of the pathway the walk ended in) with its `version`, `reviewed` date
+/// and, when it names one, the `guidance` it follows, `trail`, `unused` and `defaulted`.
 /// `next_fact` and `question` are present when an answer is needed, `outcome` when the walk
 /// finished, and `blocked` (`{"step", "message"}`) when it stopped without a route.
 pub fn evaluation_json(bundle: &Bundle, evaluation: &Evaluation) -> Json {
@@ -78,6 +79,14 @@ pub fn evaluation_json(bundle: &Bundle, evaluation: &Evaluation) -> Json {
         out.insert("next_fact".into(), Json::String(fact));
     }
     if let Some(id) = ended_in(bundle, evaluation) {
+        if let Some(meta) = pathway_meta(bundle, &id) {
+            // What the advice rests on: the content version and the guidance it follows.
+            out.insert("version".into(), Json::String(meta.version.clone()));
+            out.insert("reviewed".into(), Json::String(meta.reviewed.to_string()));
+            if let Some(g) = &meta.guidance {
+                out.insert("guidance".into(), Json::String(g.clone()));
+            }
+        }
         out.insert("pathway".into(), Json::String(id));
     }
     match &evaluation.state {
