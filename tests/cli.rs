@@ -7,42 +7,10 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use pathway_tests::{pathway_bin, root};
+use pathway_tests::{Out, pathway, pathway_bin, root};
 use serde_json::{Value as Json, json};
 
 const TODAY: &str = "2026-11-22";
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn pathway(args: &[&str], stdin: &str) -> Out {
-    let mut child = Command::new(pathway_bin())
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A command that fails on its arguments exits without reading its input.
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    let out = child.wait_with_output().unwrap();
-    let o = Out {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    };
-    assert!(
-        !o.stderr.contains("panicked"),
-        "pathway {args:?} panicked:\n{}",
-        o.stderr
-    );
-    o
-}
 
 fn tempdir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("pathway-cli-test-{name}-{}", std::process::id()));

@@ -10,16 +10,15 @@
 //! no number a worker could dial by mistake.
 
 use std::collections::BTreeSet;
+use std::ffi::OsStr;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use pathway::{
     Bundle, Config, Evaluation, Facts, LoadOptions, SourceFile, State, bundled, bundled_files,
     evaluate, verify,
 };
-use pathway_tests::{pathway_bin, root};
+use pathway_tests::{pathway, root};
 use serde_json::Value as Json;
 
 struct Patch {
@@ -284,35 +283,21 @@ impl Replay {
 
 /// `pathway decide <start> --pathways <dir> --unproven --today <today>` on one record.
 fn decide_unproven(dir: &Path, start: &str, today: &str, facts: &Facts) -> Json {
-    let mut child = Command::new(pathway_bin())
-        .args(["decide", start, "--pathways"])
-        .arg(dir)
-        .args(["--unproven", "--today", today, "--facts", "-"])
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
     let record: serde_json::Map<String, Json> = facts
         .iter()
         .map(|(k, v)| (k.to_owned(), v.to_json()))
         .collect();
-    let record = serde_json::to_string(&record).unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(record.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "decide --unproven failed: {stderr}");
+    let mut args: Vec<&OsStr> = vec!["decide".as_ref(), start.as_ref(), "--pathways".as_ref()];
+    args.push(dir.as_os_str());
+    args.extend(["--unproven", "--today", today, "--facts", "-"].map(OsStr::new));
+    let o = pathway(&args, &serde_json::to_string(&record).unwrap());
+    assert_eq!(o.code, 0, "decide --unproven failed: {}", o.stderr);
     assert!(
-        stderr.contains("never use this for a real case"),
-        "no warning: {stderr}"
+        o.stderr.contains("never use this for a real case"),
+        "no warning: {}",
+        o.stderr
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_str(&o.stdout).unwrap()
 }
 
 #[test]
