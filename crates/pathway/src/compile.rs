@@ -17,8 +17,8 @@ use crate::bundle::{
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, LoadError};
 use crate::model::{
-    ActionDef, CONTACTS_FORMAT, Confidence, ContactsFile, FactDef, FactType, PATHWAY_FORMAT,
-    PathwayFile, StepDef,
+    ActionDef, CONTACTS_FORMAT, ChoiceOption, Confidence, ContactsFile, FactDef, FactType,
+    PATHWAY_FORMAT, PathwayFile, StepDef,
 };
 use crate::rule::{self, Context, Expr, Ty, TypeEnv};
 use crate::template::Template;
@@ -60,7 +60,7 @@ pub(crate) fn compile(
             "the set holds no pathway file",
         ));
     }
-    let facts = merge_facts(&pathways, &mut sink);
+    let facts = merge_facts(&pathways, &directory, &mut sink);
     let mut compiled = Vec::new();
     let mut handovers = Vec::new();
     for (file, model) in &pathways {
@@ -264,7 +264,11 @@ fn check_contacts(contacts: &[(String, ContactsFile)], sink: &mut Sink) -> Optio
 }
 
 /// Merges fact declarations across the set; the same id must mean the same everywhere.
-fn merge_facts(pathways: &[(String, PathwayFile)], sink: &mut Sink) -> BTreeMap<String, FactDecl> {
+fn merge_facts(
+    pathways: &[(String, PathwayFile)],
+    contacts: &Option<ContactsFile>,
+    sink: &mut Sink,
+) -> BTreeMap<String, FactDecl> {
     let mut facts: BTreeMap<String, FactDecl> = BTreeMap::new();
     for (file, model) in pathways {
         let mut seen = BTreeSet::new();
@@ -280,7 +284,7 @@ fn merge_facts(pathways: &[(String, PathwayFile)], sink: &mut Sink) -> BTreeMap<
                 ));
                 continue;
             }
-            let Some(decl) = fact_decl(file, &at, def, reviewed, sink) else {
+            let Some(decl) = fact_decl(file, &at, def, reviewed, contacts, sink) else {
                 continue;
             };
             match facts.get(&def.id) {
@@ -313,6 +317,7 @@ fn fact_decl(
     at: &str,
     def: &FactDef,
     today: Date,
+    contacts: &Option<ContactsFile>,
     sink: &mut Sink,
 ) -> Option<FactDecl> {
     let before = sink.0.len();
@@ -426,12 +431,26 @@ fn fact_decl(
     if sink.0.len() > before {
         return None;
     }
+    let text = |sink: &mut Sink, field: &str, t: &str| {
+        fill(contacts, sink, file, &format!("{at}, `{field}`"), t)
+    };
+    let question = text(sink, "question", &def.question);
+    let help = def.help.as_deref().map(|h| text(sink, "help", h));
+    let options = def
+        .options
+        .iter()
+        .map(|o| ChoiceOption {
+            value: o.value.clone(),
+            label: text(sink, "label", &o.label),
+            help: o.help.as_deref().map(|h| text(sink, "help", h)),
+        })
+        .collect();
     let mut decl = FactDecl {
         id: def.id.clone(),
         ty,
-        question: def.question.clone(),
-        help: def.help.clone(),
-        options: def.options.clone(),
+        question,
+        help,
+        options,
         min: def.min,
         max: def.max,
         labels: def.labels.clone(),
@@ -537,22 +556,55 @@ impl TypeEnv for Env<'_> {
     }
 }
 
+/// What `{{contact(id)}}` reads for a contact of the directory.
+fn contact_text(contacts: &Option<ContactsFile>, id: &str) -> Option<String> {
+    let directory = contacts.as_ref()?;
+    directory
+        .contacts
+        .get(id)
+        .map(crate::template::contact_text)
+}
+
+/// A text the worker reads, with its `{{contact(id)}}` placeholders filled in from the
+/// directory (a bad placeholder is reported, and the text kept as written).
+fn fill(
+    contacts: &Option<ContactsFile>,
+    sink: &mut Sink,
+    file: &str,
+    at: &str,
+    text: &str,
+) -> String {
+    crate::template::expand_contacts(text, |id| contact_text(contacts, id)).unwrap_or_else(|e| {
+        sink.push(Diagnostic::error("bad-template", file, at, e));
+        text.to_owned()
+    })
+}
+
+/// [`fill`] for an optional text.
+fn fill_opt(
+    contacts: &Option<ContactsFile>,
+    sink: &mut Sink,
+    file: &str,
+    at: &str,
+    text: &Option<String>,
+) -> Option<String> {
+    text.as_deref().map(|t| fill(contacts, sink, file, at, t))
+}
+
 impl Ctx<'_> {
     /// What `{{contact(id)}}` reads for a contact of the directory.
     fn contact_text(&self, id: &str) -> Option<String> {
-        let directory = self.contacts.as_ref()?;
-        directory
-            .contacts
-            .get(id)
-            .map(crate::template::contact_text)
+        contact_text(self.contacts, id)
     }
 
     /// A text with its `{{contact(id)}}` placeholders filled in (reported when one is bad).
     fn expand(&self, sink: &mut Sink, at: &str, text: &str) -> String {
-        crate::template::expand_contacts(text, |id| self.contact_text(id)).unwrap_or_else(|e| {
-            self.err(sink, "bad-template", at, e);
-            text.to_owned()
-        })
+        fill(self.contacts, sink, self.file, at, text)
+    }
+
+    /// [`Ctx::expand`] for an optional text.
+    fn expand_opt(&self, sink: &mut Sink, at: &str, text: &Option<String>) -> Option<String> {
+        fill_opt(self.contacts, sink, self.file, at, text)
     }
 
     fn err(&self, sink: &mut Sink, code: &'static str, at: &str, message: impl Into<String>) {
@@ -994,7 +1046,7 @@ fn build_graph(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>) -> Graph {
                 when,
                 when_src: e.when.clone(),
                 to,
-                because: e.because.clone(),
+                because: ctx.expand_opt(sink, &format!("{eat}, `because`"), &e.because),
                 cites: e.cites.clone(),
             });
         }
@@ -1037,7 +1089,7 @@ fn step_kind(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>, at: &str, def: &Step
             }
             StepKind::Question {
                 fact: fact.clone(),
-                note: note.clone(),
+                note: ctx.expand_opt(sink, &format!("{at}, `note`"), note),
             }
         }
         StepDef::Action {
@@ -1082,7 +1134,7 @@ fn step_kind(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>, at: &str, def: &Step
                 .map(|(i, t)| ctx.expand(sink, &format!("{at}, `next_steps[{i}]`"), t))
                 .collect();
             StepKind::Outcome {
-                title: title.clone(),
+                title: ctx.expand(sink, &format!("{at}, `title`"), title),
                 summary,
                 actions: actions.clone(),
                 next_steps,
@@ -1095,7 +1147,7 @@ fn step_kind(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>, at: &str, def: &Step
             StepKind::Handover {
                 pathway: usize::MAX,
                 step: NodeIndex::end(),
-                because: because.clone(),
+                because: ctx.expand(sink, &format!("{at}, `because`"), because),
                 cites: cites.clone(),
             }
         }

@@ -120,7 +120,7 @@ fn default_hint(code: &str) -> Option<&'static str> {
         "duplicate-fact" => "give each fact and derived fact its own id",
         "fact-redefined" => "a fact id means the same in every pathway of a set: use a new id",
         "bad-template" => {
-            "placeholders are {{fact}}, {{birthday(date_fact, N)}}, {{days_until_birthday(date_fact, N)}} and {{contact(id)}}"
+            "`{{contact(id)}}` works in every text and names a contact of contacts.json; `{{fact}}`, `{{birthday(date_fact, N)}}` and `{{days_until_birthday(date_fact, N)}}` only in an action step's `detail`"
         }
         "unknown-step" => "name the id of a step of this pathway",
         "unknown-fact" => "list only facts declared under `facts`",
