@@ -21,6 +21,7 @@ const DOWN: &str = "\x1b[B";
 const ENTER: &str = "\r";
 const ESC: &str = "\x1b";
 const BACKSPACE: &str = "\x7f";
+const CTRL_C: &str = "\x03";
 
 /// `pathway walk --today 2026-11-22 ARGS` in a pseudo-terminal.
 fn walk(args: &[&str]) -> PtySession {
@@ -242,8 +243,11 @@ fn a_file_name_that_cannot_be_written_is_asked_again_and_no_answer_is_lost() {
     keys(&mut p, &[ENTER]);
     wait(&mut p, "That file can't be written");
     wait(&mut p, "No such file or directory");
-    // Esc at the file name goes back to the questions, answers intact.
+    // Esc at the file name offers the choices; the first (the default) goes back to the
+    // questions, answers intact.
     keys(&mut p, &[ESC]);
+    wait(&mut p, "The session is not saved. What now?");
+    keys(&mut p, &[ENTER]);
     wait(&mut p, "Back to the questions: nothing is lost.");
     wait(&mut p, "How do you know the person's age?");
     keys(&mut p, &[ESC]);
@@ -290,6 +294,69 @@ fn a_save_file_that_fails_mid_walk_keeps_the_answers_for_another_name() {
             ("immediate_danger".to_owned(), json!(false)),
             ("age_basis".to_owned(), json!("date_of_birth")),
         ]
+    );
+}
+
+#[test]
+fn a_save_that_keeps_failing_can_still_be_quit_without_saving_esc_confirmed_or_ctrl_c() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("no-such-folder/case.json");
+
+    // Esc at the file name, "quit without saving": asked to confirm; no goes back to the file
+    // name, yes quits (exit 0) saying the answers were not stored.
+    let mut p = walk(&["--save", bad.to_str().unwrap()]);
+    wait(&mut p, "Is the person in immediate danger");
+    keys(&mut p, &[DOWN, ENTER]);
+    wait(&mut p, "Could not save the session");
+    wait(&mut p, "How do you know the person's age?");
+    keys(&mut p, &[ESC]); // quit: the --save file fails again
+    wait(&mut p, "Could not save the session");
+    wait(&mut p, "File name");
+    keys(&mut p, &[ESC]);
+    wait(&mut p, "The session is not saved. What now?");
+    wait(&mut p, "Quit without saving (your answers will be lost)");
+    keys(&mut p, &[DOWN, DOWN, ENTER]);
+    wait(
+        &mut p,
+        "Quit without saving? The answers given so far will be lost.",
+    );
+    keys(&mut p, &["n", ENTER]);
+    wait(&mut p, "File name");
+    keys(&mut p, &[ESC]);
+    wait(&mut p, "The session is not saved. What now?");
+    keys(&mut p, &[DOWN, DOWN, ENTER]);
+    wait(
+        &mut p,
+        "Quit without saving? The answers given so far will be lost.",
+    );
+    keys(&mut p, &["y", ENTER]);
+    let (screen, code) = finish(&mut p);
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("Quit without saving: your answers were not stored."),
+        "{screen}"
+    );
+    assert!(!screen.contains("Saved to"), "{screen}");
+
+    // Ctrl-C at the file name quits at once, saying the answers were not stored.
+    let mut p = walk(&["--save", bad.to_str().unwrap()]);
+    wait(&mut p, "Is the person in immediate danger");
+    keys(&mut p, &[DOWN, ENTER]);
+    wait(&mut p, "How do you know the person's age?");
+    keys(&mut p, &[CTRL_C]); // quit at a question, like Esc
+    wait(&mut p, "Could not save the session");
+    wait(&mut p, "File name");
+    keys(&mut p, &[CTRL_C]);
+    let (screen, code) = finish(&mut p);
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("Quit (Ctrl-C) without saving: your answers were not stored."),
+        "{screen}"
+    );
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing was written"
     );
 }
 

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use inquire::error::InquireError;
-use inquire::{Confirm, Text};
+use inquire::{Confirm, Select, Text};
 use pathway::{Bundle, Date, Evaluation, Session, State, outcome_text};
 
 use super::prompt::{self, Progress, Reply};
@@ -194,7 +194,7 @@ fn route(evaluation: &Evaluation) -> Vec<(&str, &str)> {
 }
 
 /// Quit and save: `None` means the worker went back to the questions (Esc), so no answer is
-/// ever lost to a file that cannot be written.
+/// lost to a file that cannot be written unless the worker says so (or presses Ctrl-C).
 fn quit(session: &Session<'_>, save_to: Option<&Path>) -> Result<Option<ExitCode>> {
     if let Some(file) = save_to {
         match write_atomic(file, &session.to_json()) {
@@ -218,10 +218,21 @@ fn quit(session: &Session<'_>, save_to: Option<&Path>) -> Result<Option<ExitCode
             }
         }
     }
-    Ok(save_as(session)?.map(|file| {
-        saved(&file);
-        ExitCode::SUCCESS
-    }))
+    Ok(match save_as(session, true)? {
+        SaveAs::Saved(file) => {
+            saved(&file);
+            Some(ExitCode::SUCCESS)
+        }
+        SaveAs::Back => None,
+        SaveAs::Discarded => {
+            say!("Quit without saving: your answers were not stored.");
+            Some(ExitCode::SUCCESS)
+        }
+        SaveAs::Interrupted => {
+            say!("Quit (Ctrl-C) without saving: your answers were not stored.");
+            Some(ExitCode::SUCCESS)
+        }
+    })
 }
 
 fn saved(file: &Path) {
@@ -238,48 +249,106 @@ fn finish_saving(session: &Session<'_>, file: &Path) -> Result<()> {
         Ok(()) => say!("\nSession saved to {}.", file.display()),
         Err(e) => {
             say!("\nCould not save the session ({}).", e.message);
-            match save_as(session)? {
-                Some(other) => say!("Session saved to {}.", other.display()),
-                None => say!("Not saved: the summary above is the only record."),
+            match save_as(session, false)? {
+                SaveAs::Saved(other) => say!("Session saved to {}.", other.display()),
+                SaveAs::Back | SaveAs::Discarded | SaveAs::Interrupted => {
+                    say!("Not saved: the summary above is the only record.");
+                }
             }
         }
     }
     Ok(())
 }
 
-/// Asks for a file name until the session is written there; `None` when the worker presses
-/// Esc instead. A name that fails is offered again for editing, with the reason.
-fn save_as(session: &Session<'_>) -> Result<Option<PathBuf>> {
+/// How asking for another file name ended.
+enum SaveAs {
+    /// Written there.
+    Saved(PathBuf),
+    /// Esc: back to the questions (at the end of a walk: not saved).
+    Back,
+    /// The worker chose to quit without saving, and confirmed it.
+    Discarded,
+    /// Ctrl-C: quit without saving.
+    Interrupted,
+}
+
+/// Asks for a file name until the session is written there. A name that fails is offered
+/// again for editing, with the reason. Esc during a walk offers the way out: back to the
+/// questions (the default), another name, or quit without saving once confirmed; at the end
+/// of a walk it means not saved. Ctrl-C quits without saving.
+fn save_as(session: &Session<'_>, during_walk: bool) -> Result<SaveAs> {
     let mut last: Option<String> = None;
     loop {
-        let mut prompt = Text::new("File name:")
-            .with_help_message("Enter to save, Esc to go back without saving");
+        let help = if during_walk {
+            "Enter to save, Esc for the other choices (back to the questions, quit without saving)"
+        } else {
+            "Enter to save, Esc to finish without saving"
+        };
+        let mut prompt = Text::new("File name:").with_help_message(help);
         prompt = match &last {
             Some(name) => prompt.with_initial_value(name),
             None => prompt.with_default("pathway-session.json"),
         };
         let name = match prompt.prompt() {
             Ok(name) => name.trim().to_owned(),
-            Err(InquireError::OperationCanceled | InquireError::OperationInterrupted) => {
-                return Ok(None);
-            }
-            Err(e) => {
-                return Err(CliError::input(format!("the terminal prompt failed: {e}")));
-            }
+            Err(InquireError::OperationCanceled) if !during_walk => return Ok(SaveAs::Back),
+            Err(InquireError::OperationCanceled) => match not_saved()? {
+                Some(choice) => return Ok(choice),
+                None => continue,
+            },
+            Err(InquireError::OperationInterrupted) => return Ok(SaveAs::Interrupted),
+            Err(e) => return Err(prompt_failed(e)),
         };
         if name.is_empty() {
             continue;
         }
         let file = PathBuf::from(&name);
         match write_atomic(&file, &session.to_json()) {
-            Ok(()) => return Ok(Some(file)),
+            Ok(()) => return Ok(SaveAs::Saved(file)),
             Err(e) => {
                 say!(
-                    "That file can't be written ({}). Type another file name, or press Esc to go back.",
+                    "That file can't be written ({}). Type another file name, or press Esc for the other choices.",
                     e.message
                 );
                 last = Some(name);
             }
         }
     }
+}
+
+const BACK_TO_QUESTIONS: &str = "Go back to the questions (nothing is lost)";
+const ANOTHER_NAME: &str = "Type another file name";
+const QUIT_UNSAVED: &str = "Quit without saving (your answers will be lost)";
+
+/// Esc at the file name during a walk: what now? `None` means type a file name again (also
+/// Esc here, and a quit that is not confirmed).
+fn not_saved() -> Result<Option<SaveAs>> {
+    let choice = Select::new(
+        "The session is not saved. What now?",
+        vec![BACK_TO_QUESTIONS, ANOTHER_NAME, QUIT_UNSAVED],
+    )
+    .with_help_message("↑↓ to move, Enter to choose, Esc to type a file name")
+    .prompt();
+    match choice {
+        Ok(BACK_TO_QUESTIONS) => Ok(Some(SaveAs::Back)),
+        Ok(QUIT_UNSAVED) => {
+            match Confirm::new("Quit without saving? The answers given so far will be lost.")
+                .with_default(false)
+                .with_help_message("y to quit without saving, n to choose again")
+                .prompt()
+            {
+                Ok(true) => Ok(Some(SaveAs::Discarded)),
+                Ok(false) | Err(InquireError::OperationCanceled) => Ok(None),
+                Err(InquireError::OperationInterrupted) => Ok(Some(SaveAs::Interrupted)),
+                Err(e) => Err(prompt_failed(e)),
+            }
+        }
+        Ok(_) | Err(InquireError::OperationCanceled) => Ok(None),
+        Err(InquireError::OperationInterrupted) => Ok(Some(SaveAs::Interrupted)),
+        Err(e) => Err(prompt_failed(e)),
+    }
+}
+
+fn prompt_failed(e: InquireError) -> CliError {
+    CliError::input(format!("the terminal prompt failed: {e}"))
 }
