@@ -261,6 +261,28 @@ impl Replay {
                     && (self.answer("care_and_support_needs").is_none()
                         || self.answer("has_capacity_to_consent").is_none())
             }
+            "capacity_doubt_checked_first" => {
+                // Doubt asked without a Yes to capacity (the old order could record "no reason
+                // to doubt" beside a lack of capacity), or a doubt with no assessment before
+                // the consent question.
+                let assessed = self
+                    .visits
+                    .iter()
+                    .position(|(p, s, _)| does(p, s).iter().any(|c| c == "assess_mental_capacity"));
+                let consent = self
+                    .visits
+                    .iter()
+                    .position(|(_, _, a)| a.as_ref().is_some_and(|(f, _)| f == "consent_to_nrm"));
+                let assessed_late = match (assessed, consent) {
+                    (None, _) => true,
+                    (Some(a), Some(c)) => c < a,
+                    (Some(_), None) => false,
+                };
+                self.adult()
+                    && self.answer("capacity_in_doubt").is_some()
+                    && (!self.is("has_capacity_to_consent", true)
+                        || (self.is("capacity_in_doubt", true) && assessed_late))
+            }
             "age_route_first" => {
                 // A step before the age is settled adds a referral.
                 let settled = self.visits.iter().position(|(_, _, a)| {
@@ -432,6 +454,7 @@ fn the_shipped_set_proves_every_invariant_over_every_path() {
         "route_into_system",
         "adult_safeguarding",
         "adult_needs_asked",
+        "capacity_doubt_checked_first",
         "age_route_first",
         "must_ask",
     ] {
@@ -603,8 +626,8 @@ fn shipped_texts_read_numbers_from_the_directory_and_mark_unverified_ones() {
     let outcome = finished(
         r#"{"immediate_danger": false, "age_basis": "stated_age", "age": 40,
             "suspected_modern_slavery": true, "someone_speaks_for_them": false,
-            "care_and_support_needs": false, "capacity_in_doubt": false,
-            "has_capacity_to_consent": true, "consent_to_nrm": "given",
+            "care_and_support_needs": false, "has_capacity_to_consent": true,
+            "capacity_in_doubt": false, "consent_to_nrm": "given",
             "reporter_is_first_responder": false}"#,
         "2026-11-22",
     );
@@ -635,11 +658,24 @@ fn shipped_texts_read_numbers_from_the_directory_and_mark_unverified_ones() {
     assert!(support.contains("0800 808 3733"), "{support}");
     assert!(!support.contains("{{"), "{support}");
 
-    // The outdated Salvation Army number is shown nowhere.
+    // The outdated Salvation Army number is shown nowhere, but the warning against it is,
+    // in words.
     for a in &outcome.actions {
         let json = serde_json::to_string(a).unwrap();
         assert!(!json.contains("8151"), "{json}");
     }
+    let contacts = bundled_files()
+        .iter()
+        .find(|f| f.name == "contacts.json")
+        .unwrap();
+    let contacts: Json = serde_json::from_str(contacts.text).unwrap();
+    let notes = contacts["contacts"]["salvation_army"]["notes"]
+        .as_str()
+        .unwrap();
+    assert!(
+        notes.contains("older 0300 number") && notes.contains("out of date"),
+        "{notes}"
+    );
 }
 
 #[test]

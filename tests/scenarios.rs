@@ -169,9 +169,11 @@ fn finishes_on_v1_facts_alone(
         today,
         use_defaults: true,
     };
-    match evaluate(bundle, start, facts, &config).state {
+    let evaluation = evaluate(bundle, start, facts, &config);
+    match &evaluation.state {
         State::Finished(outcome) => {
             assert!(!outcome.actions.is_empty());
+            no_reason_rests_on_a_default(&evaluation, facts);
             *leaves += 1;
         }
         State::NeedsAnswer(q) => {
@@ -186,6 +188,38 @@ fn finishes_on_v1_facts_alone(
             facts.remove(&q.fact);
         }
         State::Blocked { step, message } => panic!("blocked at {step}: {message} with {facts:?}"),
+    }
+}
+
+/// A fact the record omits takes its default, which the worker never said: the trail must not
+/// give a reason that states it (such as "there is no reason to doubt their capacity"), and the
+/// capacity doubt is read only after the capacity answer is Yes, so a record that lacks capacity
+/// is never told there is no doubt about it.
+fn no_reason_rests_on_a_default(evaluation: &pathway::Evaluation, facts: &Facts) {
+    let mut capable = false;
+    for visit in &evaluation.trail {
+        let Some(answer) = &visit.answer else {
+            continue;
+        };
+        if evaluation.defaulted.contains(&answer.fact) {
+            assert!(
+                visit.reason.is_none(),
+                "{}#{} gives the reason {:?} for the default of `{}`, with {facts:?}",
+                visit.pathway,
+                visit.step,
+                visit.reason,
+                answer.fact
+            );
+        }
+        match answer.fact.as_str() {
+            "has_capacity_to_consent" => capable = answer.value == Value::Bool(true),
+            "capacity_in_doubt" => assert!(
+                capable,
+                "{}#{} reads `capacity_in_doubt` without a Yes to capacity, with {facts:?}",
+                visit.pathway, visit.step
+            ),
+            _ => {}
+        }
     }
 }
 
