@@ -94,7 +94,14 @@ impl Facts {
 }
 
 impl FromIterator<(String, Value)> for Facts {
+    /// A later value of the same fact replaces an earlier one.
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Self {
-        Self(iter.into_iter().collect())
+        // Inserted one by one: `BTreeMap::from_iter` sorts first, which links one more
+        // sorting algorithm into the WebAssembly module.
+        let mut facts = Self::default();
+        for (id, value) in iter {
+            facts.insert(id, value);
+        }
+        facts
     }
 }

@@ -1,7 +1,6 @@
 //! A pathway as a flowchart: one [`Chart`] model, written as DOT or Mermaid here and as SVG
 //! in [`super::svg`].
 
-use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use petgraph::algo::toposort;
@@ -82,8 +81,10 @@ impl Chart {
             .iter()
             .filter(|v| v.pathway == pathway.meta.id)
             .collect();
-        let visited: BTreeSet<&str> = mine.iter().map(|v| v.step.as_str()).collect();
-        let taken: BTreeSet<(&str, usize)> = mine
+        // Lists, not sets: a walk is a few dozen steps, and collecting a set sorts (one more
+        // sorting algorithm per type in the WebAssembly module).
+        let visited: Vec<&str> = mine.iter().map(|v| v.step.as_str()).collect();
+        let taken: Vec<(&str, usize)> = mine
             .iter()
             .filter_map(|v| Some((v.step.as_str(), v.edge?)))
             .collect();
@@ -99,7 +100,7 @@ impl Chart {
                 kind,
                 lines,
                 tooltip: format!("{} ({kind}): {tooltip}", step.id),
-                walked: visited.contains(step.id.as_str()),
+                walked: visited.contains(&step.id.as_str()),
                 layer: layers.get(n.index()).copied().unwrap_or(0),
             });
             for (i, e) in step.edges.iter().enumerate() {

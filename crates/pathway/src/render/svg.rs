@@ -77,8 +77,13 @@ pub(super) fn svg(chart: &Chart) -> String {
         xml(&chart.title)
     );
     // Walked edges last, so they are drawn over the others.
-    let mut order: Vec<usize> = (0..chart.edges.len()).collect();
-    order.sort_by_key(|&e| chart.edges[e].walked);
+    let walked = |e: &usize| chart.edges[*e].walked;
+    let edges = 0..chart.edges.len();
+    let order: Vec<usize> = edges
+        .clone()
+        .filter(|e| !walked(e))
+        .chain(edges.filter(walked))
+        .collect();
     for &e in &order {
         let edge = &chart.edges[e];
         let d: Vec<String> = layout.routes[e]
@@ -293,7 +298,24 @@ fn order(chart: &Chart, layers: &mut [Vec<Item>]) {
                 Item::Pass(k) => (mean, 1, k),
             }
         };
-        below[0].sort_by_cached_key(key);
+        sort_by_key(&mut below[0], key);
+    }
+}
+
+/// Sorts by a key computed once per item, stably: an insertion sort, since a layer or a
+/// step's incoming edges are a handful of items (and `slice::sort*` would add a sorting
+/// algorithm per type to the WebAssembly module).
+fn sort_by_key<T: Copy, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
+    let mut keyed: Vec<(K, T)> = items.iter().map(|t| (key(t), *t)).collect();
+    for i in 1..keyed.len() {
+        let mut j = i;
+        while j > 0 && keyed[j - 1].0 > keyed[j].0 {
+            keyed.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    for (slot, (_, t)) in items.iter_mut().zip(keyed) {
+        *slot = t;
     }
 }
 
@@ -334,7 +356,7 @@ fn routes(
         let mut incoming: Vec<usize> = (0..chart.edges.len())
             .filter(|&e| chart.edges[e].to == t)
             .collect();
-        incoming.sort_by_key(|&e| (routes[e].last().map_or(0, |p| p.0), e));
+        sort_by_key(&mut incoming, |&e| (routes[e].last().map_or(0, |p| p.0), e));
         let m = incoming.len() as i64 + 1;
         for (k, &e) in incoming.iter().enumerate() {
             routes[e].push((target.x + target.w * (k as i64 + 1) / m, target.y));
