@@ -4,7 +4,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 corpus="$root/fuzz/corpus"
-mkdir -p "$corpus"/{load,facts,session,rule}
+mkdir -p "$corpus"/{load,facts,session,rule,snapshot}
 
 # load: every pathway file, valid and invalid (invalid ones reach each diagnostic).
 for f in "$root"/pathways/*/*.json "$root"/fixtures/valid/*.json "$root"/fixtures/invalid/*.json \
@@ -33,6 +33,9 @@ done | sort -u | while IFS= read -r rule; do
   printf '%s' "$rule" > "$corpus/rule/rule-$i"
 done
 
-for t in load facts session rule; do
+# snapshot: the bundled set's snapshot, whole and as a payload to seal again.
+(cd "$root" && cargo run -q --release -p pathway --example snapshot_seed -- "$corpus/snapshot")
+
+for t in load facts session rule snapshot; do
   echo "$t: $(ls "$corpus/$t" | wc -l) seeds"
 done
