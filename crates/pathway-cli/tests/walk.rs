@@ -427,6 +427,55 @@ fn resuming_on_another_day_warns_and_today_works_ages_out_on_the_new_date() {
 }
 
 #[test]
+fn resuming_with_today_keeps_a_saved_answer_ahead_of_the_walk_in_the_file() {
+    // A saved answer ahead of the walk (the age, before the age basis is answered), as an
+    // edit can leave it.
+    let bundle = pathway::bundled().unwrap();
+    let text = json!({
+        "format": pathway::SESSION_FORMAT,
+        "pathway": "hertfordshire",
+        "version": bundle.meta(bundle.entry()).version,
+        "content_hash": bundle.content_hash(),
+        "today": TODAY,
+        "answers": [
+            {"fact": "immediate_danger", "value": true},
+            {"fact": "age", "value": 17},
+        ],
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ahead.json");
+    std::fs::write(&file, text.to_string()).unwrap();
+    let mut p = spawn(&[
+        "walk",
+        "--resume",
+        file.to_str().unwrap(),
+        "--today",
+        "2026-11-30",
+    ]);
+    wait(&mut p, "ages are now worked out on 2026-11-30");
+    wait(&mut p, "The route is the same as on the saved date.");
+    wait(&mut p, "How do you know the person's age?");
+    keys(&mut p, &[DOWN, ENTER]); // stated age: saved already, so not asked again
+    let (_, seen) = p
+        .exp_regex(r"How old is the person|signs that the person may be a victim")
+        .unwrap();
+    assert_eq!(seen, "signs that the person may be a victim");
+    keys(&mut p, &[ESC]);
+    wait(&mut p, "Saved to");
+    assert_eq!(finish(&mut p).1, 0);
+    let (today, answers) = saved_answers(&file);
+    assert_eq!(today, "2026-11-30");
+    assert_eq!(
+        answers,
+        [
+            ("immediate_danger".to_owned(), json!(true)),
+            ("age_basis".to_owned(), json!("stated_age")),
+            ("age".to_owned(), json!(17)),
+        ]
+    );
+}
+
+#[test]
 fn colour_is_on_unless_no_color_is_set_and_not_empty() {
     // An SGR colour sequence (inquire's prompt marks): `ESC [ 38;5;N m`.
     for (no_color, coloured) in [("", true), ("1", false)] {

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use inquire::error::InquireError;
 use inquire::{Confirm, Select, Text};
-use pathway::{Bundle, Date, Evaluation, Session, State, outcome_text};
+use pathway::{Bundle, Date, Evaluation, Session, SessionError, State, Value, outcome_text};
+use serde_json::Value as Json;
 
 use super::prompt::{self, Progress, Reply};
 use crate::io::{
@@ -148,40 +149,110 @@ pub(crate) fn run(
     }
 }
 
-/// A saved session re-walked on another date: each saved answer is given again while the walk
-/// asks for it (a date of birth is checked against the new date). Says what changed.
+/// A saved session re-walked on another date. Each saved answer is given again while the walk
+/// asks for it (a date of birth is checked against the new date); answers the walk has not
+/// reached are kept as `Session::from_json` keeps them, while still valid on the new date and
+/// still ahead. The note says whether the route changed and which answers could not be used,
+/// and why.
 fn redate<'b>(bundle: &'b Bundle, saved: &Session<'b>, day: Date) -> (Session<'b>, String) {
-    let mut session = Session::new(bundle, saved.pathway(), day);
-    let mut problem = None;
-    while let State::NeedsAnswer(q) = session.current().state {
-        let Some((_, value)) = saved.answers().iter().find(|(f, _)| *f == q.fact) else {
+    let mut walk = Session::new(bundle, saved.pathway(), day);
+    let mut rest: Vec<(String, Value)> = saved.answers().to_vec();
+    // Saved answers that cannot be used, with the reason.
+    let mut refused: Vec<(String, String)> = Vec::new();
+    while let State::NeedsAnswer(q) = walk.current().state {
+        let Some(i) = rest.iter().position(|(f, _)| *f == q.fact) else {
             break;
         };
-        if let Err(e) = session.answer(&q.fact, &value.to_json()) {
-            problem = Some(format!(
-                " The saved answer to `{}` no longer holds: {e}.",
-                q.fact
-            ));
+        let (fact, value) = rest.remove(i);
+        if let Err(e) = walk.answer(&fact, &value.to_json()) {
+            refused.push((fact, format!("{e}; it is asked again")));
             break;
         }
     }
+    rest.retain(
+        |(fact, value)| match bundle.check_value(fact, &value.to_json(), day) {
+            Ok(_) => true,
+            Err(e) => {
+                refused.push((fact.clone(), e.to_string()));
+                false
+            }
+        },
+    );
+    // The rest are ahead of the walk: `from_json` keeps those a question can still reach, and
+    // names the first one it cannot place, which is then left out.
+    let mut off_route: Vec<String> = Vec::new();
+    let session = loop {
+        if rest.is_empty() {
+            break walk;
+        }
+        let used = walk.answers().len();
+        match Session::from_json(bundle, &with_answers(saved, day, walk.answers(), &rest)) {
+            Ok(session) => break session,
+            Err(SessionError::Replay { index, .. })
+                if index > used && index - used <= rest.len() =>
+            {
+                off_route.push(rest.remove(index - used - 1).0);
+            }
+            // Not expected (the file replayed on its own date): the answers ahead are left out.
+            Err(_) => {
+                off_route.extend(rest.drain(..).map(|(f, _)| f));
+            }
+        }
+    };
     let mut note = format!(
         "This session was saved on {}. As asked (--today), ages are now worked out on {day}.",
         saved.today()
     );
     let (kept, all) = (session.answers().len(), saved.answers().len());
-    if route(&session.current()) != route(&saved.current()) {
+    // The walk on the new date stops early at an answer it cannot use: that is not a new
+    // route. The route changed only where the two walks take different steps.
+    let (now, before) = (session.current(), saved.current());
+    if !route(&before).starts_with(&route(&now)) {
         note.push_str(&format!(
             " With this date the route is different (for example, the person has turned 18): \
              {kept} of the {all} saved answers still apply, and the questions go on from there."
         ));
-    } else {
+    } else if kept == all {
         note.push_str(" The route is the same as on the saved date.");
+    } else {
+        note.push_str(&format!(
+            " The route so far is the same as on the saved date: {kept} of the {all} saved \
+             answers still apply."
+        ));
     }
-    if let Some(problem) = problem {
-        note.push_str(&problem);
+    for (fact, why) in &refused {
+        note.push_str(&format!(
+            " The saved answer to `{fact}` cannot be used on {day}: {why}."
+        ));
+    }
+    if !off_route.is_empty() {
+        let facts: Vec<String> = off_route.iter().map(|f| format!("`{f}`")).collect();
+        note.push_str(&format!(
+            " Not asked on this route, so left out: {}.",
+            facts.join(", ")
+        ));
+    }
+    if kept < all {
+        note.push_str(" The answers that are not used leave the saved file when it is next saved.");
     }
     (session, note)
+}
+
+/// A saved session's JSON with another date and these answers, for `Session::from_json`.
+fn with_answers(
+    saved: &Session<'_>,
+    day: Date,
+    used: &[(String, Value)],
+    ahead: &[(String, Value)],
+) -> String {
+    let mut json: Json = serde_json::from_str(&saved.to_json()).unwrap_or_default();
+    json["today"] = Json::String(day.to_string());
+    json["answers"] = used
+        .iter()
+        .chain(ahead)
+        .map(|(fact, value)| serde_json::json!({"fact": fact, "value": value.to_json()}))
+        .collect();
+    json.to_string()
 }
 
 /// The steps a walk took, to tell whether a new date changed the route.
@@ -351,4 +422,154 @@ fn not_saved() -> Result<Option<SaveAs>> {
 
 fn prompt_failed(e: InquireError) -> CliError {
     CliError::input(format!("the terminal prompt failed: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use pathway::{SESSION_FORMAT, bundled};
+    use serde_json::json;
+
+    use super::*;
+
+    /// A session saved on `on` with these (fact, value) answers, loaded as `--resume` loads it.
+    fn saved<'b>(bundle: &'b Bundle, on: &str, answers: &[(&str, Json)]) -> Session<'b> {
+        let answers: Vec<Json> = answers
+            .iter()
+            .map(|(fact, value)| json!({"fact": fact, "value": value}))
+            .collect();
+        let text = json!({
+            "format": SESSION_FORMAT,
+            "pathway": "hertfordshire",
+            "version": bundle.meta(bundle.entry()).version,
+            "content_hash": bundle.content_hash(),
+            "today": on,
+            "answers": answers,
+        });
+        Session::from_json(bundle, &text.to_string()).unwrap()
+    }
+
+    fn next(session: &Session<'_>) -> String {
+        match session.current().state {
+            State::NeedsAnswer(q) => q.fact,
+            _ => "finished".into(),
+        }
+    }
+
+    fn facts<'s>(session: &'s Session<'_>) -> Vec<&'s str> {
+        session.answers().iter().map(|(f, _)| f.as_str()).collect()
+    }
+
+    #[test]
+    fn redate_keeps_a_saved_answer_ahead_of_the_walk_and_uses_it_when_reached() {
+        let bundle = bundled().unwrap();
+        // The age is ahead of the walk: the age basis is not answered yet.
+        let before = saved(
+            &bundle,
+            "2026-11-22",
+            &[("immediate_danger", json!(true)), ("age", json!(17))],
+        );
+        let (mut session, note) = redate(&bundle, &before, "2026-11-30".parse().unwrap());
+        assert_eq!(session.today().to_string(), "2026-11-30");
+        assert_eq!(facts(&session), ["immediate_danger", "age"]);
+        assert!(
+            note.ends_with("The route is the same as on the saved date."),
+            "{note}"
+        );
+        // What the next autosave writes still holds it.
+        assert!(session.to_json().contains("\"age\""));
+        assert_eq!(next(&session), "age_basis");
+        session.answer("age_basis", &json!("stated_age")).unwrap();
+        assert_ne!(next(&session), "age", "the saved age is asked again");
+    }
+
+    #[test]
+    fn redate_names_an_answer_it_cannot_use_and_claims_no_route_change_for_it() {
+        let bundle = bundled().unwrap();
+        let before = saved(
+            &bundle,
+            "2026-11-22",
+            &[
+                ("immediate_danger", json!(false)),
+                ("age_basis", json!("date_of_birth")),
+                ("date_of_birth", json!("2026-11-01")),
+                ("suspected_modern_slavery", json!(true)),
+            ],
+        );
+        // The date of birth is after the new date.
+        let (mut session, note) = redate(&bundle, &before, "2026-10-01".parse().unwrap());
+        assert!(!note.contains("route is different"), "{note}");
+        assert!(
+            note.contains(
+                "The route so far is the same as on the saved date: 3 of the 4 saved answers \
+                 still apply. The saved answer to `date_of_birth` cannot be used on 2026-10-01: \
+                 `date_of_birth` is 2026-11-01, which is after today (2026-10-01); it is asked \
+                 again."
+            ),
+            "{note}"
+        );
+        assert!(note.contains("leave the saved file"), "{note}");
+        assert_eq!(next(&session), "date_of_birth");
+        // The answer after it is kept, and used once the date of birth is given again.
+        assert_eq!(
+            facts(&session),
+            ["immediate_danger", "age_basis", "suspected_modern_slavery"]
+        );
+        session
+            .answer("date_of_birth", &json!("2008-12-20"))
+            .unwrap();
+        assert_eq!(next(&session), "someone_speaks_for_them");
+    }
+
+    #[test]
+    fn redate_says_the_route_changed_and_names_the_answers_left_out() {
+        let bundle = bundled().unwrap();
+        // 18 on the saved date (adult route), 17 on the new one (child route, which does not
+        // ask about care and support needs).
+        let before = saved(
+            &bundle,
+            "2026-12-21",
+            &[
+                ("immediate_danger", json!(false)),
+                ("age_basis", json!("date_of_birth")),
+                ("date_of_birth", json!("2008-12-20")),
+                ("suspected_modern_slavery", json!(true)),
+                ("someone_speaks_for_them", json!(false)),
+                ("care_and_support_needs", json!(true)),
+            ],
+        );
+        assert_eq!(next(&before), "capacity_in_doubt");
+        let (session, note) = redate(&bundle, &before, "2026-11-22".parse().unwrap());
+        assert!(
+            note.contains(
+                "With this date the route is different (for example, the person has turned \
+                 18): 5 of the 6 saved answers still apply"
+            ),
+            "{note}"
+        );
+        assert!(
+            note.contains("Not asked on this route, so left out: `care_and_support_needs`."),
+            "{note}"
+        );
+        assert!(!note.contains("cannot be used"), "{note}");
+        assert_eq!(next(&session), "reporter_is_first_responder");
+        assert_eq!(facts(&session).len(), 5);
+    }
+
+    #[test]
+    fn redate_on_a_day_that_changes_nothing_keeps_every_answer() {
+        let bundle = bundled().unwrap();
+        let answers = [
+            ("immediate_danger", json!(false)),
+            ("age_basis", json!("date_of_birth")),
+            ("date_of_birth", json!("2008-12-20")),
+            ("suspected_modern_slavery", json!(true)),
+        ];
+        let before = saved(&bundle, "2026-11-22", &answers);
+        let (session, note) = redate(&bundle, &before, "2026-11-23".parse().unwrap());
+        assert_eq!(session.answers(), before.answers());
+        assert!(
+            note.ends_with("The route is the same as on the saved date."),
+            "{note}"
+        );
+    }
 }
