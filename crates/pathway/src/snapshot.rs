@@ -699,6 +699,8 @@ impl<'a> Reader<'a> {
         }
     }
 
+    // The small readers are kept out of line (`inline(never)`): each is called from dozens
+    // of places, and inlined copies grow the WebAssembly module.
     #[inline(never)]
     fn uint(&mut self) -> u64 {
         let mut v = 0;
