@@ -827,7 +827,7 @@ fn decide_reads_a_pretty_printed_object_whole_but_never_swallows_good_lines() {
 }
 
 #[test]
-fn a_broken_first_line_holds_back_at_most_a_few_lines_of_a_live_stream() {
+fn a_broken_first_line_holds_back_a_live_stream_only_until_its_lines_cannot_be_one_value() {
     let mut child = Command::new(pathway_bin())
         .args(["decide", "--today", TODAY, "--brief"])
         .stdin(Stdio::piped())
@@ -854,6 +854,51 @@ fn a_broken_first_line_holds_back_at_most_a_few_lines_of_a_live_stream() {
     stdout.read_to_string(&mut rest).unwrap();
     assert!(rest.contains("\"record\":3"), "{rest}");
     assert_eq!(child.wait().unwrap().code(), Some(2));
+}
+
+#[test]
+fn an_unfinished_first_value_holds_back_at_most_64_kib_of_a_live_stream() {
+    // `[` and then lines that keep it open, past the limit of a record over several lines:
+    // decided (and, with --fail-fast, finished) while the input is still open.
+    let mut child = Command::new(pathway_bin())
+        .args(["decide", "--today", TODAY, "--brief", "--fail-fast"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut input = b"[\n".to_vec();
+    for _ in 0..25_000 {
+        input.extend(b"1,\n");
+    }
+    // It stops reading once it has decided: the end of this may not be read.
+    let _ = stdin.write_all(&input);
+    let _ = stdin.flush();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("decide waited for the end of the input");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines = json_lines(&stdout);
+    assert_eq!(lines.len(), 1, "{stdout}");
+    assert_eq!(lines[0]["record"], 1);
+    assert_eq!(lines[0]["status"], "error");
+    assert!(
+        stderr.contains("do not make one JSON object (it is longer than a facts record can be)"),
+        "{stderr}"
+    );
 }
 
 #[test]

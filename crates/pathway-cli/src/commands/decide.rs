@@ -102,8 +102,8 @@ pub(crate) fn run(
     };
     // One object over several lines, or JSON Lines: decided by the first lines alone.
     match read_start(&mut input, &mut out, first)? {
-        Start::Single(text) => {
-            go_on(d.record(&mut out, 1, 1, Ok(&text), false));
+        Start::Single { text, first } => {
+            go_on(d.record(&mut out, 1, first, Ok(&text), false));
         }
         Start::Lines(held, note) => {
             if let Some(note) = note {
@@ -182,7 +182,8 @@ struct Decider<'a> {
 }
 
 impl Decider<'_> {
-    /// Evaluates record `n` (on line `line` of a JSON Lines input) and writes the result; a
+    /// Evaluates record `n` (on line `line` of a JSON Lines input, or starting on line `line`
+    /// of a single record over several lines) and writes the result; a
     /// bad record is reported on standard error and, in a batch, keeps its place in the
     /// output.
     fn record(
@@ -209,16 +210,19 @@ impl Decider<'_> {
                     Some(e) => e.to_string(),
                 };
                 // A JSON Lines record is one line: its place gives the line, the error the
-                // column.
-                if lines
-                    && let Some(FactError::Syntax {
-                        line: 1, column, ..
-                    }) = &problem
+                // column. A record over several lines gives lines of the file.
+                if let Some(FactError::Syntax {
+                    line: at, column, ..
+                }) = &problem
                 {
-                    message = message.replace(
-                        &format!("at line 1 column {column}"),
-                        &format!("at column {column}"),
-                    );
+                    let here = format!("at line {at} column {column}");
+                    if lines && *at == 1 {
+                        message = message.replace(&here, &format!("at column {column}"));
+                    } else if !lines && line > 1 {
+                        let of_file = *at as u64 + line - 1;
+                        message =
+                            message.replace(&here, &format!("at line {of_file} column {column}"));
+                    }
                 }
                 let hint = record_hint(self.bundle, self.today, problem.as_ref(), lines, stats);
                 let place = if lines && line != n {
