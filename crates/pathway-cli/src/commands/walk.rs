@@ -537,7 +537,6 @@ mod tests {
                 ("care_and_support_needs", json!(true)),
             ],
         );
-        assert_eq!(next(&before), "capacity_in_doubt");
         let (session, note) = redate(&bundle, &before, "2026-11-22".parse().unwrap());
         assert!(
             note.contains(
