@@ -21,8 +21,8 @@ use std::sync::OnceLock;
 
 use pathway::model::FactType;
 use pathway::{
-    AnswerKind, Bundle, Date, Evaluation, FactDecl, FactError, GraphFormat, PathwayId, Session,
-    SessionError, State, Value, Visit, evaluate as evaluate_facts,
+    AnswerKind, Bundle, Date, Evaluation, FactDecl, FactError, Facts, GraphFormat, PathwayId,
+    Session, SessionError, State, Value, Visit, evaluate as evaluate_facts,
 };
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -73,6 +73,8 @@ export interface PathwayMeta {
   review_by: string;
   jurisdiction?: string;
   description?: string;
+  /** The guidance (with its version) the pathway follows, for every outcome to name. */
+  guidance?: string;
   /** Whether this is the entry pathway (routes adult or child by age); used when no pathway is named. */
   entry: boolean;
 }
@@ -207,6 +209,12 @@ export interface Decision {
   next_fact?: string;
   /** The pathway the walk ended in. */
   pathway?: string;
+  /** That pathway's content version. */
+  version?: string;
+  /** When that pathway was last reviewed, YYYY-MM-DD. */
+  reviewed?: string;
+  /** The guidance (with its version) that pathway follows. */
+  guidance?: string;
   /** When an answer is needed. */
   question?: Question;
   /** When the walk finished. */
@@ -309,10 +317,8 @@ fn session_error(e: &SessionError) -> JsValue {
 
 // ---------------------------------------------------------------- helpers
 
-/// The bundled set, as build.rs loaded (compiled and verified) and wrote it.
-static SNAPSHOT: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/bundled.snapshot"));
-
-/// The bundled set, decoded from its snapshot once.
+/// The bundled set, decoded once from the snapshot `pathway-bundled` made when it was built
+/// (after loading, so compiling and verifying, the set).
 ///
 /// Every export goes through here first, so this is also where the panic hook is installed
 /// (a `#[wasm_bindgen(start)]` function would be one more export).
@@ -320,7 +326,7 @@ fn bundle() -> Result<&'static Bundle, JsValue> {
     console_error_panic_hook::set_once();
     static BUNDLE: OnceLock<Result<Bundle, String>> = OnceLock::new();
     BUNDLE
-        .get_or_init(|| Bundle::from_snapshot(SNAPSHOT).map_err(|e| e.to_string()))
+        .get_or_init(|| pathway_bundled::bundle().map_err(|e| e.to_string()))
         .as_ref()
         .map_err(|message| js_error(ErrorType::Load, message, None))
 }
@@ -379,18 +385,21 @@ fn from_js(value: JsValue, what: &str) -> Result<serde_json::Value, JsValue> {
     serde_json::from_str(&text).map_err(|e| invalid(&e.to_string()))
 }
 
-/// A facts record given as an object or as JSON text.
-fn facts_json(facts: JsValue) -> Result<serde_json::Value, JsValue> {
-    match facts.as_string() {
-        Some(text) => serde_json::from_str(&text).map_err(|e| {
-            js_error(
-                ErrorType::InvalidInput,
-                &format!("facts are not valid JSON: {e}"),
-                None,
-            )
-        }),
-        None => from_js(facts, "facts"),
-    }
+/// A facts record given as an object or as JSON text, validated. Text is read as `pathway
+/// decide` reads it, so a fact given twice is refused there too.
+fn parse_facts(bundle: &Bundle, facts: JsValue, today: Date) -> Result<Facts, JsValue> {
+    let parsed = match facts.as_string() {
+        Some(text) => bundle.parse_facts_str(&text, today),
+        None => bundle.parse_facts(&from_js(facts, "facts")?, today),
+    };
+    parsed.map_err(|e| match e {
+        FactError::Syntax { .. } => js_error(
+            ErrorType::InvalidInput,
+            &format!("facts are not valid JSON: {e}"),
+            None,
+        ),
+        e => fact_error(&e),
+    })
 }
 
 // ---------------------------------------------------------------- listing
@@ -619,9 +628,7 @@ pub fn evaluate(
     let bundle = bundle()?;
     let id = pathway_id(bundle, pathway)?;
     let today = parse_date(today)?;
-    let facts = bundle
-        .parse_facts(&facts_json(facts)?, today)
-        .map_err(|e| fact_error(&e))?;
+    let facts = parse_facts(bundle, facts, today)?;
     let config = pathway::Config {
         today,
         use_defaults: use_defaults.unwrap_or(false),
@@ -680,31 +687,4 @@ pub fn graph_svg(
         GraphFormat::Svg,
         walked.as_deref(),
     ))
-}
-
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
-    use super::*;
-
-    /// The module's set is the CLI's: the embedded snapshot decodes to the set
-    /// `pathway::bundled()` loads, with the same content hash, so a session saved by either
-    /// front end opens in the other.
-    #[test]
-    fn the_embedded_snapshot_is_the_set_the_cli_loads() {
-        let loaded = pathway::bundled().expect("the bundled set loads");
-        let embedded = Bundle::from_snapshot(SNAPSHOT).expect("the embedded snapshot decodes");
-        assert_eq!(format!("{embedded:?}"), format!("{loaded:?}"));
-        assert_eq!(embedded.content_hash(), loaded.content_hash());
-        let today = "2026-11-22".parse().expect("a date");
-        for (from, to) in [(&loaded, &embedded), (&embedded, &loaded)] {
-            let mut session = Session::new(from, from.entry(), today);
-            session
-                .answer("immediate_danger", &serde_json::json!(false))
-                .expect("a valid answer");
-            let saved = session.to_json();
-            let opened = Session::from_json(to, &saved).expect("the saved session opens");
-            assert_eq!(opened.to_json(), saved);
-            assert_eq!(opened.current(), session.current());
-        }
-    }
 }

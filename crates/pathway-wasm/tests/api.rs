@@ -306,6 +306,29 @@ fn evaluate_gives_what_decide_prints() {
         error(evaluate(None, js(&json!([1])), TODAY, None).unwrap_err()).0,
         "fact_error"
     );
+    // As in `pathway decide`, text giving a fact twice is refused, not read as the last one.
+    let twice = r#"{"immediate_danger": true, "immediate_danger": false}"#;
+    let (ty, message, fact) = error(evaluate(None, twice.into(), TODAY, None).unwrap_err());
+    assert_eq!(
+        (ty.as_str(), fact.as_deref()),
+        ("fact_error", Some("immediate_danger"))
+    );
+    assert!(message.contains("given twice"), "{message}");
+    // The outcome names what it rests on.
+    assert_eq!(
+        out_meta(&json(evaluate(None, js(&ar_at_17()), TODAY, None).unwrap())),
+        ("1.0.0", true)
+    );
+}
+
+/// The version and whether the guidance is named, from `evaluate`'s JSON.
+fn out_meta(out: &Value) -> (&str, bool) {
+    (
+        out["version"].as_str().unwrap_or(""),
+        out["guidance"]
+            .as_str()
+            .is_some_and(|g| g.contains("statutory guidance")),
+    )
 }
 
 #[wasm_bindgen_test]

@@ -236,6 +236,8 @@ describe('served page', () => {
       assert.ok(!codes.includes('duty_to_notify'));
       assert.ok(asked.includes('date_of_birth') && !asked.includes('consent_to_nrm'), 'a child is never asked for consent');
       assert.match(await page.locator('#o-actions').textContent(), /2026-12-20|20 December 2026/);
+      // What the advice rests on: the pathway version, its review date and the guidance.
+      assert.match(await page.locator('#o-meta').textContent(), /version 1\.0\.0, reviewed \d{4}-\d\d-\d\d; it follows Home Office, Modern Slavery: statutory guidance/);
 
       // The flowchart of the walk.
       await page.locator('#flowchart-details > summary').click();

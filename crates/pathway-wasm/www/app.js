@@ -395,7 +395,12 @@ function renderOutcome(o) {
   }
   $('o-next').hidden = o.next_steps.length === 0;
   $('o-next-list').replaceChildren(...o.next_steps.map((s) => el('li', { text: s })));
-  $('o-meta').textContent = `Pathway ${o.pathway}, evaluated on ${view.today}. Action codes: ${o.actions.map((a) => a.code).join(', ')}.`;
+  // What the advice rests on: the pathway's version and review date, and the guidance it follows.
+  const meta = listPathways().find((m) => m.id === o.pathway);
+  const rests = meta
+    ? ` (${meta.title}, version ${meta.version}, reviewed ${meta.reviewed}${meta.guidance ? `; it follows ${meta.guidance}` : ''})`
+    : '';
+  $('o-meta').textContent = `Pathway ${o.pathway}${rests}, evaluated on ${view.today}. Action codes: ${o.actions.map((a) => a.code).join(', ')}.`;
   $('o-title').focus();
   announce(`Outcome: ${o.title}. ${o.actions.length} actions.`);
 }

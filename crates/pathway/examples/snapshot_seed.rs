@@ -29,12 +29,18 @@ fn main() -> ExitCode {
         .position(|b| b & 0x80 == 0)
         .map_or(0, |i| i + 1);
     let payload = &snapshot[marker + 1 + length_bytes + 8..];
-    let seeds = [("sealed-payload", 0u8, payload), ("snapshot", 1u8, &snapshot[..])];
+    let seeds = [
+        ("sealed-payload", 0u8, payload),
+        ("snapshot", 1u8, &snapshot[..]),
+    ];
     for (name, mode, bytes) in seeds {
         let mut seed = vec![mode];
         seed.extend_from_slice(bytes);
         if let Err(e) = std::fs::write(dir.join(name), seed) {
-            eprintln!("snapshot_seed: cannot write {}: {e}", dir.join(name).display());
+            eprintln!(
+                "snapshot_seed: cannot write {}: {e}",
+                dir.join(name).display()
+            );
             return ExitCode::FAILURE;
         }
     }
