@@ -231,6 +231,12 @@ proptest! {
             let b = evaluate(bundle, pathway, &facts, &config);
             prop_assert_eq!(&a, &b);
             prop_assert!(!matches!(a.state, State::Blocked { .. }), "blocked: {:?}", a.state);
+            // The fast decision is the full evaluation's status, codes and next fact.
+            let fast = pathway::decide(bundle, pathway, &facts, &config);
+            let (status, codes, next_fact) = pathway::summary(bundle, &a);
+            prop_assert_eq!(fast.status.as_str(), status.as_str());
+            prop_assert_eq!(fast.codes, codes.iter().map(String::as_str).collect::<Vec<_>>());
+            prop_assert_eq!(fast.next_fact, next_fact.as_deref());
         }
     }
 

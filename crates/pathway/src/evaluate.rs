@@ -3,6 +3,8 @@
 //! [`evaluate`] is a pure function. The same walker ([`advance`]) drives verification, which
 //! branches where evaluation would stop to ask.
 
+use std::borrow::Cow;
+
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
@@ -232,7 +234,7 @@ pub fn evaluate(bundle: &Bundle, pathway: PathwayId, facts: &Facts, config: &Con
     let (p, node) = walk.at;
     let step_id = bundle.pathways[p].graph[node].id.clone();
     let state = match stop {
-        Stop::Ask(fact) => State::NeedsAnswer(question(bundle, &walk, &fact)),
+        Stop::Ask(fact) => State::NeedsAnswer(question(bundle, &walk, fact)),
         Stop::Done => State::Finished(outcome(bundle, facts, config, &walk)),
         Stop::Missing(fact) => State::NeedsAnswer(question(bundle, &walk, &fact)),
         Stop::NoEdge => State::Blocked {
@@ -247,6 +249,73 @@ pub fn evaluate(bundle: &Bundle, pathway: PathwayId, facts: &Facts, config: &Con
         trail,
         unused,
         defaulted,
+    }
+}
+
+/// How far a walk got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The walk reached an outcome.
+    Finished,
+    /// The walk stopped at a question whose fact is not known.
+    NeedsAnswer,
+    /// No route out of a step matched (a verified set never gives this).
+    Blocked,
+}
+
+impl Status {
+    /// The status as `pathway decide` prints it: `finished`, `needs_answer` or `blocked`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Finished => "finished",
+            Self::NeedsAnswer => "needs_answer",
+            Self::Blocked => "blocked",
+        }
+    }
+}
+
+/// A decision alone, borrowed from the bundle: what `pathway decide --brief` prints. Nothing
+/// is copied, so it is the fast way to audit a batch; [`evaluate`] gives the questions,
+/// texts, contacts, reasons and trail as well, and the same status, codes and next fact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision<'b> {
+    /// How far the walk got.
+    pub status: Status,
+    /// The action codes in order, urgent first (those reached so far, when unfinished).
+    pub codes: Vec<&'b str>,
+    /// The fact to ask next, when an answer is needed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_fact: Option<&'b str>,
+}
+
+/// The decision the facts come to on a pathway: [`evaluate`] without the texts.
+pub fn decide<'b>(
+    bundle: &'b Bundle,
+    pathway: PathwayId,
+    facts: &Facts,
+    config: &Config,
+) -> Decision<'b> {
+    let mut walk = Walk::new(bundle, pathway.0);
+    let stop = advance(bundle, facts, config, &mut walk);
+    let codes = collect_actions(bundle, &walk)
+        .into_iter()
+        .map(|(_, code, _)| code)
+        .collect();
+    let (status, next_fact) = match stop {
+        Stop::Done => (Status::Finished, None),
+        Stop::Ask(fact) => (Status::NeedsAnswer, Some(fact)),
+        // The fact a rule missed, named as the declaration spells it (so borrowed).
+        Stop::Missing(fact) => (
+            Status::NeedsAnswer,
+            bundle.facts.get_key_value(&fact).map(|(k, _)| k.as_str()),
+        ),
+        Stop::NoEdge => (Status::Blocked, None),
+    };
+    Decision {
+        status,
+        codes,
+        next_fact,
     }
 }
 
@@ -268,9 +337,9 @@ pub(crate) struct Step {
 
 /// Why [`advance`] stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Stop {
+pub(crate) enum Stop<'b> {
     /// The question step at `walk.at` asks a fact that is not known.
-    Ask(String),
+    Ask(&'b str),
     /// The outcome step at `walk.at` was reached (and pushed on the visits).
     Done,
     /// A rule at `walk.at` read a fact that is not known.
@@ -307,24 +376,27 @@ pub(crate) struct FactScope<'a> {
     pub(crate) config: &'a Config,
 }
 
-impl FactScope<'_> {
-    fn known(&self, id: &str) -> Option<Value> {
+impl<'a> FactScope<'a> {
+    /// The answer given for a fact, or its default when defaults are allowed.
+    fn known(&self, id: &str) -> Option<&'a Value> {
         if let Some(v) = self.facts.get(id) {
-            return Some(v.clone());
+            return Some(v);
         }
         if self.config.use_defaults {
-            return self.bundle.facts.get(id).and_then(|d| d.default.clone());
+            return self.bundle.facts.get(id).and_then(|d| d.default.as_ref());
         }
         None
     }
 }
 
 impl Scope for FactScope<'_> {
-    fn fact(&self, id: &str) -> Result<Value, Missing> {
+    fn fact(&self, id: &str) -> Result<Cow<'_, Value>, Missing> {
         if let Some(derived) = self.bundle.pathways[self.pathway].derived.get(id) {
-            return rule::eval(&derived.rule, self).map(Value::Bool);
+            return rule::eval(&derived.rule, self).map(|b| Cow::Owned(Value::Bool(b)));
         }
-        self.known(id).ok_or_else(|| Missing(id.to_owned()))
+        self.known(id)
+            .map(Cow::Borrowed)
+            .ok_or_else(|| Missing(id.to_owned()))
     }
 
     fn today(&self) -> Date {
@@ -333,7 +405,12 @@ impl Scope for FactScope<'_> {
 }
 
 /// Walks from `walk.at` until a question needs an answer or an outcome is reached.
-pub(crate) fn advance(bundle: &Bundle, facts: &Facts, config: &Config, walk: &mut Walk) -> Stop {
+pub(crate) fn advance<'b>(
+    bundle: &'b Bundle,
+    facts: &Facts,
+    config: &Config,
+    walk: &mut Walk,
+) -> Stop<'b> {
     // A compiled set is acyclic, so a walk is never longer than the set has steps.
     let limit: usize = bundle.pathways.iter().map(|p| p.graph.node_count()).sum();
     loop {
@@ -350,7 +427,7 @@ pub(crate) fn advance(bundle: &Bundle, facts: &Facts, config: &Config, walk: &mu
         };
         match &step.kind {
             StepKind::Question { fact, .. } if scope.known(fact).is_none() => {
-                return Stop::Ask(fact.clone());
+                return Stop::Ask(fact);
             }
             StepKind::Question { .. } | StepKind::Action { .. } => {}
             StepKind::Outcome { .. } => {
@@ -461,7 +538,7 @@ fn trail(bundle: &Bundle, facts: &Facts, config: &Config, walk: &Walk) -> Vec<Vi
             let answer = match &step.kind {
                 StepKind::Question { fact, .. } => scope.known(fact).map(|value| Answer {
                     fact: fact.clone(),
-                    value,
+                    value: value.clone(),
                 }),
                 _ => None,
             };

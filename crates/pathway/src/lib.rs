@@ -67,8 +67,8 @@ pub use coverage::{Coverage, coverage};
 pub use date::{Date, DateError, age_on, days_until_birthday};
 pub use diagnostic::{Diagnostic, LoadError, Severity};
 pub use evaluate::{
-    Action, Answer, AnswerKind, Config, ContactInfo, Evaluation, Outcome, Question, State, Visit,
-    evaluate,
+    Action, Answer, AnswerKind, Config, ContactInfo, Decision, Evaluation, Outcome, Question,
+    State, Status, Visit, decide, evaluate,
 };
 pub use facts::FactError;
 pub use render::{GraphFormat, evaluation_json, graph, outcome_markdown, outcome_text};

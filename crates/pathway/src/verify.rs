@@ -10,6 +10,7 @@
 //! asked, the outcome has at least one action, the `must_ask` facts were asked, and every
 //! invariant holds. Over all paths: every step is visited and every edge is taken.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
@@ -237,13 +238,13 @@ impl Verifier<'_> {
         match stop {
             Stop::Ask(fact) => {
                 let (at, len) = (walk.at, walk.visits.len());
-                for value in self.classes.values(self.bundle, &fact) {
-                    facts.insert(fact.clone(), value);
+                for value in self.classes.values(self.bundle, fact) {
+                    facts.insert(fact.to_owned(), value);
                     self.explore(facts, walk);
                     walk.visits.truncate(len);
                     walk.at = at;
                 }
-                facts.remove(&fact);
+                facts.remove(fact);
             }
             Stop::Done => self.finished(facts, walk),
             Stop::Missing(fact) => self.report("fact-not-asked", &fact, facts, walk, |step| {
@@ -554,7 +555,7 @@ struct PathScope<'a> {
 }
 
 impl Scope for PathScope<'_> {
-    fn fact(&self, id: &str) -> Result<Value, Missing> {
+    fn fact(&self, id: &str) -> Result<Cow<'_, Value>, Missing> {
         self.inner.fact(id)
     }
 

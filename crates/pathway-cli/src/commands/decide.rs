@@ -7,8 +7,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use pathway::{
-    Bundle, Config, Date, FactError, LoadOptions, PathwayId, State, evaluate, evaluation_json,
-    outcome_markdown, outcome_text, summary,
+    Bundle, Config, Date, FactError, LoadOptions, PathwayId, State, Status, decide, evaluate,
+    evaluation_json, outcome_markdown, outcome_text,
 };
 use serde_json::json;
 
@@ -32,6 +32,22 @@ struct Tally {
     blocked: u64,
     errors: u64,
     codes: BTreeMap<String, u64>,
+}
+
+impl Tally {
+    /// Counts one evaluated record: its status, and the codes of a finished one.
+    fn count(&mut self, status: Status, codes: &[&str]) {
+        match status {
+            Status::Finished => {
+                self.finished += 1;
+                for code in codes {
+                    *self.codes.entry((*code).to_owned()).or_default() += 1;
+                }
+            }
+            Status::NeedsAnswer => self.needs_answer += 1,
+            Status::Blocked => self.blocked += 1,
+        }
+    }
 }
 
 pub(crate) fn run(
@@ -262,40 +278,39 @@ impl Decider<'_> {
                 return Err(Stop::Bad);
             }
         };
-        let evaluation = evaluate(
-            self.bundle,
-            self.start,
-            &facts,
-            &Config {
-                today: self.today,
-                use_defaults: true,
-            },
-        );
-        match &evaluation.state {
-            State::Finished(o) => {
-                self.tally.finished += 1;
-                for code in o.codes() {
-                    *self.tally.codes.entry(code.to_owned()).or_default() += 1;
+        let config = Config {
+            today: self.today,
+            use_defaults: true,
+        };
+        // Counts and brief lines need only the decision, which copies nothing; the full
+        // output needs the whole evaluation (questions, texts, contacts, trail).
+        let brief = self.options.brief && self.options.format == DecideFormat::Json;
+        if self.options.stats || brief {
+            let decision = decide(self.bundle, self.start, &facts, &config);
+            self.tally.count(decision.status, &decision.codes);
+            if self.options.stats {
+                return Ok(());
+            }
+            let mut json = json!({"status": decision.status, "codes": decision.codes});
+            if let Some(obj) = json.as_object_mut() {
+                if let Some(f) = decision.next_fact {
+                    obj.insert("next_fact".into(), json!(f));
+                }
+                if lines {
+                    obj.insert("record".into(), json!(n));
                 }
             }
-            State::NeedsAnswer(_) => self.tally.needs_answer += 1,
-            State::Blocked { .. } => self.tally.blocked += 1,
+            return writeln!(out, "{json}").map_err(|_| Stop::Closed);
         }
-        if self.options.stats {
-            return Ok(());
+        let evaluation = evaluate(self.bundle, self.start, &facts, &config);
+        match &evaluation.state {
+            State::Finished(o) => self.tally.count(Status::Finished, &o.codes()),
+            State::NeedsAnswer(_) => self.tally.count(Status::NeedsAnswer, &[]),
+            State::Blocked { .. } => self.tally.count(Status::Blocked, &[]),
         }
         let written = match self.options.format {
             DecideFormat::Json => {
-                let mut json = if self.options.brief {
-                    let (status, codes, next_fact) = summary(self.bundle, &evaluation);
-                    let mut brief = json!({"status": status, "codes": codes});
-                    if let (Some(obj), Some(f)) = (brief.as_object_mut(), next_fact) {
-                        obj.insert("next_fact".into(), json!(f));
-                    }
-                    brief
-                } else {
-                    evaluation_json(self.bundle, &evaluation)
-                };
+                let mut json = evaluation_json(self.bundle, &evaluation);
                 if lines && let Some(obj) = json.as_object_mut() {
                     obj.insert("record".into(), json!(n));
                 }

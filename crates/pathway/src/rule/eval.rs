@@ -1,26 +1,31 @@
 //! Evaluation: strict short-circuit for guards, three-valued (Kleene) for invariants, and the
 //! analyses verification needs (facts named, thresholds compared against).
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use super::{CmpOp, Expr, ExprKind, Missing, PathPred, Scope, Threshold};
 use crate::date::{age_on, days_until_birthday};
 use crate::value::Value;
 
-/// A value during evaluation.
-enum Val {
+/// A value during evaluation; text is borrowed from the rule or the facts, not copied.
+enum Val<'a> {
     Bool(bool),
     Int(i64),
-    Text(String),
+    Text(Cow<'a, str>),
     Date(crate::date::Date),
 }
 
-fn fact(scope: &dyn Scope, id: &str) -> Result<Val, Missing> {
+fn fact<'a>(scope: &'a dyn Scope, id: &str) -> Result<Val<'a>, Missing> {
     Ok(match scope.fact(id)? {
-        Value::Bool(b) => Val::Bool(b),
-        Value::Int(i) => Val::Int(i),
-        Value::Choice(s) => Val::Text(s),
-        Value::Date(d) => Val::Date(d),
+        Cow::Borrowed(Value::Choice(s)) => Val::Text(Cow::Borrowed(s)),
+        Cow::Owned(Value::Choice(s)) => Val::Text(Cow::Owned(s)),
+        v => match &*v {
+            Value::Bool(b) => Val::Bool(*b),
+            Value::Int(i) => Val::Int(*i),
+            Value::Date(d) => Val::Date(*d),
+            Value::Choice(s) => Val::Text(Cow::Owned(s.clone())),
+        },
     })
 }
 
@@ -42,11 +47,11 @@ fn first_fact(e: &Expr) -> Option<&str> {
     }
 }
 
-fn value(e: &Expr, scope: &dyn Scope) -> Result<Val, Missing> {
+fn value<'a>(e: &'a Expr, scope: &'a dyn Scope) -> Result<Val<'a>, Missing> {
     Ok(match &e.kind {
         ExprKind::Bool(b) => Val::Bool(*b),
         ExprKind::Int(i) => Val::Int(*i),
-        ExprKind::Str(s) => Val::Text(s.clone()),
+        ExprKind::Str(s) => Val::Text(Cow::Borrowed(s)),
         ExprKind::Today => Val::Date(scope.today()),
         ExprKind::Fact(id) => fact(scope, id)?,
         ExprKind::AgeOn(d, _) => match value(d, scope)? {
@@ -143,8 +148,8 @@ fn bool3(e: &Expr, scope: &dyn Scope) -> Option<bool> {
     match &e.kind {
         ExprKind::Int(_) | ExprKind::Str(_) | ExprKind::Today => None,
         ExprKind::AgeOn(..) | ExprKind::DaysUntilBirthday(..) => None,
-        ExprKind::Fact(id) => match scope.fact(id) {
-            Ok(Value::Bool(b)) => Some(b),
+        ExprKind::Fact(id) => match scope.fact(id).as_deref() {
+            Ok(Value::Bool(b)) => Some(*b),
             _ => None,
         },
         _ => eval3(e, scope),
@@ -261,10 +266,10 @@ mod tests {
     struct Facts(BTreeMap<&'static str, Value>, Date);
 
     impl Scope for Facts {
-        fn fact(&self, id: &str) -> Result<Value, Missing> {
+        fn fact(&self, id: &str) -> Result<Cow<'_, Value>, Missing> {
             self.0
                 .get(id)
-                .cloned()
+                .map(Cow::Borrowed)
                 .ok_or_else(|| Missing(id.to_owned()))
         }
         fn today(&self) -> Date {
@@ -478,7 +483,7 @@ mod tests {
     struct NoPaths<'a>(&'a Facts);
 
     impl Scope for NoPaths<'_> {
-        fn fact(&self, id: &str) -> Result<Value, Missing> {
+        fn fact(&self, id: &str) -> Result<Cow<'_, Value>, Missing> {
             self.0.fact(id)
         }
         fn today(&self) -> Date {
@@ -616,12 +621,12 @@ mod tests {
     struct Mixed;
 
     impl Scope for Mixed {
-        fn fact(&self, id: &str) -> Result<Value, Missing> {
+        fn fact(&self, id: &str) -> Result<Cow<'_, Value>, Missing> {
             match id.len() % 5 {
-                0 => Ok(Value::Bool(id.len().is_multiple_of(2))),
-                1 => Ok(Value::Int(id.len() as i64 - 3)),
-                2 => Ok(Value::Choice(id.to_owned())),
-                3 => Ok(Value::Date(Date::EPOCH)),
+                0 => Ok(Cow::Owned(Value::Bool(id.len().is_multiple_of(2)))),
+                1 => Ok(Cow::Owned(Value::Int(id.len() as i64 - 3))),
+                2 => Ok(Cow::Owned(Value::Choice(id.to_owned()))),
+                3 => Ok(Cow::Owned(Value::Date(Date::EPOCH))),
                 _ => Err(Missing(id.to_owned())),
             }
         }

@@ -32,6 +32,7 @@ mod check;
 mod eval;
 mod parse;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 pub(crate) use check::check;
@@ -159,8 +160,9 @@ pub(crate) struct Missing(pub(crate) String);
 
 /// What evaluation reads.
 pub(crate) trait Scope {
-    /// The value of a fact or derived fact, or the base fact that is missing to know it.
-    fn fact(&self, id: &str) -> Result<Value, Missing>;
+    /// The value of a fact or derived fact (borrowed where it is stored), or the base fact
+    /// that is missing to know it.
+    fn fact(&self, id: &str) -> Result<Cow<'_, Value>, Missing>;
     /// The date the walk is evaluated on.
     fn today(&self) -> Date;
     /// Path predicates; `None` outside invariant checking.
