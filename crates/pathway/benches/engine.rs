@@ -129,6 +129,22 @@ fn bench_routes(c: &mut Criterion) {
         });
     }
     g.finish();
+    // The decision alone (status, codes, next fact), as decide --brief and --stats use it.
+    let mut g = c.benchmark_group("decide");
+    for (name, json) in routes() {
+        let facts = bundle.parse_facts(&json, today).expect("valid facts");
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                pathway::decide(
+                    black_box(&bundle),
+                    bundle.entry(),
+                    black_box(&facts),
+                    &config,
+                )
+            });
+        });
+    }
+    g.finish();
     let mut g = c.benchmark_group("parse_facts");
     let (_, json) = &routes()[3];
     g.bench_function("adult record", |b| {
@@ -177,8 +193,8 @@ fn bench_session(c: &mut Criterion) {
     c.bench_function("session of ten answers", |b| b.iter(walk));
 }
 
-/// Batch `decide` in the library on 10^4 records: parse only (the limit), parse + facts, and
-/// parse + facts + evaluate + serialise (what `pathway decide --format json` does per record).
+/// Batch `decide` in the library on 10^4 records: parse only (the limit: each line into
+/// validated facts, as `pathway decide` reads it), and parse + decide + the `--brief` line.
 fn bench_batch(c: &mut Criterion) {
     const N: usize = 10_000;
     let bundle = bundled().expect("the bundled set loads");
@@ -199,28 +215,26 @@ fn bench_batch(c: &mut Criterion) {
                 .sum::<usize>()
         });
     });
-    g.bench_function("serde_json + parse_facts", |b| {
+    g.bench_function("parse only (parse_facts_str)", |b| {
         b.iter(|| {
             input
                 .lines()
                 .map(|l| {
-                    let json: serde_json::Value = serde_json::from_str(l).expect("valid JSON");
                     bundle
-                        .parse_facts(&json, today)
+                        .parse_facts_str(l, today)
                         .map(|f| f.iter().count())
                         .unwrap_or(0)
                 })
                 .sum::<usize>()
         });
     });
-    g.bench_function("decide (parse + evaluate + serialise)", |b| {
+    g.bench_function("decide --brief (parse + decide + serialise)", |b| {
         b.iter_batched_ref(
             || Vec::with_capacity(N * 128),
             |out| {
-                for (i, l) in input.lines().enumerate() {
-                    let json: serde_json::Value = serde_json::from_str(l).expect("valid JSON");
-                    let facts = bundle.parse_facts(&json, today).expect("valid facts");
-                    decide_line(&bundle, &facts, &config, i + 1, out);
+                for l in input.lines() {
+                    let facts = bundle.parse_facts_str(l, today).expect("valid facts");
+                    decide_line(&bundle, &facts, &config, out);
                 }
             },
             BatchSize::LargeInput,
@@ -229,19 +243,11 @@ fn bench_batch(c: &mut Criterion) {
     g.finish();
 }
 
-/// The JSON Lines object of DESIGN.md section 5 for one record.
-fn decide_line(bundle: &Bundle, facts: &Facts, config: &Config, record: usize, out: &mut Vec<u8>) {
-    let evaluation = evaluate(bundle, bundle.entry(), facts, config);
-    let line = match &evaluation.state {
-        State::Finished(o) => json!({ "record": record, "status": "finished", "codes": o.codes() }),
-        State::NeedsAnswer(q) => {
-            json!({ "record": record, "status": "needs_answer", "codes": [], "next_fact": q.fact })
-        }
-        State::Blocked { step, .. } => {
-            json!({ "record": record, "status": "blocked", "step": step })
-        }
-    };
-    let _ = serde_json::to_writer(&mut *out, &line);
+/// The decision of one record as a JSON line (what `pathway decide --brief` writes, less
+/// the record number).
+fn decide_line(bundle: &Bundle, facts: &Facts, config: &Config, out: &mut Vec<u8>) {
+    let d = pathway::decide(bundle, bundle.entry(), facts, config);
+    let _ = serde_json::to_writer(&mut *out, &d);
     out.push(b'\n');
 }
 

@@ -296,18 +296,37 @@ impl Bundle {
                 });
             }
         };
-        let mut object = serde_json::Map::new();
-        for (id, value) in entries {
-            if object.contains_key(&id) {
-                return Err(if self.fact(&id).is_some() {
-                    FactError::Duplicate { fact: id }
-                } else {
-                    FactError::Unknown { fact: id }
-                });
-            }
-            object.insert(id, value);
+        // In id order, as `parse_facts` checks them; a key given twice is the error that
+        // counts first, the one whose second writing comes first in the record.
+        let mut entries: Vec<(usize, String, serde_json::Value)> = entries
+            .into_iter()
+            .enumerate()
+            .map(|(i, (id, value))| (i, id, value))
+            .collect();
+        entries.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+        let twice = entries
+            .windows(2)
+            .filter(|w| w[0].1 == w[1].1)
+            .min_by_key(|w| w[1].0)
+            .map(|w| w[1].1.clone());
+        if let Some(id) = twice {
+            return Err(if self.fact(&id).is_some() {
+                FactError::Duplicate { fact: id }
+            } else {
+                FactError::Unknown { fact: id }
+            });
         }
-        self.parse_facts(&serde_json::Value::Object(object), today)
+        let mut facts = Facts::default();
+        for (_, id, value) in entries {
+            let Some(decl) = self.fact(&id) else {
+                return Err(FactError::Unknown { fact: id });
+            };
+            if !value.is_null() {
+                let value = decl.parse_value(&value, today)?;
+                facts.insert(id, value);
+            }
+        }
+        Ok(facts)
     }
 }
 

@@ -10,6 +10,7 @@ use pathway::{
     Bundle, Config, Date, FactError, LoadOptions, PathwayId, State, Status, decide, evaluate,
     evaluation_json, outcome_markdown, outcome_text,
 };
+use serde::Serialize;
 use serde_json::json;
 
 use crate::args::DecideFormat;
@@ -32,6 +33,17 @@ struct Tally {
     blocked: u64,
     errors: u64,
     codes: BTreeMap<String, u64>,
+}
+
+/// A `--brief` line: the decision alone (keys in the order the full JSON sorts them).
+#[derive(Serialize)]
+struct Brief<'a> {
+    codes: &'a [&'a str],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_fact: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<u64>,
+    status: Status,
 }
 
 impl Tally {
@@ -291,16 +303,16 @@ impl Decider<'_> {
             if self.options.stats {
                 return Ok(());
             }
-            let mut json = json!({"status": decision.status, "codes": decision.codes});
-            if let Some(obj) = json.as_object_mut() {
-                if let Some(f) = decision.next_fact {
-                    obj.insert("next_fact".into(), json!(f));
-                }
-                if lines {
-                    obj.insert("record".into(), json!(n));
-                }
-            }
-            return writeln!(out, "{json}").map_err(|_| Stop::Closed);
+            let line = Brief {
+                codes: &decision.codes,
+                next_fact: decision.next_fact,
+                record: lines.then_some(n),
+                status: decision.status,
+            };
+            let written = serde_json::to_writer(&mut *out, &line)
+                .map_err(io::Error::from)
+                .and_then(|()| out.write_all(b"\n"));
+            return written.map_err(|_| Stop::Closed);
         }
         let evaluation = evaluate(self.bundle, self.start, &facts, &config);
         match &evaluation.state {
