@@ -11,15 +11,15 @@
 //!
 //! First it checks that both engines give the same action codes, in order, on every record;
 //! then it times, best of REPEATS:
-//! - evaluation only: pathway `evaluate` on validated facts vs ZEN `evaluate` on a prepared
-//!   input `Variable`;
-//! - end to end from the JSON line: serde_json + `parse_facts` + `evaluate` vs serde_json +
-//!   `Variable` + ZEN `evaluate`; both read the codes out of the result.
+//! - evaluation only: pathway `decide` on validated facts vs ZEN `evaluate` on a prepared
+//!   input `Variable`; both count the codes where they stand in the result;
+//! - end to end from the JSON line: `parse_facts_str` + `decide` vs serde_json +
+//!   `Variable` + ZEN `evaluate`.
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use pathway::{Bundle, Config, Date, Facts, State, bundled, evaluate};
+use pathway::{Bundle, Config, Date, Facts, Status, bundled, decide};
 use zen_engine::Decision;
 use zen_engine::Variable;
 use zen_engine::model::GraphContent;
@@ -102,21 +102,19 @@ fn run(count: usize, repeats: usize) -> Result<(), String> {
         ));
     }
 
-    // 2. Evaluation only.
+    // 2. Evaluation only: each engine's decision, counted where it stands (no copy into
+    // strings on either side).
     let ours = best(repeats, || {
         facts
             .iter()
-            .map(|f| pathway_codes(&bundle, f, &config).len())
+            .map(|f| decide(&bundle, bundle.entry(), f, &config).codes.len())
             .sum::<usize>()
     });
     let theirs = best(repeats, || {
         rt.block_on(async {
             let mut n = 0;
             for input in &inputs {
-                n += zen_codes(&decision, input.clone())
-                    .await
-                    .map(|c| c.len())
-                    .unwrap_or(0);
+                n += zen_count(&decision, input.clone()).await;
             }
             n
         })
@@ -128,10 +126,9 @@ fn run(count: usize, repeats: usize) -> Result<(), String> {
         lines
             .iter()
             .map(|l| {
-                let json: serde_json::Value = serde_json::from_str(l).unwrap_or_default();
                 bundle
-                    .parse_facts(&json, today)
-                    .map(|f| pathway_codes(&bundle, &f, &config).len())
+                    .parse_facts_str(l, today)
+                    .map(|f| decide(&bundle, bundle.entry(), &f, &config).codes.len())
                     .unwrap_or(0)
             })
             .sum::<usize>()
@@ -141,10 +138,7 @@ fn run(count: usize, repeats: usize) -> Result<(), String> {
             let mut n = 0;
             for l in &lines {
                 if let Ok(input) = zen_input(l) {
-                    n += zen_codes(&decision, input)
-                        .await
-                        .map(|c| c.len())
-                        .unwrap_or(0);
+                    n += zen_count(&decision, input).await;
                 }
             }
             n
@@ -155,9 +149,22 @@ fn run(count: usize, repeats: usize) -> Result<(), String> {
 }
 
 fn pathway_codes(bundle: &Bundle, facts: &Facts, config: &Config) -> Vec<String> {
-    match evaluate(bundle, bundle.entry(), facts, config).state {
-        State::Finished(o) => o.actions.into_iter().map(|a| a.code).collect(),
+    let d = decide(bundle, bundle.entry(), facts, config);
+    match d.status {
+        Status::Finished => d.codes.into_iter().map(str::to_owned).collect(),
         other => vec![format!("unfinished: {other:?}")],
+    }
+}
+
+/// How many codes ZEN's result holds (0 on an error), read where it stands.
+async fn zen_count(decision: &Decision, input: Variable) -> usize {
+    match decision.evaluate(input).await {
+        Ok(response) => response
+            .result
+            .dot("codes")
+            .and_then(|c| c.as_array().map(|a| a.borrow().len()))
+            .unwrap_or(0),
+        Err(_) => 0,
     }
 }
 
