@@ -126,7 +126,7 @@ impl Replay {
             panic!("the counterexample does not finish: {:?}", evaluation.state)
         };
         Self {
-            ended_in: outcome.pathway.clone(),
+            ended_in: outcome.pathway.to_owned(),
             codes: outcome.codes().iter().map(|c| (*c).to_owned()).collect(),
             visits: evaluation
                 .trail
@@ -135,8 +135,8 @@ impl Replay {
                     let answer = v
                         .answer
                         .as_ref()
-                        .map(|a| (a.fact.clone(), a.value.to_json()));
-                    (v.pathway.clone(), v.step.clone(), answer)
+                        .map(|a| (a.fact.to_owned(), a.value.to_json()));
+                    (v.pathway.to_owned(), v.step.to_owned(), answer)
                 })
                 .collect(),
         }
@@ -608,13 +608,12 @@ fn contact_placeholders_appear_only_in_texts_that_fill_them_in() {
     assert!(used >= 20, "only {used} contact placeholders");
 }
 
-fn finished(facts: &str, today: &str) -> pathway::Outcome {
-    let bundle = bundled().unwrap_or_else(|e| panic!("{e}"));
+fn finished<'b>(bundle: &'b Bundle, facts: &str, today: &str) -> pathway::Outcome<'b> {
     let today = today.parse().unwrap();
     let facts = bundle
         .parse_facts(&serde_json::from_str(facts).unwrap(), today)
         .unwrap();
-    let evaluation = evaluate(&bundle, bundle.entry(), &facts, &Config::new(today));
+    let evaluation = evaluate(bundle, bundle.entry(), &facts, &Config::new(today));
     match evaluation.state {
         State::Finished(outcome) => outcome,
         other => panic!("not finished: {other:?}"),
@@ -623,7 +622,9 @@ fn finished(facts: &str, today: &str) -> pathway::Outcome {
 
 #[test]
 fn shipped_texts_read_numbers_from_the_directory_and_mark_unverified_ones() {
+    let bundle = bundled().unwrap_or_else(|e| panic!("{e}"));
     let outcome = finished(
+        &bundle,
         r#"{"immediate_danger": false, "age_basis": "stated_age", "age": 40,
             "suspected_modern_slavery": true, "someone_speaks_for_them": false,
             "care_and_support_needs": false, "has_capacity_to_consent": true,
@@ -638,7 +639,7 @@ fn shipped_texts_read_numbers_from_the_directory_and_mark_unverified_ones() {
             .find(|a| a.code == code)
             .unwrap_or_else(|| panic!("no {code}"))
             .instructions
-            .clone()
+            .to_owned()
     };
     let police = text("police_report");
     assert!(

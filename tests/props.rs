@@ -404,7 +404,7 @@ fn editing_an_earlier_answer_keeps_the_later_answers_still_on_the_path() {
             .collect::<Vec<_>>()
     };
     let next = |s: &Session<'_>| match s.current().state {
-        State::NeedsAnswer(q) => q.fact,
+        State::NeedsAnswer(q) => q.fact.into_owned(),
         other => panic!("expected a question, got {other:?}"),
     };
     assert_eq!(next(&s), "reporter_is_first_responder");

@@ -93,7 +93,7 @@ fn bundle() -> Bundle {
     bundled().unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn case(bundle: &Bundle, name: &str) -> Evaluation {
+fn case<'b>(bundle: &'b Bundle, name: &str) -> Evaluation<'b> {
     let (_, pathway, facts, use_defaults) = cases()
         .into_iter()
         .find(|c| c.0 == name)

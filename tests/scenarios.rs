@@ -211,7 +211,7 @@ fn no_reason_rests_on_a_default(evaluation: &pathway::Evaluation, facts: &Facts)
                 answer.fact
             );
         }
-        match answer.fact.as_str() {
+        match answer.fact {
             "has_capacity_to_consent" => capable = answer.value == Value::Bool(true),
             "capacity_in_doubt" => assert!(
                 capable,

@@ -2,13 +2,15 @@
 
 use pathway::{Config, State, Value, bundled, coverage, covering_examples, evaluate};
 
-fn trails(examples: &[pathway::Counterexample]) -> Vec<Vec<pathway::Visit>> {
-    let bundle = bundled().unwrap();
+fn trails<'b>(
+    bundle: &'b pathway::Bundle,
+    examples: &[pathway::Counterexample],
+) -> Vec<Vec<pathway::Visit<'b>>> {
     examples
         .iter()
         .map(|c| {
             let start = bundle.find(&c.pathway).unwrap();
-            let e = evaluate(&bundle, start, &c.facts, &Config::new(c.today));
+            let e = evaluate(bundle, start, &c.facts, &Config::new(c.today));
             assert!(
                 matches!(e.state, State::Finished(_)),
                 "example on {} does not finish: {:?}",
@@ -30,7 +32,7 @@ fn covering_examples_take_every_edge_and_none_is_redundant() {
     let bundle = bundled().unwrap();
     let today = "2026-12-01".parse().unwrap();
     let examples = covering_examples(&bundle, today);
-    let trails = trails(&examples);
+    let trails = trails(&bundle, &examples);
     let all = coverage(&bundle, trails.iter().map(Vec::as_slice));
     assert!(
         all.edges_taken == all.edges_total && all.steps_visited == all.steps_total,

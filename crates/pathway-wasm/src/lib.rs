@@ -433,7 +433,7 @@ struct Answered<'a> {
     question: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<&'a str>,
-    answer: AnswerKind,
+    answer: AnswerKind<'a>,
     value: serde_json::Value,
     label: String,
 }
@@ -443,18 +443,18 @@ struct WalkView<'a> {
     pathway: &'a str,
     today: String,
     answers: Vec<Answered<'a>>,
-    state: &'a State,
-    trail: &'a [Visit],
+    state: &'a State<'a>,
+    trail: &'a [Visit<'a>],
 }
 
 /// Largest integer a JS number holds exactly: unbounded integer facts are clamped to it.
 const JS_SAFE_INTEGER: i64 = (1 << 53) - 1;
 
 /// The kind of answer a fact takes, as a question shows it (to change an earlier answer).
-fn answer_kind(decl: Option<&FactDecl>) -> AnswerKind {
+fn answer_kind(decl: Option<&FactDecl>) -> AnswerKind<'_> {
     let yes_no = || AnswerKind::Bool {
-        yes: "Yes".into(),
-        no: "No".into(),
+        yes: "Yes",
+        no: "No",
     };
     let Some(decl) = decl else { return yes_no() };
     match decl.ty {
@@ -462,11 +462,11 @@ fn answer_kind(decl: Option<&FactDecl>) -> AnswerKind {
             .labels
             .as_ref()
             .map_or_else(yes_no, |l| AnswerKind::Bool {
-                yes: l.yes.clone(),
-                no: l.no.clone(),
+                yes: &l.yes,
+                no: &l.no,
             }),
         FactType::Choice => AnswerKind::Choice {
-            options: decl.options.clone(),
+            options: &decl.options,
         },
         FactType::Integer => AnswerKind::Integer {
             min: decl.min.unwrap_or(-JS_SAFE_INTEGER).max(-JS_SAFE_INTEGER),
@@ -639,8 +639,8 @@ pub fn evaluate(
 
 /// One step of a walked trail, as `graphSvg` reads it: `pathway`, `step` and `edge` (the
 /// other fields of a `Visit` are ignored).
-fn trail_step(value: &serde_json::Value) -> Option<Visit> {
-    let text = |key: &str| value.get(key)?.as_str().map(str::to_owned);
+fn trail_step(value: &serde_json::Value) -> Option<Visit<'_>> {
+    let text = |key: &str| value.get(key)?.as_str();
     let edge = match value.get("edge") {
         None | Some(serde_json::Value::Null) => None,
         Some(n) => Some(usize::try_from(n.as_u64()?).ok()?),
@@ -652,7 +652,7 @@ fn trail_step(value: &serde_json::Value) -> Option<Visit> {
         answer: None,
         rule: None,
         reason: None,
-        cites: Vec::new(),
+        cites: &[],
     })
 }
 
@@ -665,21 +665,26 @@ pub fn graph_svg(
 ) -> Result<String, JsValue> {
     let bundle = bundle()?;
     let id = pathway_id(bundle, pathway)?;
-    let walked: Option<Vec<Visit>> = if trail.is_null() || trail.is_undefined() {
+    let steps = if trail.is_null() || trail.is_undefined() {
         None
     } else {
-        let steps = from_js(trail, "trail")?;
-        let visits = steps
-            .as_array()
-            .and_then(|steps| steps.iter().map(trail_step).collect::<Option<Vec<_>>>());
-        Some(visits.ok_or_else(|| {
-            js_error(
-                ErrorType::InvalidInput,
-                "trail: not a list of steps, each with a `pathway` and a `step` (text) and \
+        Some(from_js(trail, "trail")?)
+    };
+    let walked: Option<Vec<Visit<'_>>> = match &steps {
+        None => None,
+        Some(steps) => {
+            let visits = steps
+                .as_array()
+                .and_then(|steps| steps.iter().map(trail_step).collect::<Option<Vec<_>>>());
+            Some(visits.ok_or_else(|| {
+                js_error(
+                    ErrorType::InvalidInput,
+                    "trail: not a list of steps, each with a `pathway` and a `step` (text) and \
                  an optional `edge` (a whole number)",
-                None,
-            )
-        })?)
+                    None,
+                )
+            })?)
+        }
     };
     Ok(pathway::graph(
         bundle,

@@ -176,7 +176,7 @@ fn bench_session(c: &mut Criterion) {
         let mut session = Session::new(&bundle, bundle.entry(), today);
         let mut n = 0;
         while let State::NeedsAnswer(q) = session.current().state {
-            let value = answers.get(&q.fact).expect("an answer for every question");
+            let value = answers.get(&*q.fact).expect("an answer for every question");
             session
                 .answer(&q.fact, value)
                 .expect("the session accepts the answer");

@@ -64,7 +64,7 @@ fn run(scenarios: &str, out: &str) -> Result<usize, String> {
             let State::NeedsAnswer(q) = session.current().state else {
                 break;
             };
-            let Some(value) = json["facts"].get(&q.fact) else {
+            let Some(value) = json["facts"].get(&*q.fact) else {
                 break;
             };
             if session.answer(&q.fact, value).is_err() {

@@ -32,14 +32,17 @@ impl Coverage {
 }
 
 /// Coverage of the set's steps and edges by the given trails.
-pub fn coverage<'a>(bundle: &Bundle, trails: impl IntoIterator<Item = &'a [Visit]>) -> Coverage {
+pub fn coverage<'a, 'b: 'a>(
+    bundle: &Bundle,
+    trails: impl IntoIterator<Item = &'a [Visit<'b>]>,
+) -> Coverage {
     let mut steps = BTreeSet::new();
     let mut edges = BTreeSet::new();
     for trail in trails {
         for v in trail {
-            steps.insert((v.pathway.clone(), v.step.clone()));
+            steps.insert((v.pathway, v.step));
             if let Some(e) = v.edge {
-                edges.insert((v.pathway.clone(), v.step.clone(), e));
+                edges.insert((v.pathway, v.step, e));
             }
         }
     }
@@ -54,7 +57,7 @@ pub fn coverage<'a>(bundle: &Bundle, trails: impl IntoIterator<Item = &'a [Visit
     for p in &bundle.pathways {
         for node in p.graph.node_indices() {
             let step = &p.graph[node];
-            let key = (p.meta.id.clone(), step.id.clone());
+            let key = (p.meta.id.as_str(), step.id.as_str());
             cov.steps_total += 1;
             if steps.contains(&key) {
                 cov.steps_visited += 1;
@@ -63,7 +66,7 @@ pub fn coverage<'a>(bundle: &Bundle, trails: impl IntoIterator<Item = &'a [Visit
             }
             for (e, edge) in step.edges.iter().enumerate() {
                 cov.edges_total += 1;
-                if edges.contains(&(key.0.clone(), key.1.clone(), e)) {
+                if edges.contains(&(key.0, key.1, e)) {
                     cov.edges_taken += 1;
                 } else {
                     let target = &p.graph[edge.to].id;

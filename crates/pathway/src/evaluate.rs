@@ -35,55 +35,59 @@ impl Config {
 }
 
 /// The result of walking as far as the facts allow.
+///
+/// Its texts are borrowed from the [`Bundle`] (`'b`), so an evaluation copies nothing that the
+/// set already holds; only values computed for the case (an action's detail, a fact's value)
+/// are owned.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Evaluation {
+pub struct Evaluation<'b> {
     /// Where the walk stopped.
-    pub state: State,
+    pub state: State<'b>,
     /// Every step passed, with the answer read and the reason for the edge taken.
-    pub trail: Vec<Visit>,
-    /// Facts given that the walk never read.
-    pub unused: Vec<String>,
+    pub trail: Vec<Visit<'b>>,
+    /// Facts given that the walk never read (borrowed when the set declares them).
+    pub unused: Vec<Cow<'b, str>>,
     /// Facts the walk took from their declared default.
-    pub defaulted: Vec<String>,
+    pub defaulted: Vec<&'b str>,
 }
 
 /// Where a walk stopped.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
-pub enum State {
+pub enum State<'b> {
     /// A fact is needed to go on.
-    NeedsAnswer(Question),
+    NeedsAnswer(Question<'b>),
     /// The walk reached an outcome.
-    Finished(Outcome),
+    Finished(Outcome<'b>),
     /// The pathway has no route for these answers. A verified pathway never does this;
     /// it is reported rather than guessed.
     Blocked {
         /// The step the walk stopped at.
-        step: String,
+        step: &'b str,
         /// Why.
-        message: String,
+        message: &'b str,
     },
 }
 
 /// A question to put to the worker.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Question {
+pub struct Question<'b> {
     /// The pathway it belongs to.
-    pub pathway: String,
+    pub pathway: &'b str,
     /// The step that asks it.
-    pub step: String,
-    /// The fact it sets.
-    pub fact: String,
-    /// The question text.
-    pub text: String,
+    pub step: &'b str,
+    /// The fact it sets (owned only for a fact the set does not declare).
+    pub fact: Cow<'b, str>,
+    /// The question text (owned only for a fact the set does not declare).
+    pub text: Cow<'b, str>,
     /// Help text.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
+    pub help: Option<&'b str>,
     /// Guidance shown with the question at this step.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<&'b str>,
     /// What kind of answer it takes.
-    pub answer: AnswerKind,
+    pub answer: AnswerKind<'b>,
     /// How many questions were answered before this one on the path.
     pub answered: usize,
 }
@@ -91,18 +95,18 @@ pub struct Question {
 /// The kind of answer a question takes.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
-pub enum AnswerKind {
+pub enum AnswerKind<'b> {
     /// Yes or no.
     Bool {
         /// Label of `true`.
-        yes: String,
+        yes: &'b str,
         /// Label of `false`.
-        no: String,
+        no: &'b str,
     },
     /// One of the options.
     Choice {
         /// The options in display order.
-        options: Vec<ChoiceOption>,
+        options: &'b [ChoiceOption],
     },
     /// A whole number in a range.
     Integer {
@@ -117,131 +121,146 @@ pub enum AnswerKind {
 
 /// One step of the trail.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Visit {
+pub struct Visit<'b> {
     /// Pathway id.
-    pub pathway: String,
+    pub pathway: &'b str,
     /// Step id.
-    pub step: String,
+    pub step: &'b str,
     /// Index (from 0) of the edge taken out of the step; none at outcomes and hand-overs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub edge: Option<usize>,
     /// The fact read at a question step, and its value.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub answer: Option<Answer>,
+    pub answer: Option<Answer<'b>>,
     /// The rule of the edge taken out of this step.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
+    pub rule: Option<&'b str>,
     /// Why that edge was taken.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<&'b str>,
     /// Sources for the edge taken.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub cites: Vec<String>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub cites: &'b [String],
 }
 
 /// A fact and the value a walk read for it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Answer {
+pub struct Answer<'b> {
     /// Fact id.
-    pub fact: String,
+    pub fact: &'b str,
     /// The value.
     pub value: Value,
 }
 
 /// A finished walk: what the worker must do.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Outcome {
+pub struct Outcome<'b> {
     /// Pathway the walk ended in.
-    pub pathway: String,
+    pub pathway: &'b str,
     /// The outcome step.
-    pub step: String,
+    pub step: &'b str,
     /// Headline.
-    pub title: String,
+    pub title: &'b str,
     /// Summary.
-    pub summary: String,
+    pub summary: &'b str,
     /// Actions, urgent first, then in the order the path added them.
-    pub actions: Vec<Action>,
+    pub actions: Vec<Action<'b>>,
     /// What happens next.
-    pub next_steps: Vec<String>,
+    pub next_steps: &'b [String],
     /// Sources for the summary and next steps.
-    pub cites: Vec<String>,
+    pub cites: &'b [String],
 }
 
-impl Outcome {
+impl<'b> Outcome<'b> {
     /// The action codes in order.
-    pub fn codes(&self) -> Vec<&str> {
-        self.actions.iter().map(|a| a.code.as_str()).collect()
+    pub fn codes(&self) -> Vec<&'b str> {
+        self.actions.iter().map(|a| a.code).collect()
     }
 }
 
 /// One action of an outcome.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Action {
+pub struct Action<'b> {
     /// Action code (vocabulary v1 or the pathway's own).
-    pub code: String,
+    pub code: &'b str,
     /// Imperative title.
-    pub title: String,
+    pub title: &'b str,
     /// What to do.
-    pub instructions: String,
-    /// Case-specific detail (e.g. the exact 18th birthday).
+    pub instructions: &'b str,
+    /// Case-specific detail (e.g. the exact 18th birthday); owned when it fills in facts.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    pub detail: Option<Cow<'b, str>>,
     /// Whether it is urgent.
     pub urgent: bool,
     /// Whom to contact.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub contact: Option<ContactInfo>,
+    pub contact: Option<ContactInfo<'b>>,
     /// Which form to use.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub form: Option<Form>,
+    pub form: Option<&'b Form>,
     /// Sources.
-    pub cites: Vec<String>,
+    pub cites: &'b [String],
     /// The reason of the edge that led to the step that added the action.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<&'b str>,
 }
 
 /// A contact with its directory id.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ContactInfo {
+pub struct ContactInfo<'b> {
     /// Directory id.
-    pub id: String,
+    pub id: &'b str,
     /// The details.
     #[serde(flatten)]
-    pub contact: Contact,
+    pub contact: &'b Contact,
 }
 
 /// Evaluates the facts on a pathway: the next question, or the finished outcome.
 ///
 /// Total: any facts give an answer. Facts that are not valid for their declaration are
-/// treated as not known (validate them first with [`Bundle::parse_facts`]).
-pub fn evaluate(bundle: &Bundle, pathway: PathwayId, facts: &Facts, config: &Config) -> Evaluation {
+/// treated as not known (validate them first with [`Bundle::parse_facts`]). The result
+/// borrows its texts from `bundle`.
+pub fn evaluate<'b>(
+    bundle: &'b Bundle,
+    pathway: PathwayId,
+    facts: &Facts,
+    config: &Config,
+) -> Evaluation<'b> {
     let mut walk = Walk::new(bundle, pathway.0);
-    let stop = advance(bundle, facts, config, &mut walk);
-    let trail = trail(bundle, facts, config, &walk);
-    let asked: Vec<&str> = walk.asked(bundle).collect();
+    let mut answers: Vec<(&Value, bool)> = Vec::with_capacity(16);
+    let stop = advance_noting(bundle, facts, config, &mut walk, |v, d| {
+        answers.push((v, d))
+    });
+    let (trail, defaulted) = trail(bundle, &answers, &walk);
+    // A fact given is used when a question step read its entry: the entry's value is one
+    // the walk noted (comparing addresses, not ids, so no string is compared).
     let unused = facts
         .iter()
-        .map(|(k, _)| k)
-        .filter(|k| !asked.contains(k))
-        .map(str::to_owned)
-        .collect();
-    let defaulted = asked
-        .iter()
-        .filter(|f| config.use_defaults && !facts.contains(f))
-        .map(|f| (*f).to_owned())
+        .filter(|(_, v)| {
+            !answers
+                .iter()
+                .any(|&(r, is_default)| !is_default && std::ptr::eq(r, *v))
+        })
+        .map(|(k, _)| match bundle.facts.get_key_value(k) {
+            Some((id, _)) => Cow::Borrowed(id.as_str()),
+            None => Cow::Owned(k.to_owned()),
+        })
         .collect();
     let (p, node) = walk.at;
-    let step_id = bundle.pathways[p].graph[node].id.clone();
     let state = match stop {
-        Stop::Ask(fact) => State::NeedsAnswer(question(bundle, &walk, fact)),
+        Stop::Ask(fact) => State::NeedsAnswer(question(bundle, &walk, Cow::Borrowed(fact))),
         Stop::Done => State::Finished(outcome(bundle, facts, config, &walk)),
-        Stop::Missing(fact) => State::NeedsAnswer(question(bundle, &walk, &fact)),
+        Stop::Missing(fact) => {
+            let fact = match bundle.facts.get_key_value(&fact) {
+                Some((id, _)) => Cow::Borrowed(id.as_str()),
+                None => Cow::Owned(fact),
+            };
+            State::NeedsAnswer(question(bundle, &walk, fact))
+        }
         Stop::NoEdge => State::Blocked {
-            step: step_id,
+            step: &bundle.pathways[p].graph[node].id,
             message: "no route out of this step matches the answers; seek advice from the \
-                      Modern Slavery Helpline and your safeguarding lead"
-                .into(),
+                      Modern Slavery Helpline and your safeguarding lead",
         },
     };
     Evaluation {
@@ -352,12 +371,16 @@ impl Walk {
     pub(crate) fn new(bundle: &Bundle, pathway: usize) -> Self {
         Self {
             at: (pathway, bundle.pathways[pathway].start),
-            visits: Vec::new(),
+            // Room for a whole walk through a small set, so a walk allocates once.
+            visits: Vec::with_capacity(32),
         }
     }
 
     /// Facts read at question steps, in order.
-    pub(crate) fn asked<'b>(&'b self, bundle: &'b Bundle) -> impl Iterator<Item = &'b str> + 'b {
+    pub(crate) fn asked<'a, 'b: 'a>(
+        &'a self,
+        bundle: &'b Bundle,
+    ) -> impl Iterator<Item = &'b str> + 'a {
         self.visits.iter().filter_map(move |v| {
             match &bundle.pathways[v.pathway].graph[v.node].kind {
                 StepKind::Question { fact, .. } => Some(fact.as_str()),
@@ -411,6 +434,18 @@ pub(crate) fn advance<'b>(
     config: &Config,
     walk: &mut Walk,
 ) -> Stop<'b> {
+    advance_noting(bundle, facts, config, walk, |_, _| {})
+}
+
+/// [`advance`], telling `answered` the value of each question step it passes, in order, and
+/// whether it is the fact's declared default (not given).
+pub(crate) fn advance_noting<'b: 'x, 'f: 'x, 'x>(
+    bundle: &'b Bundle,
+    facts: &'f Facts,
+    config: &Config,
+    walk: &mut Walk,
+    mut answered: impl FnMut(&'x Value, bool),
+) -> Stop<'b> {
     // A compiled set is acyclic, so a walk is never longer than the set has steps.
     let limit: usize = bundle.pathways.iter().map(|p| p.graph.node_count()).sum();
     loop {
@@ -426,10 +461,19 @@ pub(crate) fn advance<'b>(
             config,
         };
         match &step.kind {
-            StepKind::Question { fact, .. } if scope.known(fact).is_none() => {
-                return Stop::Ask(fact);
-            }
-            StepKind::Question { .. } | StepKind::Action { .. } => {}
+            StepKind::Question { fact, .. } => match facts.get(fact) {
+                Some(v) => answered(v, false),
+                // As `FactScope::known` reads it: the declared default, if allowed.
+                None => match config
+                    .use_defaults
+                    .then(|| bundle.facts.get(fact)?.default.as_ref())
+                    .flatten()
+                {
+                    Some(v) => answered(v, true),
+                    None => return Stop::Ask(fact),
+                },
+            },
+            StepKind::Action { .. } => {}
             StepKind::Outcome { .. } => {
                 walk.visits.push(Step {
                     pathway: p,
@@ -472,28 +516,29 @@ pub(crate) fn advance<'b>(
     }
 }
 
-fn question(bundle: &Bundle, walk: &Walk, fact: &str) -> Question {
+fn question<'b>(bundle: &'b Bundle, walk: &Walk, fact: Cow<'b, str>) -> Question<'b> {
     let (p, node) = walk.at;
     let pathway = &bundle.pathways[p];
     let step = &pathway.graph[node];
     let note = match &step.kind {
-        StepKind::Question { fact: f, note } if f == fact => note.clone(),
+        StepKind::Question { fact: f, note } if *f == *fact => note.as_deref(),
         _ => None,
     };
-    let decl = bundle.facts.get(fact);
+    let decl = bundle.facts.get(&*fact);
     Question {
-        pathway: pathway.meta.id.clone(),
-        step: step.id.clone(),
-        fact: fact.to_owned(),
-        text: decl
-            .map(|d| d.question.clone())
-            .unwrap_or_else(|| format!("What is `{fact}`?")),
-        help: decl.and_then(|d| d.help.clone()),
+        pathway: &pathway.meta.id,
+        step: &step.id,
+        text: match decl {
+            Some(d) => Cow::Borrowed(&d.question),
+            None => Cow::Owned(format!("What is `{fact}`?")),
+        },
+        fact,
+        help: decl.and_then(|d| d.help.as_deref()),
         note,
         answer: decl.map_or(
             AnswerKind::Bool {
-                yes: "Yes".into(),
-                no: "No".into(),
+                yes: "Yes",
+                no: "No",
             },
             answer_kind,
         ),
@@ -501,19 +546,17 @@ fn question(bundle: &Bundle, walk: &Walk, fact: &str) -> Question {
     }
 }
 
-fn answer_kind(decl: &FactDecl) -> AnswerKind {
+fn answer_kind(decl: &FactDecl) -> AnswerKind<'_> {
     match decl.ty {
         FactType::Bool => {
             let (yes, no) = decl
                 .labels
                 .as_ref()
-                .map_or(("Yes".into(), "No".into()), |l| {
-                    (l.yes.clone(), l.no.clone())
-                });
+                .map_or(("Yes", "No"), |l| (&l.yes, &l.no));
             AnswerKind::Bool { yes, no }
         }
         FactType::Choice => AnswerKind::Choice {
-            options: decl.options.clone(),
+            options: &decl.options,
         },
         FactType::Integer => AnswerKind::Integer {
             min: decl.min.unwrap_or(i64::MIN),
@@ -523,111 +566,115 @@ fn answer_kind(decl: &FactDecl) -> AnswerKind {
     }
 }
 
-fn trail(bundle: &Bundle, facts: &Facts, config: &Config, walk: &Walk) -> Vec<Visit> {
-    walk.visits
-        .iter()
-        .map(|v| {
-            let pathway = &bundle.pathways[v.pathway];
-            let step = &pathway.graph[v.node];
-            let scope = FactScope {
-                bundle,
-                pathway: v.pathway,
-                facts,
-                config,
-            };
-            let answer = match &step.kind {
-                StepKind::Question { fact, .. } => scope.known(fact).map(|value| Answer {
-                    fact: fact.clone(),
-                    value: value.clone(),
-                }),
-                _ => None,
-            };
-            let edge = v.edge.map(|i| &step.edges[i]);
-            let (rule, reason, cites) = match (&step.kind, edge) {
-                (_, Some(e)) => (e.when_src.clone(), e.because.clone(), e.cites.clone()),
-                (StepKind::Handover { because, cites, .. }, None) => {
-                    (None, Some(because.clone()), cites.clone())
+/// The trail of a walk, and the facts question steps took from their declared default, in
+/// the order asked. `answers`: the value of each question step passed, in order, and whether
+/// it is the declared default ([`advance_noting`]).
+fn trail<'b>(
+    bundle: &'b Bundle,
+    answers: &[(&Value, bool)],
+    walk: &Walk,
+) -> (Vec<Visit<'b>>, Vec<&'b str>) {
+    let mut out = Vec::with_capacity(walk.visits.len());
+    let mut defaulted = Vec::new();
+    let mut answers = answers.iter();
+    for v in &walk.visits {
+        let pathway = &bundle.pathways[v.pathway];
+        let step = &pathway.graph[v.node];
+        let answer = match &step.kind {
+            StepKind::Question { fact, .. } => answers.next().map(|&(value, is_default)| {
+                if is_default {
+                    defaulted.push(fact.as_str());
                 }
-                _ => (None, None, Vec::new()),
-            };
-            Visit {
-                pathway: pathway.meta.id.clone(),
-                step: step.id.clone(),
-                edge: v.edge,
-                answer,
-                rule,
-                reason,
-                cites,
+                Answer {
+                    fact,
+                    value: value.clone(),
+                }
+            }),
+            _ => None,
+        };
+        let edge = v.edge.map(|i| &step.edges[i]);
+        let (rule, reason, cites): (_, _, &[String]) = match (&step.kind, edge) {
+            (_, Some(e)) => (e.when_src.as_deref(), e.because.as_deref(), &e.cites),
+            (StepKind::Handover { because, cites, .. }, None) => {
+                (None, Some(because.as_str()), cites)
             }
-        })
-        .collect()
+            _ => (None, None, &[]),
+        };
+        out.push(Visit {
+            pathway: &pathway.meta.id,
+            step: &step.id,
+            edge: v.edge,
+            answer,
+            rule,
+            reason,
+            cites,
+        });
+    }
+    (out, defaulted)
 }
 
-/// The actions a finished walk collected, deduplicated (first kept) and urgent first.
-pub(crate) fn collect_actions<'b>(bundle: &'b Bundle, walk: &Walk) -> Vec<(usize, &'b str, usize)> {
-    let mut out: Vec<(usize, &str, usize)> = Vec::new();
+/// The actions a finished walk collected, deduplicated (first kept) and urgent first: each
+/// with its definition in the pathway that added it and the index of the visit that did.
+pub(crate) fn collect_actions<'b>(
+    bundle: &'b Bundle,
+    walk: &Walk,
+) -> Vec<(Option<&'b ActionDef>, &'b str, usize)> {
+    let mut out: Vec<(Option<&ActionDef>, &str, usize)> = Vec::with_capacity(16);
+    // How many urgent actions lead `out`: each urgent one is moved up behind them, so both
+    // groups keep the order the path added them in (a stable partition, without a second
+    // list).
+    let mut urgent = 0;
     for (k, v) in walk.visits.iter().enumerate() {
         let codes = match &bundle.pathways[v.pathway].graph[v.node].kind {
             StepKind::Action { actions, .. } | StepKind::Outcome { actions, .. } => actions,
             _ => continue,
         };
         for code in codes {
-            if !out.iter().any(|(_, c, _)| c == code) {
-                out.push((v.pathway, code, k));
+            if out.iter().any(|(_, c, _)| c == code) {
+                continue;
+            }
+            let def = bundle.pathways[v.pathway].actions.get(code.as_str());
+            out.push((def, code, k));
+            if def.is_some_and(|a| a.urgent) {
+                out[urgent..].rotate_right(1);
+                urgent += 1;
             }
         }
     }
-    let urgent = |(p, code, _): &(usize, &str, usize)| {
-        bundle.pathways[*p]
-            .actions
-            .get(*code)
-            .is_some_and(|a| a.urgent)
-    };
-    let (mut first, rest): (Vec<_>, Vec<_>) = out.into_iter().partition(urgent);
-    first.extend(rest);
-    first
+    out
 }
 
-fn outcome(bundle: &Bundle, facts: &Facts, config: &Config, walk: &Walk) -> Outcome {
+fn outcome<'b>(bundle: &'b Bundle, facts: &Facts, config: &Config, walk: &Walk) -> Outcome<'b> {
     let (p, node) = walk.at;
     let pathway = &bundle.pathways[p];
     let step = &pathway.graph[node];
-    let (title, summary, next_steps, cites) = match &step.kind {
+    let (title, summary, next_steps, cites): (&str, &str, &[String], &[String]) = match &step.kind {
         StepKind::Outcome {
             title,
             summary,
             next_steps,
             cites,
             ..
-        } => (
-            title.clone(),
-            summary.clone(),
-            next_steps.clone(),
-            cites.clone(),
-        ),
-        _ => Default::default(),
+        } => (title, summary, next_steps, cites),
+        _ => ("", "", &[], &[]),
     };
-    let mut with_defaults = facts.clone();
-    if config.use_defaults {
-        for f in walk.asked(bundle) {
-            if let (false, Some(d)) = (
-                facts.contains(f),
-                bundle.facts.get(f).and_then(|d| d.default.clone()),
-            ) {
-                with_defaults.insert(f, d);
-            }
-        }
+    // What a detail template reads: the facts, and the defaults the walk took.
+    let scope = FactScope {
+        bundle,
+        pathway: p,
+        facts,
+        config,
+    };
+    let known = |id: &str| scope.known(id);
+    let mut actions = Vec::new();
+    let collected = collect_actions(bundle, walk);
+    actions.reserve_exact(collected.len());
+    for (def, code, k) in collected {
+        actions.push(action(bundle, code, def, walk, k, &known, config.today));
     }
-    let actions = collect_actions(bundle, walk)
-        .into_iter()
-        .map(|(ap, code, k)| {
-            let def = bundle.pathways[ap].actions.get(code);
-            action(bundle, code, def, walk, k, &with_defaults, config.today)
-        })
-        .collect();
     Outcome {
-        pathway: pathway.meta.id.clone(),
-        step: step.id.clone(),
+        pathway: &pathway.meta.id,
+        step: &step.id,
         title,
         summary,
         actions,
@@ -636,20 +683,20 @@ fn outcome(bundle: &Bundle, facts: &Facts, config: &Config, walk: &Walk) -> Outc
     }
 }
 
-fn action(
-    bundle: &Bundle,
-    code: &str,
-    def: Option<&ActionDef>,
+fn action<'b, 'f>(
+    bundle: &'b Bundle,
+    code: &'b str,
+    def: Option<&'b ActionDef>,
     walk: &Walk,
     k: usize,
-    facts: &Facts,
+    known: &dyn Fn(&str) -> Option<&'f Value>,
     today: Date,
-) -> Action {
+) -> Action<'b> {
     let visit = walk.visits[k];
     let detail = match &bundle.pathways[visit.pathway].graph[visit.node].kind {
         StepKind::Action {
             detail: Some(t), ..
-        } => Some(t.render(facts, today)),
+        } => Some(t.render(known, today)),
         _ => None,
     };
     // The reason of the edge that led into the action's step (none after a hand-over or an
@@ -657,28 +704,28 @@ fn action(
     let reason = k.checked_sub(1).and_then(|j| {
         let v = walk.visits[j];
         let step = &bundle.pathways[v.pathway].graph[v.node];
-        step.edges.get(v.edge?)?.because.clone()
+        step.edges.get(v.edge?)?.because.as_deref()
     });
     Action {
-        code: code.to_owned(),
-        title: def.map(|d| d.title.clone()).unwrap_or_default(),
-        instructions: def.map(|d| d.instructions.clone()).unwrap_or_default(),
+        code,
+        title: def.map_or("", |d| &d.title),
+        instructions: def.map_or("", |d| &d.instructions),
         detail,
         urgent: def.is_some_and(|d| d.urgent),
         contact: def.and_then(|d| d.contact.as_ref()).and_then(|id| {
-            bundle.contacts.get(id).map(|c| ContactInfo {
-                id: id.clone(),
-                contact: c.clone(),
-            })
+            bundle
+                .contacts
+                .get(id)
+                .map(|contact| ContactInfo { id, contact })
         }),
-        form: def.and_then(|d| d.form.clone()),
-        cites: def.map(|d| d.cites.clone()).unwrap_or_default(),
+        form: def.and_then(|d| d.form.as_ref()),
+        cites: def.map_or(&[], |d| &d.cites),
         reason,
     }
 }
 
 /// Rebuilds the walk behind a trail (for trails made by this set).
-pub(crate) fn walk_of_trail(bundle: &Bundle, trail: &[Visit]) -> Walk {
+pub(crate) fn walk_of_trail(bundle: &Bundle, trail: &[Visit<'_>]) -> Walk {
     let visits = trail
         .iter()
         .filter_map(|v| {
@@ -686,7 +733,7 @@ pub(crate) fn walk_of_trail(bundle: &Bundle, trail: &[Visit]) -> Walk {
                 .pathways
                 .iter()
                 .position(|p| p.meta.id == v.pathway)?;
-            let node = *bundle.pathways[p].index.get(&v.step)?;
+            let node = *bundle.pathways[p].index.get(v.step)?;
             Some(Step {
                 pathway: p,
                 node,
@@ -701,7 +748,7 @@ pub(crate) fn walk_of_trail(bundle: &Bundle, trail: &[Visit]) -> Walk {
 }
 
 /// The action codes a trail collected, urgent first.
-pub(crate) fn codes_on_trail(bundle: &Bundle, trail: &[Visit]) -> Vec<String> {
+pub(crate) fn codes_on_trail(bundle: &Bundle, trail: &[Visit<'_>]) -> Vec<String> {
     let walk = walk_of_trail(bundle, trail);
     collect_actions(bundle, &walk)
         .into_iter()

@@ -51,10 +51,10 @@ pub struct Expectation {
 
 /// What running a scenario gave.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ScenarioRun {
+pub struct ScenarioRun<'b> {
     /// The evaluation (absent when the scenario could not run).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub evaluation: Option<Evaluation>,
+    pub evaluation: Option<Evaluation<'b>>,
     /// `finished`, `needs_answer` or `blocked`; empty when the scenario could not run.
     pub status: String,
     /// The action codes reached (so far, for an unfinished walk).
@@ -66,7 +66,7 @@ pub struct ScenarioRun {
     pub problems: Vec<String>,
 }
 
-impl ScenarioRun {
+impl ScenarioRun<'_> {
     /// Whether the scenario gave what it expects.
     pub fn passed(&self) -> bool {
         self.problems.is_empty()
@@ -89,7 +89,7 @@ impl Scenario {
     }
 
     /// Runs the scenario on a set and compares the result with the expectation.
-    pub fn run(&self, bundle: &Bundle) -> ScenarioRun {
+    pub fn run<'b>(&self, bundle: &'b Bundle) -> ScenarioRun<'b> {
         let failed = |problem: String| ScenarioRun {
             evaluation: None,
             status: String::new(),
@@ -147,7 +147,10 @@ impl Scenario {
 }
 
 /// `status`, action codes (so far) and next fact of an evaluation, as in `decide`'s output.
-pub fn summary(bundle: &Bundle, evaluation: &Evaluation) -> (String, Vec<String>, Option<String>) {
+pub fn summary(
+    bundle: &Bundle,
+    evaluation: &Evaluation<'_>,
+) -> (String, Vec<String>, Option<String>) {
     match &evaluation.state {
         State::Finished(o) => (
             "finished".into(),
@@ -157,13 +160,13 @@ pub fn summary(bundle: &Bundle, evaluation: &Evaluation) -> (String, Vec<String>
         State::NeedsAnswer(q) => (
             "needs_answer".into(),
             codes_so_far(bundle, evaluation),
-            Some(q.fact.clone()),
+            Some(q.fact.clone().into_owned()),
         ),
         State::Blocked { .. } => ("blocked".into(), codes_so_far(bundle, evaluation), None),
     }
 }
 
 /// The actions collected so far by an unfinished walk, urgent first.
-fn codes_so_far(bundle: &Bundle, evaluation: &Evaluation) -> Vec<String> {
+fn codes_so_far(bundle: &Bundle, evaluation: &Evaluation<'_>) -> Vec<String> {
     crate::evaluate::codes_on_trail(bundle, &evaluation.trail)
 }

@@ -207,7 +207,7 @@ impl<'b> Session<'b> {
     }
 
     /// Where the walk stands: the next question or the outcome.
-    pub fn current(&self) -> Evaluation {
+    pub fn current(&self) -> Evaluation<'b> {
         evaluate(
             self.bundle,
             self.pathway,
@@ -217,7 +217,7 @@ impl<'b> Session<'b> {
     }
 
     /// The outcome, once the walk is finished (`None` while a question is still to answer).
-    pub fn outcome(&self) -> Option<Outcome> {
+    pub fn outcome(&self) -> Option<Outcome<'b>> {
         match self.current().state {
             State::Finished(outcome) => Some(outcome),
             _ => None,
@@ -229,9 +229,9 @@ impl<'b> Session<'b> {
         &mut self,
         fact: &str,
         value: &serde_json::Value,
-    ) -> Result<Evaluation, SessionError> {
+    ) -> Result<Evaluation<'b>, SessionError> {
         let expected = match self.current().state {
-            State::NeedsAnswer(q) => q.fact,
+            State::NeedsAnswer(q) => q.fact.into_owned(),
             _ => return Err(SessionError::Finished),
         };
         if expected != fact {
@@ -259,15 +259,19 @@ impl<'b> Session<'b> {
 
     /// Puts the answers in path order, keeping answers the walk has not reached yet only
     /// while a question for them can still be reached; returns where the walk stands.
-    fn normalize(&mut self) -> Evaluation {
+    fn normalize(&mut self) -> Evaluation<'b> {
         let walk = self.current();
         let mut kept: Vec<(String, Value)> = walk
             .trail
             .iter()
-            .filter_map(|v| v.answer.as_ref().map(|a| (a.fact.clone(), a.value.clone())))
+            .filter_map(|v| {
+                v.answer
+                    .as_ref()
+                    .map(|a| (a.fact.to_owned(), a.value.clone()))
+            })
             .collect();
         if let State::NeedsAnswer(q) = &walk.state {
-            let ahead = questions_ahead(self.bundle, &q.pathway, &q.step);
+            let ahead = questions_ahead(self.bundle, q.pathway, q.step);
             let pending: Vec<(String, Value)> = self
                 .answers
                 .iter()
@@ -286,7 +290,7 @@ impl<'b> Session<'b> {
         &mut self,
         fact: &str,
         value: &serde_json::Value,
-    ) -> Result<Evaluation, SessionError> {
+    ) -> Result<Evaluation<'b>, SessionError> {
         if !self.answers.iter().any(|(f, _)| f == fact) {
             return Err(SessionError::NotAnswered(fact.to_owned()));
         }
@@ -436,7 +440,7 @@ mod tests {
         while let State::NeedsAnswer(q) = session.current().state {
             assert!(session.outcome().is_none(), "finished before `{}`", q.fact);
             let value = answers
-                .get(&q.fact)
+                .get(&*q.fact)
                 .unwrap_or_else(|| panic!("asks `{}`", q.fact));
             session.answer(&q.fact, value).unwrap();
         }

@@ -2,9 +2,11 @@
 //! {{birthday(date_of_birth, 18)}}"; `{{contact(id)}}` is filled in from the contacts
 //! directory when the set is compiled, so a phone number lives in one place only.
 
+use std::borrow::Cow;
+
 use crate::date::{Date, days_until_birthday};
 use crate::model::Contact;
-use crate::value::{Facts, Value};
+use crate::value::Value;
 
 /// A parsed template.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,28 +87,52 @@ impl Template {
     }
 
     /// The text for a case; a placeholder whose fact is unknown reads "(not known)".
-    pub(crate) fn render(&self, facts: &Facts, today: Date) -> String {
-        let date = |id: &str| match facts.get(id) {
+    /// `fact` gives the value the case has for a fact id. Borrowed when there is nothing to
+    /// fill in.
+    pub(crate) fn render<'t, 'f>(
+        &'t self,
+        fact: &dyn Fn(&str) -> Option<&'f Value>,
+        today: Date,
+    ) -> Cow<'t, str> {
+        use std::fmt::Write as _;
+        if let [Part::Text(t)] = self.0.as_slice() {
+            return Cow::Borrowed(t);
+        }
+        let date = |id: &str| match fact(id) {
             Some(Value::Date(d)) => Some(*d),
             _ => None,
         };
-        let unknown = || "(not known)".to_owned();
-        self.0
+        const UNKNOWN: &str = "(not known)";
+        // The text, and room for each placeholder's value (a date is 10 characters).
+        let room = self
+            .0
             .iter()
-            .map(|part| match part {
-                Part::Text(t) => t.clone(),
-                Part::Fact(id) => facts.get(id).map_or_else(unknown, |v| match v {
-                    Value::Choice(s) => s.clone(),
-                    other => other.to_string(),
-                }),
-                Part::Birthday(id, n) => date(id)
-                    .and_then(|d| d.anniversary(*n))
-                    .map_or_else(unknown, |d| d.to_string()),
-                Part::DaysUntil(id, n) => {
-                    date(id).map_or_else(unknown, |d| days_until_birthday(d, *n, today).to_string())
-                }
+            .map(|p| match p {
+                Part::Text(t) => t.len(),
+                _ => 16,
             })
-            .collect()
+            .sum();
+        let mut out = String::with_capacity(room);
+        for part in &self.0 {
+            // Writing to a `String` cannot fail.
+            let _ = match part {
+                Part::Text(t) => out.write_str(t),
+                Part::Fact(id) => match fact(id) {
+                    Some(Value::Choice(s)) => out.write_str(s),
+                    Some(other) => write!(out, "{other}"),
+                    None => out.write_str(UNKNOWN),
+                },
+                Part::Birthday(id, n) => match date(id).and_then(|d| d.anniversary(*n)) {
+                    Some(d) => write!(out, "{d}"),
+                    None => out.write_str(UNKNOWN),
+                },
+                Part::DaysUntil(id, n) => match date(id) {
+                    Some(d) => write!(out, "{}", days_until_birthday(d, *n, today)),
+                    None => out.write_str(UNKNOWN),
+                },
+            };
+        }
+        Cow::Owned(out)
     }
 }
 
@@ -188,6 +214,7 @@ fn placeholder(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::value::Facts;
 
     fn contact(name: &str, phone: Option<&str>, verified: bool) -> Contact {
         Contact {
@@ -238,11 +265,11 @@ mod tests {
         facts.insert("date_of_birth", Value::Date("2008-12-02".parse().unwrap()));
         let today = "2026-11-22".parse().unwrap();
         assert_eq!(
-            template.render(&facts, today),
+            template.render(&|id| facts.get(id), today),
             "Turns 18 on 2026-12-02, in 10 days."
         );
         assert_eq!(
-            template.render(&Facts::default(), today),
+            template.render(&|_| None, today),
             "Turns 18 on (not known), in (not known) days."
         );
     }
@@ -252,7 +279,7 @@ mod tests {
         let today = "2026-11-22".parse().unwrap();
         let template = t("Call {{contact(helpline)}}, or {{ contact( glaa ) }}.").unwrap();
         assert_eq!(
-            template.render(&Facts::default(), today),
+            template.render(&|_| None, today),
             "Call The Helpline on 0800 000 0000 (24 hours), or The GLAA on 0800 111 1111 \
              (unverified: check locally)."
         );

@@ -141,12 +141,8 @@ pub fn path_signatures(bundle: &Bundle, today: Date) -> BTreeSet<String> {
 
 /// The signature of a walk's trail, in the form of [`path_signatures`].
 #[doc(hidden)]
-pub fn trail_signature(trail: &[crate::evaluate::Visit]) -> String {
-    signature(
-        trail
-            .iter()
-            .map(|v| (v.pathway.as_str(), v.step.as_str(), v.edge)),
-    )
+pub fn trail_signature(trail: &[crate::evaluate::Visit<'_>]) -> String {
+    signature(trail.iter().map(|v| (v.pathway, v.step, v.edge)))
 }
 
 fn signature<'a>(steps: impl Iterator<Item = (&'a str, &'a str, Option<usize>)>) -> String {
@@ -551,7 +547,7 @@ struct PathScope<'a> {
     walk: &'a Walk,
     asked: &'a [&'a str],
     codes: &'a [&'a str],
-    actions: &'a [(usize, &'a str, usize)],
+    actions: &'a [(Option<&'a crate::model::ActionDef>, &'a str, usize)],
 }
 
 impl Scope for PathScope<'_> {

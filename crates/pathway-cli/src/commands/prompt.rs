@@ -58,7 +58,7 @@ impl Progress {
 /// entry hands adults and children over to their own).
 pub(crate) fn ask(
     bundle: &Bundle,
-    q: &Question,
+    q: &Question<'_>,
     today: Date,
     progress: &mut Progress,
 ) -> Result<Reply> {
@@ -67,10 +67,10 @@ pub(crate) fn ask(
         say!("Question {}", q.answered + 1);
     } else {
         let title = bundle
-            .find(&q.pathway)
-            .map_or(q.pathway.as_str(), |p| bundle.meta(p).title.as_str());
+            .find(q.pathway)
+            .map_or(q.pathway, |p| bundle.meta(p).title.as_str());
         say!("Question {} · now in: {title}", q.answered + 1);
-        progress.pathway.clone_from(&q.pathway);
+        q.pathway.clone_into(&mut progress.pathway);
     }
     if let Some(note) = &q.note {
         say!("Note: {note}");
@@ -79,7 +79,10 @@ pub(crate) fn ask(
         let reply = match &q.answer {
             AnswerKind::Bool { yes, no } => pick(
                 &q.text,
-                vec![(yes.clone(), json!(true)), (no.clone(), json!(false))],
+                vec![
+                    ((*yes).to_owned(), json!(true)),
+                    ((*no).to_owned(), json!(false)),
+                ],
                 q.answered > 0,
             ),
             AnswerKind::Choice { options } => {
@@ -116,9 +119,7 @@ pub(crate) fn ask(
             Picked::Help => {
                 say!(
                     "\n{}\n",
-                    q.help
-                        .as_deref()
-                        .unwrap_or("No help is written for this question.")
+                    q.help.unwrap_or("No help is written for this question.")
                 );
             }
             Picked::Retry => {}

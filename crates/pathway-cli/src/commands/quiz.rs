@@ -70,7 +70,7 @@ pub(crate) fn run(dir: Option<&Path>, file: &Path, answers: Option<&Path>) -> Re
         .unwrap_or_default();
     for visit in &yours.trail {
         let Some(a) = &visit.answer else { continue };
-        match right.get(&a.fact) {
+        match right.get(a.fact) {
             Some(v) if *v == a.value => {}
             Some(v) => {
                 differences += 1;

@@ -256,11 +256,11 @@ fn with_answers(
 }
 
 /// The steps a walk took, to tell whether a new date changed the route.
-fn route(evaluation: &Evaluation) -> Vec<(&str, &str)> {
+fn route<'b>(evaluation: &Evaluation<'b>) -> Vec<(&'b str, &'b str)> {
     evaluation
         .trail
         .iter()
-        .map(|v| (v.pathway.as_str(), v.step.as_str()))
+        .map(|v| (v.pathway, v.step))
         .collect()
 }
 
@@ -450,7 +450,7 @@ mod tests {
 
     fn next(session: &Session<'_>) -> String {
         match session.current().state {
-            State::NeedsAnswer(q) => q.fact,
+            State::NeedsAnswer(q) => q.fact.into_owned(),
             _ => "finished".into(),
         }
     }

@@ -83,10 +83,10 @@ impl Chart {
             .collect();
         // Lists, not sets: a walk is a few dozen steps, and collecting a set sorts (one more
         // sorting algorithm per type in the WebAssembly module).
-        let visited: Vec<&str> = mine.iter().map(|v| v.step.as_str()).collect();
+        let visited: Vec<&str> = mine.iter().map(|v| v.step).collect();
         let taken: Vec<(&str, usize)> = mine
             .iter()
-            .filter_map(|v| Some((v.step.as_str(), v.edge?)))
+            .filter_map(|v| Some((v.step, v.edge?)))
             .collect();
         let position = |n: NodeIndex| n.index();
         let layers = layers(pathway);

@@ -116,28 +116,28 @@ fn to_json<T: serde::Serialize>(value: &T) -> Json {
 /// last step of the trail leads into.
 fn ended_in(bundle: &Bundle, evaluation: &Evaluation) -> Option<String> {
     match &evaluation.state {
-        State::Finished(o) => Some(o.pathway.clone()),
-        State::NeedsAnswer(q) => Some(q.pathway.clone()),
+        State::Finished(o) => Some(o.pathway.to_owned()),
+        State::NeedsAnswer(q) => Some(q.pathway.to_owned()),
         State::Blocked { step, .. } => match evaluation.trail.last() {
             Some(last) => Some(leads_into(bundle, last)),
             None => bundle
                 .pathways
                 .iter()
-                .find(|p| p.index.contains_key(step))
+                .find(|p| p.index.contains_key(*step))
                 .map(|p| p.meta.id.clone()),
         },
     }
 }
 
 /// The pathway a visit continues in: a hand-over's target, else its own.
-fn leads_into(bundle: &Bundle, visit: &Visit) -> String {
-    let Some(id) = bundle.find(&visit.pathway) else {
-        return visit.pathway.clone();
+fn leads_into(bundle: &Bundle, visit: &Visit<'_>) -> String {
+    let Some(id) = bundle.find(visit.pathway) else {
+        return visit.pathway.to_owned();
     };
     let pathway = bundle.pathway(id);
     let node = pathway
         .index
-        .get(&visit.step)
+        .get(visit.step)
         .map(|n| &pathway.graph[*n].kind);
     match node {
         Some(StepKind::Handover {
@@ -145,8 +145,8 @@ fn leads_into(bundle: &Bundle, visit: &Visit) -> String {
         }) => bundle
             .pathways
             .get(*target)
-            .map_or_else(|| visit.pathway.clone(), |p| p.meta.id.clone()),
-        _ => visit.pathway.clone(),
+            .map_or_else(|| visit.pathway.to_owned(), |p| p.meta.id.clone()),
+        _ => visit.pathway.to_owned(),
     }
 }
 

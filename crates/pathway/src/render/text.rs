@@ -55,16 +55,16 @@ fn report(bundle: &Bundle, evaluation: &Evaluation, style: Style) -> String {
 }
 
 fn finished(w: &mut Writer, bundle: &Bundle, outcome: &Outcome) {
-    w.title(&format!("Outcome: {}", w.esc(&outcome.title)));
-    w.para(&w.esc(&outcome.summary));
-    w.para(&pathway_line(w, bundle, &outcome.pathway));
+    w.title(&format!("Outcome: {}", w.esc(outcome.title)));
+    w.para(&w.esc(outcome.summary));
+    w.para(&pathway_line(w, bundle, outcome.pathway));
     w.section("Do now");
     for (i, action) in outcome.actions.iter().enumerate() {
         do_now(w, i + 1, action);
     }
     if !outcome.next_steps.is_empty() {
         w.section("What happens next");
-        for step in &outcome.next_steps {
+        for step in outcome.next_steps {
             w.bullet(&w.esc(step));
         }
         if !outcome.cites.is_empty() {
@@ -75,13 +75,13 @@ fn finished(w: &mut Writer, bundle: &Bundle, outcome: &Outcome) {
 
 fn do_now(w: &mut Writer, n: usize, action: &Action) {
     let title = if action.urgent {
-        format!("{} (urgent)", w.strong(&action.title))
+        format!("{} (urgent)", w.strong(action.title))
     } else {
-        w.esc(&action.title)
+        w.esc(action.title)
     };
-    let head = format!("[{}] {title}", w.code(&action.code));
+    let head = format!("[{}] {title}", w.code(action.code));
     w.item(n, &head);
-    w.field("", &w.esc(&action.instructions));
+    w.field("", &w.esc(action.instructions));
     if let Some(detail) = &action.detail {
         w.field("for this case", &w.esc(detail));
     }
@@ -142,7 +142,7 @@ fn needs_answer(w: &mut Writer, bundle: &Bundle, evaluation: &Evaluation, q: &Qu
         }
         AnswerKind::Choice { options } => {
             w.field("answer", "one of");
-            for o in options {
+            for o in *options {
                 let help = o
                     .help
                     .as_ref()
@@ -164,7 +164,7 @@ fn needs_answer(w: &mut Writer, bundle: &Bundle, evaluation: &Evaluation, q: &Qu
         AnswerKind::Date => w.field("answer", "a date written YYYY-MM-DD, not after today"),
     }
     w.blank();
-    w.para(&pathway_line(w, bundle, &q.pathway));
+    w.para(&pathway_line(w, bundle, q.pathway));
     so_far(w, bundle, evaluation);
 }
 
@@ -224,7 +224,7 @@ fn decided(w: &mut Writer, bundle: &Bundle, evaluation: &Evaluation) {
                     w.code(&super::leads_into(bundle, v))
                 ));
             }
-            (None, Some(_)) => lines.push(format!("at {}{reason}{cites}", w.code(&v.step))),
+            (None, Some(_)) => lines.push(format!("at {}{reason}{cites}", w.code(v.step))),
             (None, None) => {}
         }
     }
@@ -280,12 +280,12 @@ fn sources(w: &mut Writer, bundle: &Bundle, evaluation: &Evaluation) {
     };
     if let State::Finished(o) = &evaluation.state {
         for a in &o.actions {
-            add(&a.cites);
+            add(a.cites);
         }
-        add(&o.cites);
+        add(o.cites);
     }
     for v in &evaluation.trail {
-        add(&v.cites);
+        add(v.cites);
     }
     if tags.is_empty() {
         return;
