@@ -152,6 +152,21 @@ fn pathway_like_json() -> impl Strategy<Value = Json> {
     })
 }
 
+/// A valid answer for a question, chosen by `pick`.
+fn valid_answer(kind: &AnswerKind<'_>, pick: usize) -> Json {
+    match kind {
+        AnswerKind::Bool { .. } => json!(pick % 2 == 0),
+        AnswerKind::Choice { options } => json!(options[pick % options.len()].value),
+        AnswerKind::Integer { min, max } => json!((min + pick as i64 * 3).min(*max)),
+        AnswerKind::Date => json!(
+            today()
+                .add_days(-(pick as i64) * 1500 - 5800)
+                .unwrap()
+                .to_string()
+        ),
+    }
+}
+
 fn mutate(value: &mut Json, path: &[usize], replacement: &Json) {
     let Some((&i, rest)) = path.split_first() else {
         *value = replacement.clone();
@@ -246,12 +261,7 @@ proptest! {
         let mut session = Session::new(bundle, bundle.entry(), today());
         for pick in choices {
             let State::NeedsAnswer(q) = session.current().state else { break };
-            let answer = match &q.answer {
-                AnswerKind::Bool { .. } => json!(pick % 2 == 0),
-                AnswerKind::Choice { options } => json!(options[pick % options.len()].value),
-                AnswerKind::Integer { min, max } => json!((min + pick as i64 * 3).min(*max)),
-                AnswerKind::Date => json!(today().add_days(-(pick as i64) * 1500 - 5800).unwrap().to_string()),
-            };
+            let answer = valid_answer(&q.answer, pick);
             let before = session.clone();
             session.answer(&q.fact, &answer).unwrap();
             let mut undone = session.clone();
@@ -277,12 +287,7 @@ proptest! {
         // Walk a random way in, then try the bad answer at whatever question that reaches.
         for pick in choices {
             let State::NeedsAnswer(q) = session.current().state else { break };
-            let answer = match &q.answer {
-                AnswerKind::Bool { .. } => json!(pick % 2 == 0),
-                AnswerKind::Choice { options } => json!(options[pick % options.len()].value),
-                AnswerKind::Integer { min, max } => json!((min + pick as i64 * 3).min(*max)),
-                AnswerKind::Date => json!(today().add_days(-(pick as i64) * 1500 - 5800).unwrap().to_string()),
-            };
+            let answer = valid_answer(&q.answer, pick);
             session.answer(&q.fact, &answer).unwrap();
         }
         let before = session.clone();

@@ -159,39 +159,32 @@ fn bool3(e: &Expr, scope: &dyn Scope) -> Option<bool> {
 /// Every fact whose value a rule reads (not those only named by a path predicate such as
 /// `asked(fact)`, which is decided whether or not the fact is known).
 pub(crate) fn values_read(e: &Expr, out: &mut BTreeSet<String>) {
-    match &e.kind {
-        ExprKind::Path(_) => {}
-        ExprKind::Not(a) => values_read(a, out),
-        ExprKind::And(a, b)
-        | ExprKind::Or(a, b)
-        | ExprKind::Implies(a, b)
-        | ExprKind::Cmp(_, a, b)
-        | ExprKind::AgeOn(a, b)
-        | ExprKind::DaysUntilBirthday(a, _, b) => {
-            values_read(a, out);
-            values_read(b, out);
-        }
-        _ => facts(e, out),
-    }
+    named(e, out, false);
 }
 
 /// Every fact a rule names, including those inside path predicates.
+#[cfg(test)]
 pub(crate) fn facts(e: &Expr, out: &mut BTreeSet<String>) {
+    named(e, out, true);
+}
+
+fn named(e: &Expr, out: &mut BTreeSet<String>, in_paths: bool) {
     match &e.kind {
         ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Str(_) | ExprKind::Today => {}
         ExprKind::Fact(id) => {
             out.insert(id.clone());
         }
-        ExprKind::Not(a) => facts(a, out),
+        ExprKind::Not(a) => named(a, out, in_paths),
         ExprKind::And(a, b)
         | ExprKind::Or(a, b)
         | ExprKind::Implies(a, b)
         | ExprKind::Cmp(_, a, b)
         | ExprKind::AgeOn(a, b)
         | ExprKind::DaysUntilBirthday(a, _, b) => {
-            facts(a, out);
-            facts(b, out);
+            named(a, out, in_paths);
+            named(b, out, in_paths);
         }
+        ExprKind::Path(_) if !in_paths => {}
         ExprKind::Path(p) => match p {
             PathPred::Asked(f) | PathPred::FirstAsked(f) | PathPred::KnownBefore(f, _) => {
                 out.insert(f.clone());
