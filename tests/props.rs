@@ -155,7 +155,7 @@ fn pathway_like_json() -> impl Strategy<Value = Json> {
 /// A valid answer for a question, chosen by `pick`.
 fn valid_answer(kind: &AnswerKind<'_>, pick: usize) -> Json {
     match kind {
-        AnswerKind::Bool { .. } => json!(pick % 2 == 0),
+        AnswerKind::Bool { .. } => json!(pick.is_multiple_of(2)),
         AnswerKind::Choice { options } => json!(options[pick % options.len()].value),
         AnswerKind::Integer { min, max } => json!((min + pick as i64 * 3).min(*max)),
         AnswerKind::Date => json!(
