@@ -256,18 +256,28 @@ impl Bundle {
         let object = json.as_object().ok_or_else(|| FactError::NotAnObject {
             found: json_kind(json),
         })?;
+        let mut entries: Vec<(&String, &serde_json::Value)> = object.iter().collect();
+        entries.sort_by_key(|(id, _)| *id);
+        self.check_entries(entries.into_iter().map(|(id, v)| (id.clone(), v)), today)
+    }
+
+    /// The facts of a record's entries, given in id order: the first problem is returned;
+    /// `null` means "not known" and is skipped (for a declared fact).
+    fn check_entries<V: std::borrow::Borrow<serde_json::Value>>(
+        &self,
+        entries: impl Iterator<Item = (String, V)>,
+        today: Date,
+    ) -> Result<Facts, FactError> {
         let mut facts = Facts::default();
-        let mut ids: Vec<&String> = object.keys().collect();
-        ids.sort();
-        for id in ids {
-            let value = &object[id];
-            if value.is_null() {
-                if self.fact(id).is_none() {
-                    return Err(FactError::Unknown { fact: id.clone() });
-                }
-                continue;
+        for (id, value) in entries {
+            let Some(decl) = self.fact(&id) else {
+                return Err(FactError::Unknown { fact: id });
+            };
+            let value = value.borrow();
+            if !value.is_null() {
+                let value = decl.parse_value(value, today)?;
+                facts.insert(id, value);
             }
-            facts.insert(id.clone(), self.check_value(id, value, today)?);
         }
         Ok(facts)
     }
@@ -316,17 +326,7 @@ impl Bundle {
                 FactError::Unknown { fact: id }
             });
         }
-        let mut facts = Facts::default();
-        for (_, id, value) in entries {
-            let Some(decl) = self.fact(&id) else {
-                return Err(FactError::Unknown { fact: id });
-            };
-            if !value.is_null() {
-                let value = decl.parse_value(&value, today)?;
-                facts.insert(id, value);
-            }
-        }
-        Ok(facts)
+        self.check_entries(entries.into_iter().map(|(_, id, v)| (id, v)), today)
     }
 }
 
