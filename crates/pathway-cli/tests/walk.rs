@@ -77,6 +77,16 @@ fn finish(p: &mut PtySession) -> (String, i32) {
     }
 }
 
+/// Esc at a question (quit), yes to saving, and `file` as the name.
+fn quit_and_save_as(p: &mut PtySession, file: &Path) {
+    keys(p, &[ESC]);
+    wait(p, "Save this session to a file");
+    keys(p, &[ENTER]);
+    wait(p, "File name");
+    typed(p, file.to_str().unwrap());
+    keys(p, &[ENTER]);
+}
+
 fn typed(p: &mut PtySession, text: &str) {
     let chars: Vec<String> = text.chars().map(String::from).collect();
     keys(p, &chars.iter().map(String::as_str).collect::<Vec<_>>());
@@ -127,12 +137,7 @@ fn walk_ar_at_17_with_help_validation_back_save_and_resume() {
 
     wait(&mut p, "Question 5");
     wait(&mut p, "Is someone else speaking or translating");
-    keys(&mut p, &[ESC]); // quit: offered to save
-    wait(&mut p, "Save this session to a file");
-    keys(&mut p, &[ENTER]); // yes (the default)
-    wait(&mut p, "File name");
-    typed(&mut p, saved.to_str().unwrap());
-    keys(&mut p, &[ENTER]);
+    quit_and_save_as(&mut p, &saved); // quit: offered to save, yes (the default)
     wait(&mut p, "Resume with: pathway walk --resume");
     assert_eq!(finish(&mut p).1, 0, "quit and saved");
 
@@ -235,12 +240,7 @@ fn a_file_name_that_cannot_be_written_is_asked_again_and_no_answer_is_lost() {
     wait(&mut p, "Is the person in immediate danger");
     keys(&mut p, &[DOWN, ENTER]); // No, not right now
     wait(&mut p, "How do you know the person's age?");
-    keys(&mut p, &[ESC]);
-    wait(&mut p, "Save this session to a file");
-    keys(&mut p, &[ENTER]);
-    wait(&mut p, "File name");
-    typed(&mut p, bad.to_str().unwrap());
-    keys(&mut p, &[ENTER]);
+    quit_and_save_as(&mut p, &bad);
     wait(&mut p, "That file can't be written");
     wait(&mut p, "No such file or directory");
     // Esc at the file name offers the choices; the first (the default) goes back to the
@@ -250,12 +250,7 @@ fn a_file_name_that_cannot_be_written_is_asked_again_and_no_answer_is_lost() {
     keys(&mut p, &[ENTER]);
     wait(&mut p, "Back to the questions: nothing is lost.");
     wait(&mut p, "How do you know the person's age?");
-    keys(&mut p, &[ESC]);
-    wait(&mut p, "Save this session to a file");
-    keys(&mut p, &[ENTER]);
-    wait(&mut p, "File name");
-    typed(&mut p, bad.to_str().unwrap());
-    keys(&mut p, &[ENTER]);
+    quit_and_save_as(&mut p, &bad);
     wait(&mut p, "That file can't be written");
     // The name is offered again for editing: cut the missing folder out of it.
     keys(&mut p, &[BACKSPACE; "no-such-folder/case.json".len()]);
