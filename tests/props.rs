@@ -17,6 +17,12 @@ fn bundle() -> &'static Bundle {
     BUNDLE.get_or_init(|| bundled().unwrap_or_else(|e| panic!("{e}")))
 }
 
+/// A second load of the bundled files: its fact ids are other allocations than `bundle()`'s.
+fn other_load() -> &'static Bundle {
+    static OTHER: std::sync::OnceLock<Bundle> = std::sync::OnceLock::new();
+    OTHER.get_or_init(|| bundled().unwrap_or_else(|e| panic!("{e}")))
+}
+
 /// A JSON answer drawn for a fact: mostly valid, sometimes of the wrong type or range.
 fn answer_for(ty: FactType, options: Vec<String>) -> BoxedStrategy<Json> {
     let valid = match ty {
@@ -252,6 +258,18 @@ proptest! {
             prop_assert_eq!(fast.status.as_str(), status.as_str());
             prop_assert_eq!(fast.codes, codes.iter().map(String::as_str).collect::<Vec<_>>());
             prop_assert_eq!(fast.next_fact, next_fact.as_deref());
+            // Facts the set read are found by their slot; the same facts inserted by id, or
+            // read by another load of the same files, are found by id: the same evaluation.
+            let by_id: pathway::Facts =
+                facts.iter().map(|(k, v)| (k.to_owned(), v.clone())).collect();
+            prop_assert_eq!(&evaluate(bundle, pathway, &by_id, &config), &a);
+            let other = other_load();
+            let other_id = other.pathways().nth(start).unwrap();
+            let elsewhere = evaluate(other, other_id, &facts, &config);
+            prop_assert_eq!(
+                pathway::evaluation_json(other, &elsewhere),
+                pathway::evaluation_json(bundle, &a)
+            );
         }
     }
 

@@ -1,6 +1,8 @@
 //! The compiled, validated form of a pathway set: what every front end walks.
 
 use std::collections::BTreeMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
@@ -8,7 +10,7 @@ use serde::Serialize;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, LoadError};
 use crate::model::{ActionDef, BoolLabels, ChoiceOption, Contact, FactType, Form, Source};
-use crate::rule::Expr;
+use crate::rule::{Expr, ExprKind, Slot};
 use crate::template::Template;
 use crate::value::Value;
 
@@ -20,7 +22,7 @@ use crate::value::Value;
 #[derive(Debug, Clone)]
 pub struct Bundle {
     pub(crate) pathways: Vec<Pathway>,
-    pub(crate) facts: BTreeMap<String, FactDecl>,
+    pub(crate) facts: Decls,
     pub(crate) contacts: BTreeMap<String, Contact>,
     pub(crate) contact_sources: BTreeMap<String, Source>,
     pub(crate) entry: Option<usize>,
@@ -53,7 +55,8 @@ pub(crate) struct Pathway {
     pub(crate) meta: Meta,
     pub(crate) file: String,
     pub(crate) sources: BTreeMap<String, Source>,
-    pub(crate) derived: BTreeMap<String, Derived>,
+    /// Sorted by id, so a linked rule finds one by its index ([`Slot::Derived`]).
+    pub(crate) derived: Vec<Derived>,
     pub(crate) actions: BTreeMap<String, ActionDef>,
     pub(crate) graph: DiGraph<Step, usize>,
     pub(crate) start: NodeIndex,
@@ -91,6 +94,84 @@ pub struct Meta {
     pub entry: bool,
 }
 
+/// The set's fact declarations, in id order (a fact's index is its [`Slot::Fact`]), with
+/// each id shared (facts the set reads hold the same `Arc`) and an index by id.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Decls {
+    list: Vec<FactDecl>,
+    ids: Vec<Arc<str>>,
+    by_id: IdIndex,
+}
+
+/// Slots by fact id. A hash map because every record's keys are looked up in it; it is
+/// never iterated, so its order cannot reach any output.
+#[expect(
+    clippy::disallowed_types,
+    reason = "looked up by id, never iterated: no order is observable"
+)]
+type IdIndex = std::collections::HashMap<Arc<str>, u32, BuildHasherDefault<Fnv>>;
+
+impl Decls {
+    pub(crate) fn new(decls: BTreeMap<String, FactDecl>) -> Self {
+        let list: Vec<FactDecl> = decls.into_values().collect();
+        let ids: Vec<Arc<str>> = list.iter().map(|d| Arc::from(d.id.as_str())).collect();
+        let by_id = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (Arc::clone(id), i as u32))
+            .collect();
+        Self { list, ids, by_id }
+    }
+
+    /// The declaration of a fact.
+    pub(crate) fn get(&self, id: &str) -> Option<&FactDecl> {
+        self.slot(id).map(|i| &self.list[i as usize])
+    }
+
+    /// The index of a declared fact.
+    pub(crate) fn slot(&self, id: &str) -> Option<u32> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The declaration at a slot, with its shared id.
+    pub(crate) fn at(&self, slot: u32) -> Option<(&Arc<str>, &FactDecl)> {
+        let i = slot as usize;
+        Some((self.ids.get(i)?, self.list.get(i)?))
+    }
+
+    /// The declarations in id order.
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, FactDecl> {
+        self.list.iter()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.list.len()
+    }
+}
+
+/// FNV-1a: fact ids are short, and the index is built from the set's own ids (a lookup of
+/// any other key only probes them).
+#[derive(Default)]
+pub(crate) struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
 /// A fact declaration, shared by every pathway of the set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactDecl {
@@ -123,7 +204,19 @@ pub struct FactDecl {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Derived {
+    pub(crate) id: String,
     pub(crate) rule: Expr,
+}
+
+impl Pathway {
+    /// The derived fact with this id, and its index.
+    pub(crate) fn derived(&self, id: &str) -> Option<(usize, &Derived)> {
+        let i = self
+            .derived
+            .binary_search_by(|d| d.id.as_str().cmp(id))
+            .ok()?;
+        Some((i, &self.derived[i]))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -146,6 +239,8 @@ pub(crate) struct Step {
 pub(crate) enum StepKind {
     Question {
         fact: String,
+        /// Where a walk finds the answer: [`Slot::Fact`] once linked.
+        slot: Slot,
         note: Option<String>,
     },
     Action {
@@ -270,7 +365,7 @@ impl Bundle {
 
     /// Every fact declared in the set, by id.
     pub fn facts(&self) -> impl Iterator<Item = &FactDecl> {
-        self.facts.values()
+        self.facts.iter()
     }
 
     /// A contact of the directory.
@@ -325,5 +420,58 @@ impl Bundle {
 
     pub(crate) fn pathway(&self, id: PathwayId) -> &Pathway {
         &self.pathways[id.0]
+    }
+
+    /// Fixes where evaluation finds each fact that a rule or a question names (its
+    /// [`Slot`]), so a walk indexes instead of comparing ids. Called once the set's
+    /// declarations are final: by the compiler and by the snapshot decoder. A name that is
+    /// neither a declared fact nor a derived fact of the rule's pathway stays
+    /// [`Slot::Unlinked`] and is looked up by id (and found missing).
+    pub(crate) fn link(&mut self) {
+        let slots = &self.facts;
+        for p in &mut self.pathways {
+            let derived: Vec<String> = p.derived.iter().map(|d| d.id.clone()).collect();
+            let slot = |id: &str| match derived.binary_search_by(|d| d.as_str().cmp(id)) {
+                Ok(i) => Slot::Derived(i as u32),
+                Err(_) => slots.slot(id).map_or(Slot::Unlinked, Slot::Fact),
+            };
+            for d in &mut p.derived {
+                link_expr(&mut d.rule, &slot);
+            }
+            for inv in &mut p.invariants {
+                link_expr(&mut inv.rule, &slot);
+            }
+            for step in p.graph.node_weights_mut() {
+                if let StepKind::Question { fact, slot: s, .. } = &mut step.kind {
+                    *s = slots.slot(fact).map_or(Slot::Unlinked, Slot::Fact);
+                }
+                for edge in &mut step.edges {
+                    if let Some(rule) = &mut edge.when {
+                        link_expr(rule, &slot);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn link_expr(e: &mut Expr, slot: &impl Fn(&str) -> Slot) {
+    match &mut e.kind {
+        ExprKind::Fact(id, s) => *s = slot(id),
+        ExprKind::Not(a) => link_expr(a, slot),
+        ExprKind::And(a, b)
+        | ExprKind::Or(a, b)
+        | ExprKind::Implies(a, b)
+        | ExprKind::Cmp(_, a, b)
+        | ExprKind::AgeOn(a, b)
+        | ExprKind::DaysUntilBirthday(a, _, b) => {
+            link_expr(a, slot);
+            link_expr(b, slot);
+        }
+        ExprKind::Bool(_)
+        | ExprKind::Int(_)
+        | ExprKind::Str(_)
+        | ExprKind::Today
+        | ExprKind::Path(_) => {}
     }
 }

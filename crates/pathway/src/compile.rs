@@ -11,8 +11,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde::de::DeserializeOwned;
 
 use crate::bundle::{
-    Bundle, Derived, Edge, FactDecl, Invariant, LoadOptions, Meta, Pathway, SourceFile, Step,
-    StepKind,
+    Bundle, Decls, Derived, Edge, FactDecl, Invariant, LoadOptions, Meta, Pathway, SourceFile,
+    Step, StepKind,
 };
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, LoadError};
@@ -20,7 +20,7 @@ use crate::model::{
     ActionDef, CONTACTS_FORMAT, ChoiceOption, Confidence, ContactsFile, FactDef, FactType,
     PATHWAY_FORMAT, PathwayFile, StepDef,
 };
-use crate::rule::{self, Context, Expr, Ty, TypeEnv};
+use crate::rule::{self, Context, Expr, Slot, Ty, TypeEnv};
 use crate::template::Template;
 use crate::vocab::fact_v1;
 
@@ -92,12 +92,13 @@ pub(crate) fn compile(
     let mut bundle = Bundle {
         hash: content_hash(&pathways, &contacts),
         pathways: compiled,
-        facts,
+        facts: Decls::new(facts),
         contacts,
         contact_sources,
         entry,
         paths_verified: 0,
     };
+    bundle.link();
     let report = crate::verify::verify(&bundle, reference_date(&bundle));
     bundle.paths_verified = report.paths;
     for mut d in report.diagnostics {
@@ -726,7 +727,7 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
     let local: BTreeSet<String> = model.facts.iter().map(|f| f.id.clone()).collect();
     let actions: BTreeSet<String> = model.actions.keys().cloned().collect();
     let mut derived_ids = BTreeSet::new();
-    let mut derived = BTreeMap::new();
+    let mut derived = Vec::new();
     for (i, d) in model.derived.iter().enumerate() {
         let at = format!("derived[{i}] (`{}`)", d.id);
         if local.contains(&d.id) || derived_ids.contains(&d.id) || !is_ident(&d.id) {
@@ -747,7 +748,10 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
             actions: &actions,
         };
         if let Some(rule) = ctx.rule(sink, &env, &at, &d.rule, Context::Guard) {
-            derived.insert(d.id.clone(), Derived { rule });
+            derived.push(Derived {
+                id: d.id.clone(),
+                rule,
+            });
         }
         derived_ids.insert(d.id.clone());
     }
@@ -858,6 +862,7 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
     }
     let errors = sink.0.iter().filter(|d| d.is_error()).count();
     let (meta, start) = (meta?, start?);
+    derived.sort_by(|a, b| a.id.cmp(&b.id));
     (errors == before).then(|| {
         let pathway = Pathway {
             meta,
@@ -1089,6 +1094,7 @@ fn step_kind(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>, at: &str, def: &Step
             }
             StepKind::Question {
                 fact: fact.clone(),
+                slot: Slot::Unlinked,
                 note: ctx.expand_opt(sink, &format!("{at}, `note`"), note),
             }
         }

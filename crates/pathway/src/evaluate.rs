@@ -4,6 +4,7 @@
 //! branches where evaluation would stop to ask.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
@@ -11,7 +12,7 @@ use serde::Serialize;
 use crate::bundle::{Bundle, FactDecl, PathwayId, StepKind};
 use crate::date::Date;
 use crate::model::{ActionDef, ChoiceOption, Contact, FactType, Form};
-use crate::rule::{self, Missing, Scope};
+use crate::rule::{self, Missing, Scope, Slot};
 use crate::value::{Facts, Value};
 
 /// How to evaluate.
@@ -227,8 +228,9 @@ pub fn evaluate<'b>(
     config: &Config,
 ) -> Evaluation<'b> {
     let mut walk = Walk::new(bundle, pathway.0);
+    let table = Answers::new(bundle, facts, config);
     let mut answers: Vec<(&Value, bool)> = Vec::with_capacity(16);
-    let stop = advance_noting(bundle, facts, config, &mut walk, |v, d| {
+    let stop = advance_noting(bundle, facts, Some(&table), config, &mut walk, |v, d| {
         answers.push((v, d))
     });
     let (trail, defaulted) = trail(bundle, &answers, &walk);
@@ -241,8 +243,8 @@ pub fn evaluate<'b>(
                 .iter()
                 .any(|&(r, is_default)| !is_default && std::ptr::eq(r, *v))
         })
-        .map(|(k, _)| match bundle.facts.get_key_value(k) {
-            Some((id, _)) => Cow::Borrowed(id.as_str()),
+        .map(|(k, _)| match bundle.facts.get(k) {
+            Some(decl) => Cow::Borrowed(decl.id.as_str()),
             None => Cow::Owned(k.to_owned()),
         })
         .collect();
@@ -251,8 +253,8 @@ pub fn evaluate<'b>(
         Stop::Ask(fact) => State::NeedsAnswer(question(bundle, &walk, Cow::Borrowed(fact))),
         Stop::Done => State::Finished(outcome(bundle, facts, config, &walk)),
         Stop::Missing(fact) => {
-            let fact = match bundle.facts.get_key_value(&fact) {
-                Some((id, _)) => Cow::Borrowed(id.as_str()),
+            let fact = match bundle.facts.get(&fact) {
+                Some(decl) => Cow::Borrowed(decl.id.as_str()),
                 None => Cow::Owned(fact),
             };
             State::NeedsAnswer(question(bundle, &walk, fact))
@@ -316,7 +318,8 @@ pub fn decide<'b>(
     config: &Config,
 ) -> Decision<'b> {
     let mut walk = Walk::new(bundle, pathway.0);
-    let stop = advance(bundle, facts, config, &mut walk);
+    let answers = Answers::new(bundle, facts, config);
+    let stop = advance(bundle, facts, Some(&answers), config, &mut walk);
     let codes = collect_actions(bundle, &walk)
         .into_iter()
         .map(|(_, code, _)| code)
@@ -327,7 +330,7 @@ pub fn decide<'b>(
         // The fact a rule missed, named as the declaration spells it (so borrowed).
         Stop::Missing(fact) => (
             Status::NeedsAnswer,
-            bundle.facts.get_key_value(&fact).map(|(k, _)| k.as_str()),
+            bundle.facts.get(&fact).map(|d| d.id.as_str()),
         ),
         Stop::NoEdge => (Status::Blocked, None),
     };
@@ -390,6 +393,37 @@ impl Walk {
     }
 }
 
+/// The answer of each declared fact, by its [`Slot::Fact`] index, and whether it is the
+/// declared default (taken only when defaults are allowed): built once per evaluation, so
+/// that rules and questions index instead of comparing fact ids.
+pub(crate) struct Answers<'a>(Vec<Option<(&'a Value, bool)>>);
+
+impl<'a> Answers<'a> {
+    pub(crate) fn new(bundle: &'a Bundle, facts: &'a Facts, config: &Config) -> Self {
+        let mut table: Vec<Option<(&Value, bool)>> = vec![None; bundle.facts.len()];
+        for (id, slot, value) in facts.entries() {
+            // Facts this set read carry their slot and share its id, so one pointer
+            // comparison confirms the slot; others are found by id. Facts that no pathway
+            // declares are never read.
+            let slot = match bundle.facts.at(slot) {
+                Some((declared, _)) if Arc::ptr_eq(declared, id) => Some(slot),
+                _ => bundle.facts.slot(id),
+            };
+            if let Some(known) = slot.and_then(|i| table.get_mut(i as usize)) {
+                *known = Some((value, false));
+            }
+        }
+        if config.use_defaults {
+            for (known, decl) in table.iter_mut().zip(bundle.facts.iter()) {
+                if known.is_none() {
+                    *known = decl.default.as_ref().map(|v| (v, true));
+                }
+            }
+        }
+        Self(table)
+    }
+}
+
 /// What rules read during a walk: the facts, defaults if allowed, and derived facts of the
 /// pathway the walk is in.
 pub(crate) struct FactScope<'a> {
@@ -397,28 +431,53 @@ pub(crate) struct FactScope<'a> {
     pub(crate) pathway: usize,
     pub(crate) facts: &'a Facts,
     pub(crate) config: &'a Config,
+    /// The facts by slot, when the walk built them ([`evaluate`], [`decide`]); without
+    /// them (verification, whose facts change at every branch) facts are found by id.
+    pub(crate) answers: Option<&'a Answers<'a>>,
 }
 
 impl<'a> FactScope<'a> {
     /// The answer given for a fact, or its default when defaults are allowed.
     fn known(&self, id: &str) -> Option<&'a Value> {
+        self.answer(id, Slot::Unlinked).map(|(v, _)| v)
+    }
+
+    /// [`FactScope::known`], found by its slot if it has one, and whether it is the
+    /// declared default.
+    fn answer(&self, id: &str, slot: Slot) -> Option<(&'a Value, bool)> {
+        if let (Slot::Fact(i), Some(answers)) = (slot, self.answers)
+            && let Some(&known) = answers.0.get(i as usize)
+        {
+            return known;
+        }
         if let Some(v) = self.facts.get(id) {
-            return Some(v);
+            return Some((v, false));
         }
         if self.config.use_defaults {
-            return self.bundle.facts.get(id).and_then(|d| d.default.as_ref());
+            return self
+                .bundle
+                .facts
+                .get(id)
+                .and_then(|d| d.default.as_ref())
+                .map(|v| (v, true));
         }
         None
     }
 }
 
 impl Scope for FactScope<'_> {
-    fn fact(&self, id: &str) -> Result<Cow<'_, Value>, Missing> {
-        if let Some(derived) = self.bundle.pathways[self.pathway].derived.get(id) {
+    fn fact(&self, id: &str, slot: Slot) -> Result<Cow<'_, Value>, Missing> {
+        let pathway = &self.bundle.pathways[self.pathway];
+        let derived = match slot {
+            Slot::Derived(i) => pathway.derived.get(i as usize),
+            Slot::Fact(_) => None,
+            Slot::Unlinked => pathway.derived(id).map(|(_, d)| d),
+        };
+        if let Some(derived) = derived {
             return rule::eval(&derived.rule, self).map(|b| Cow::Owned(Value::Bool(b)));
         }
-        self.known(id)
-            .map(Cow::Borrowed)
+        self.answer(id, slot)
+            .map(|(v, _)| Cow::Borrowed(v))
             .ok_or_else(|| Missing(id.to_owned()))
     }
 
@@ -428,13 +487,15 @@ impl Scope for FactScope<'_> {
 }
 
 /// Walks from `walk.at` until a question needs an answer or an outcome is reached.
+/// `answers`: the facts by slot, if built ([`Answers::new`]), else they are found by id.
 pub(crate) fn advance<'b>(
     bundle: &'b Bundle,
     facts: &Facts,
+    answers: Option<&Answers<'_>>,
     config: &Config,
     walk: &mut Walk,
 ) -> Stop<'b> {
-    advance_noting(bundle, facts, config, walk, |_, _| {})
+    advance_noting(bundle, facts, answers, config, walk, |_, _| {})
 }
 
 /// [`advance`], telling `answered` the value of each question step it passes, in order, and
@@ -442,7 +503,8 @@ pub(crate) fn advance<'b>(
 pub(crate) fn advance_noting<'b: 'x, 'f: 'x, 'x>(
     bundle: &'b Bundle,
     facts: &'f Facts,
-    config: &Config,
+    answers: Option<&'x Answers<'f>>,
+    config: &'x Config,
     walk: &mut Walk,
     mut answered: impl FnMut(&'x Value, bool),
 ) -> Stop<'b> {
@@ -459,19 +521,12 @@ pub(crate) fn advance_noting<'b: 'x, 'f: 'x, 'x>(
             pathway: p,
             facts,
             config,
+            answers,
         };
         match &step.kind {
-            StepKind::Question { fact, .. } => match facts.get(fact) {
-                Some(v) => answered(v, false),
-                // As `FactScope::known` reads it: the declared default, if allowed.
-                None => match config
-                    .use_defaults
-                    .then(|| bundle.facts.get(fact)?.default.as_ref())
-                    .flatten()
-                {
-                    Some(v) => answered(v, true),
-                    None => return Stop::Ask(fact),
-                },
+            StepKind::Question { fact, slot, .. } => match scope.answer(fact, *slot) {
+                Some((v, is_default)) => answered(v, is_default),
+                None => return Stop::Ask(fact),
             },
             StepKind::Action { .. } => {}
             StepKind::Outcome { .. } => {
@@ -521,10 +576,10 @@ fn question<'b>(bundle: &'b Bundle, walk: &Walk, fact: Cow<'b, str>) -> Question
     let pathway = &bundle.pathways[p];
     let step = &pathway.graph[node];
     let note = match &step.kind {
-        StepKind::Question { fact: f, note } if *f == *fact => note.as_deref(),
+        StepKind::Question { fact: f, note, .. } if *f == *fact => note.as_deref(),
         _ => None,
     };
-    let decl = bundle.facts.get(&*fact);
+    let decl = bundle.facts.get(&fact);
     Question {
         pathway: &pathway.meta.id,
         step: &step.id,
@@ -664,6 +719,7 @@ fn outcome<'b>(bundle: &'b Bundle, facts: &Facts, config: &Config, walk: &Walk) 
         pathway: p,
         facts,
         config,
+        answers: None,
     };
     let known = |id: &str| scope.known(id);
     let mut actions = Vec::new();

@@ -1,6 +1,7 @@
 //! Checking answers against fact declarations: types, ranges, options and dates.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
@@ -156,9 +157,10 @@ fn json_kind(value: &serde_json::Value) -> String {
 impl FactDecl {
     /// Checks a JSON answer against this declaration.
     pub fn parse_value(&self, json: &serde_json::Value, today: Date) -> Result<Value, FactError> {
-        let fact = self.id.clone();
+        // The id is copied only into an error.
+        let fact = || self.id.clone();
         let wrong = |expected: &str| FactError::WrongType {
-            fact: fact.clone(),
+            fact: fact(),
             expected: expected.to_owned(),
             found: json_kind(json),
         };
@@ -176,7 +178,7 @@ impl FactDecl {
                     Ok(Value::Int(n))
                 } else {
                     Err(FactError::OutOfRange {
-                        fact,
+                        fact: fact(),
                         value: n.to_string(),
                         min,
                         max,
@@ -197,7 +199,7 @@ impl FactDecl {
                         .collect::<Vec<_>>()
                         .join(", ");
                     Err(FactError::NotAnOption {
-                        fact,
+                        fact: fact(),
                         value: s.to_owned(),
                         options,
                     })
@@ -208,10 +210,10 @@ impl FactDecl {
                     .as_str()
                     .ok_or_else(|| wrong("a date written YYYY-MM-DD"))?;
                 let date: Date = s.parse().map_err(|_| FactError::BadDate {
-                    fact: fact.clone(),
+                    fact: fact(),
                     value: s.to_owned(),
                 })?;
-                check_date(&fact, date, today).map(Value::Date)
+                check_date(&self.id, date, today).map(Value::Date)
             }
         }
     }
@@ -258,25 +260,33 @@ impl Bundle {
         })?;
         let mut entries: Vec<(&String, &serde_json::Value)> = object.iter().collect();
         entries.sort_by_key(|(id, _)| *id);
-        self.check_entries(entries.into_iter().map(|(id, v)| (id.clone(), v)), today)
+        self.check_entries(entries.into_iter(), today)
     }
 
-    /// The facts of a record's entries, given in id order: the first problem is returned;
-    /// `null` means "not known" and is skipped (for a declared fact).
-    fn check_entries<V: std::borrow::Borrow<serde_json::Value>>(
+    /// The facts of a record's entries, given in id order and each once: the first problem is
+    /// returned; `null` means "not known" and is skipped (for a declared fact).
+    fn check_entries<K: AsRef<str>, V: std::borrow::Borrow<serde_json::Value>>(
         &self,
-        entries: impl Iterator<Item = (String, V)>,
+        entries: impl Iterator<Item = (K, V)>,
         today: Date,
     ) -> Result<Facts, FactError> {
-        let mut facts = Facts::default();
+        let mut facts = Facts::with_capacity(entries.size_hint().0);
         for (id, value) in entries {
-            let Some(decl) = self.fact(&id) else {
-                return Err(FactError::Unknown { fact: id });
+            let id = id.as_ref();
+            let declared = self
+                .facts
+                .slot(id)
+                .and_then(|i| Some((i, self.facts.at(i)?)));
+            let Some((slot, (shared, decl))) = declared else {
+                return Err(FactError::Unknown {
+                    fact: id.to_owned(),
+                });
             };
             let value = value.borrow();
             if !value.is_null() {
                 let value = decl.parse_value(value, today)?;
-                facts.insert(id, value);
+                // In id order, each once: the slot order.
+                facts.insert_read(Arc::clone(shared), slot, value);
             }
         }
         Ok(facts)
@@ -285,7 +295,7 @@ impl Bundle {
     /// The declared fact nearest to an unknown id, if it looks like a typing mistake of it
     /// (`immediate_dagner` → `immediate_danger`): for "did you mean" hints.
     pub fn nearest_fact(&self, id: &str) -> Option<&str> {
-        crate::suggest::nearest(id, self.facts.keys().map(String::as_str))
+        crate::suggest::nearest(id, self.facts.iter().map(|d| d.id.as_str()))
     }
 
     /// Checks a facts record written as JSON text, like [`Bundle::parse_facts`], and also
@@ -293,6 +303,33 @@ impl Bundle {
     /// which a parsed JSON value has already silently reduced to the last one. A key given
     /// twice that no pathway declares is reported as unknown.
     pub fn parse_facts_str(&self, text: &str, today: Date) -> Result<Facts, FactError> {
+        // Most records are valid: they are read in one pass. Anything wrong with a record
+        // sends it the careful way, which finds the error that counts first.
+        match self.read_valid(text, today) {
+            Some(facts) => Ok(facts),
+            None => self.read_carefully(text, today),
+        }
+    }
+
+    /// The facts of a record that is valid in every respect, read in one pass over its text
+    /// (no JSON value is built; keys are borrowed where they have no escapes); `None` at the
+    /// first thing wrong, whatever it is.
+    fn read_valid(&self, text: &str, today: Date) -> Option<Facts> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let facts = de::DeserializeSeed::deserialize(
+            Record {
+                bundle: self,
+                today,
+            },
+            &mut de,
+        );
+        de.end().ok()?;
+        facts.ok()
+    }
+
+    /// [`Bundle::parse_facts_str`] for a record with something wrong in it: every entry is
+    /// read as written, then checked in id order, as [`Bundle::parse_facts`] checks them.
+    fn read_carefully(&self, text: &str, today: Date) -> Result<Facts, FactError> {
         let written: Written = serde_json::from_str(text).map_err(|e| FactError::Syntax {
             message: e.to_string(),
             line: e.line(),
@@ -327,6 +364,157 @@ impl Bundle {
             });
         }
         self.check_entries(entries.into_iter().map(|(_, id, v)| (id, v)), today)
+    }
+}
+
+/// A record read straight into facts ([`Bundle::read_valid`]): the first entry that is not
+/// a valid answer to a declared fact, or that repeats one, stops the reading (its error
+/// carries no message: the careful reader finds the real one).
+struct Record<'b> {
+    bundle: &'b Bundle,
+    today: Date,
+}
+
+fn stop<E: de::Error>() -> E {
+    E::custom("")
+}
+
+impl<'de> de::DeserializeSeed<'de> for Record<'_> {
+    type Value = Facts;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Facts, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Record<'_> {
+    type Value = Facts;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a facts record")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Facts, A::Error> {
+        let decls = &self.bundle.facts;
+        let mut facts = Facts::with_capacity(map.size_hint().unwrap_or(16));
+        // Facts given as `null` (not known), so that one given again is still refused.
+        let mut nulls: Vec<u32> = Vec::new();
+        while let Some(Key(key)) = map.next_key()? {
+            let slot = decls.slot(&key).ok_or_else(stop)?;
+            let (id, decl) = decls.at(slot).ok_or_else(stop)?;
+            let answer = map.next_value_seed(Answer {
+                decl,
+                today: self.today,
+            })?;
+            if nulls.contains(&slot) {
+                return Err(stop());
+            }
+            match answer {
+                Some(value) => {
+                    if !facts.insert_read(Arc::clone(id), slot, value) {
+                        return Err(stop());
+                    }
+                }
+                None if facts.contains(id) => return Err(stop()),
+                None => nulls.push(slot),
+            }
+        }
+        Ok(facts)
+    }
+}
+
+/// An object key, borrowed from the text unless it has escapes.
+struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a fact id")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(std::borrow::Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+    }
+}
+
+/// One answer, checked against its declaration as [`FactDecl::parse_value`] checks it:
+/// `None` for `null`.
+struct Answer<'b> {
+    decl: &'b FactDecl,
+    today: Date,
+}
+
+impl<'de> de::DeserializeSeed<'de> for Answer<'_> {
+    type Value = Option<Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Answer<'_> {
+    type Value = Option<Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an answer")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        match self.decl.ty {
+            FactType::Bool => Ok(Some(Value::Bool(v))),
+            _ => Err(stop()),
+        }
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        let d = self.decl;
+        let in_range = d.min.is_none_or(|min| v >= min) && d.max.is_none_or(|max| v <= max);
+        match d.ty {
+            FactType::Integer if in_range => Ok(Some(Value::Int(v))),
+            _ => Err(stop()),
+        }
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        i64::try_from(v)
+            .map_err(|_| stop())
+            .and_then(|v| self.visit_i64(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        let d = self.decl;
+        match d.ty {
+            FactType::Choice => d
+                .options
+                .iter()
+                .find(|o| o.value == v)
+                .map(|o| Some(Value::Choice(o.value.clone())))
+                .ok_or_else(stop),
+            FactType::Date => {
+                let date: Date = v.parse().map_err(|_| stop())?;
+                check_date(&d.id, date, self.today)
+                    .map(|date| Some(Value::Date(date)))
+                    .map_err(|_| stop())
+            }
+            _ => Err(stop()),
+        }
     }
 }
 
@@ -487,5 +675,87 @@ mod tests {
             check(r#"{"age": 1312}"#).unwrap_err().anonymised(),
             "`age` must be between 0 and 120"
         );
+    }
+
+    /// A JSON text for the readers: entries whose keys are declared ids (one written with an
+    /// escape), an unknown key, or the empty key, mostly with a valid answer for the key and
+    /// sometimes any answer, repeated keys allowed, sometimes not an object or followed by
+    /// more text.
+    fn record_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        // Each key with answers valid for it (on 2026-11-22).
+        let keys: Vec<(&str, Vec<&str>)> = vec![
+            ("immediate_danger", vec!["true", "false", "null"]),
+            (
+                "age_basis",
+                vec!["\"stated_age\"", "\"date_of_birth\"", "\"unknown\""],
+            ),
+            (
+                "date_of_birth",
+                vec!["\"2008-12-02\"", "\"1896-11-22\"", "\"2026-11-22\""],
+            ),
+            ("age", vec!["0", "17", "18", "120"]),
+            ("a\\u0067e", vec!["42"]),
+            (
+                "consent_to_nrm",
+                vec!["\"given\"", "\"giv\\u0065n\"", "\"declined\"", "null"],
+            ),
+            ("has_capacity_to_consent", vec!["true", "false"]),
+            ("shoe_size", vec!["9"]),
+            ("", vec!["null"]),
+        ];
+        let junk = prop::sample::select(vec![
+            "true",
+            "null",
+            "-1",
+            "121",
+            "9223372036854775808",
+            "-9223372036854775809",
+            "1.0",
+            "\"given\"",
+            "\"Given\"",
+            "\"2030-01-01\"",
+            "\"1896-11-21\"",
+            "\"2008-02-30\"",
+            "\"2008-2-3\"",
+            "[1]",
+            "{}",
+        ]);
+        let entry = prop::sample::select(keys).prop_flat_map(move |(key, valid)| {
+            let value = prop_oneof![
+                4 => prop::sample::select(valid),
+                1 => junk.clone(),
+            ];
+            (Just(key), value)
+        });
+        let entries = prop::collection::vec(entry, 0..6);
+        let shape = prop_oneof![
+            8 => Just("{E}"),
+            1 => prop::sample::select(vec![" {E} ", "{E} x", "[E]", "7", "{E", ""]),
+        ];
+        (entries, shape).prop_map(|(entries, shape)| {
+            let body = entries
+                .iter()
+                .map(|(k, v)| format!("\"{k}\": {v}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            shape.replace('E', &body)
+        })
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(5000))]
+
+        /// The one-pass reader accepts exactly the records the careful reader accepts, with
+        /// the same facts: it is only a faster way to the same answer.
+        #[test]
+        fn the_one_pass_reader_agrees_with_the_careful_reader(text in record_text()) {
+            static BUNDLE: std::sync::OnceLock<Bundle> = std::sync::OnceLock::new();
+            let bundle = BUNDLE.get_or_init(|| crate::bundled().unwrap());
+            let today = "2026-11-22".parse().unwrap();
+            let careful = bundle.read_carefully(&text, today);
+            proptest::prop_assert_eq!(bundle.read_valid(&text, today), careful.clone().ok());
+            proptest::prop_assert_eq!(bundle.parse_facts_str(&text, today), careful);
+        }
     }
 }

@@ -174,12 +174,16 @@ fn decode(payload: &[u8]) -> Result<Bundle> {
         }
         r.pos += n;
     }
-    let bundle = r.bundle();
+    let mut bundle = r.bundle();
     if r.error.is_none() && r.pos != r.bytes.len() {
         r.fail_with("bytes follow the end of the set");
     }
     match r.error {
-        None => Ok(bundle),
+        None => {
+            // Slots are not written: they are fixed from the declarations, as at compile.
+            bundle.link();
+            Ok(bundle)
+        }
         Some(e) => Err(e),
     }
 }
@@ -282,7 +286,7 @@ impl<'b> Writer<'b> {
         self.uint(*paths_verified);
         self.uint(entry.map_or(0, |e| e as u64 + 1));
         self.usize(facts.len());
-        for decl in facts.values() {
+        for decl in facts.iter() {
             self.fact(decl);
         }
         self.map(contacts, Self::contact);
@@ -407,7 +411,12 @@ impl<'b> Writer<'b> {
         self.meta(meta);
         self.str(file);
         self.map(sources, Self::source);
-        self.map(derived, |w, Derived { rule }| w.expr(rule));
+        // Written as a map, in id order, as the pathway keeps them.
+        self.usize(derived.len());
+        for Derived { id, rule } in derived {
+            self.str(id);
+            self.expr(rule);
+        }
         self.map(actions, Self::action);
         self.usize(graph.node_count());
         for step in graph.node_weights() {
@@ -479,7 +488,12 @@ impl<'b> Writer<'b> {
         let Step { id, kind, edges } = s;
         self.str(id);
         match kind {
-            StepKind::Question { fact, note } => {
+            // The slot is fixed again by `Bundle::link` when the set is decoded.
+            StepKind::Question {
+                fact,
+                slot: _,
+                note,
+            } => {
                 self.tag(0);
                 self.str(fact);
                 self.opt_str(note.as_ref());
@@ -576,7 +590,7 @@ impl<'b> Writer<'b> {
                 self.tag(2);
                 self.str(s);
             }
-            ExprKind::Fact(s) => {
+            ExprKind::Fact(s, _) => {
                 self.tag(3);
                 self.str(s);
             }
@@ -844,7 +858,7 @@ impl<'a> Reader<'a> {
         }
         Bundle {
             pathways,
-            facts,
+            facts: crate::bundle::Decls::new(facts),
             contacts,
             contact_sources,
             entry,
@@ -919,7 +933,11 @@ impl<'a> Reader<'a> {
         let meta = self.meta();
         let file = self.string();
         let sources = self.map(Self::source);
-        let derived = self.map(|r| Derived { rule: r.expr() });
+        let derived: Vec<Derived> = self
+            .map(|r| r.expr())
+            .into_iter()
+            .map(|(id, rule)| Derived { id, rule })
+            .collect();
         let actions = self.map(Self::action);
         let nodes = self.len();
         let mut graph = DiGraph::new();
@@ -1001,6 +1019,7 @@ impl<'a> Reader<'a> {
         let kind = match self.tag(4) {
             0 => StepKind::Question {
                 fact: self.string(),
+                slot: crate::rule::Slot::Unlinked,
                 note: self.opt_string(),
             },
             1 => StepKind::Action {
@@ -1059,7 +1078,7 @@ impl<'a> Reader<'a> {
             0 => ExprKind::Bool(self.flag()),
             1 => ExprKind::Int(self.int()),
             2 => ExprKind::Str(self.string()),
-            3 => ExprKind::Fact(self.string()),
+            3 => ExprKind::Fact(self.string(), crate::rule::Slot::Unlinked),
             4 => ExprKind::Today,
             5 => ExprKind::Not(self.sub()),
             6 => ExprKind::And(self.sub(), self.sub()),
@@ -1158,17 +1177,17 @@ fn acyclic(pathways: &[Pathway]) -> bool {
 
 /// No derived fact reads itself, directly or through other derived facts (evaluating it
 /// would never end).
-fn derived_acyclic(derived: &BTreeMap<String, Derived>) -> bool {
+fn derived_acyclic(derived: &[Derived]) -> bool {
     let reads: Vec<(&str, Vec<String>)> = derived
         .iter()
-        .map(|(id, d)| {
+        .map(|d| {
             let mut read = std::collections::BTreeSet::new();
             crate::rule::values_read(&d.rule, &mut read);
             let deps = read
                 .into_iter()
-                .filter(|f| derived.contains_key(f))
+                .filter(|f| derived.iter().any(|d| d.id == *f))
                 .collect();
-            (id.as_str(), deps)
+            (d.id.as_str(), deps)
         })
         .collect();
     // Settle, round by round, the derived facts whose dependencies are settled.

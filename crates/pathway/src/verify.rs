@@ -21,7 +21,7 @@ use crate::diagnostic::Diagnostic;
 use crate::evaluate::{Config, FactScope, Stop, Walk, advance, collect_actions};
 use crate::facts::OLDEST_YEARS;
 use crate::model::FactType;
-use crate::rule::{self, Expr, ExprKind, Missing, PathPred, Scope, Threshold};
+use crate::rule::{self, Expr, ExprKind, Missing, PathPred, Scope, Slot, Threshold};
 use crate::value::{Facts, Value};
 
 /// What verification found.
@@ -230,7 +230,7 @@ struct Verifier<'b> {
 
 impl Verifier<'_> {
     fn explore(&mut self, facts: &mut Facts, walk: &mut Walk) {
-        let stop = advance(self.bundle, facts, &self.config, walk);
+        let stop = advance(self.bundle, facts, None, &self.config, walk);
         match stop {
             Stop::Ask(fact) => {
                 let (at, len) = (walk.at, walk.visits.len());
@@ -356,6 +356,7 @@ impl Verifier<'_> {
                         pathway: p,
                         facts,
                         config: &self.config,
+                        answers: None,
                     },
                     walk,
                     asked: &asked,
@@ -527,7 +528,7 @@ fn unasked(rule: &Expr, scope: &PathScope<'_>) -> Vec<String> {
     rule::values_read(rule, &mut named);
     let mut out: Vec<String> = Vec::new();
     for id in named {
-        if let Err(Missing(base)) = scope.fact(&id)
+        if let Err(Missing(base)) = scope.fact(&id, Slot::Unlinked)
             && !out.contains(&base)
         {
             out.push(base);
@@ -551,8 +552,8 @@ struct PathScope<'a> {
 }
 
 impl Scope for PathScope<'_> {
-    fn fact(&self, id: &str) -> Result<Cow<'_, Value>, Missing> {
-        self.inner.fact(id)
+    fn fact(&self, id: &str, slot: Slot) -> Result<Cow<'_, Value>, Missing> {
+        self.inner.fact(id, slot)
     }
 
     fn today(&self) -> Date {
@@ -589,7 +590,7 @@ impl Scope for PathScope<'_> {
                     facts: &known,
                     ..self.inner.clone_ref()
                 };
-                scope.fact(f).is_ok()
+                scope.fact(f, Slot::Unlinked).is_ok()
             }
         })
     }
@@ -602,6 +603,7 @@ impl<'a> FactScope<'a> {
             pathway: self.pathway,
             facts: self.facts,
             config: self.config,
+            answers: self.answers,
         }
     }
 }
@@ -616,7 +618,7 @@ impl Classes {
     fn new(bundle: &Bundle, today: Date) -> Self {
         let mut thresholds = BTreeSet::new();
         for p in &bundle.pathways {
-            for d in p.derived.values() {
+            for d in &p.derived {
                 d.rule.thresholds(&mut thresholds);
             }
             for inv in &p.invariants {
@@ -633,7 +635,7 @@ impl Classes {
         let mut ints: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
         let mut dates: BTreeMap<String, BTreeSet<Date>> = BTreeMap::new();
         let oldest = today.anniversary(-OLDEST_YEARS).unwrap_or(today);
-        for decl in bundle.facts.values() {
+        for decl in bundle.facts.iter() {
             match decl.ty {
                 FactType::Integer => {
                     let set = ints.entry(decl.id.clone()).or_default();

@@ -61,7 +61,7 @@ impl Checker<'_> {
             ExprKind::Int(_) => Some(Ty::Int),
             ExprKind::Str(_) => Some(Ty::Str),
             ExprKind::Today => Some(Ty::Date),
-            ExprKind::Fact(id) => {
+            ExprKind::Fact(id, _) => {
                 let ty = self.env.fact_type(id);
                 if ty.is_none() {
                     self.err(
@@ -124,7 +124,7 @@ impl Checker<'_> {
 
     fn date_fact(&mut self, e: &Expr, f: &str) {
         match &e.kind {
-            ExprKind::Fact(id) => match self.env.fact_type(id) {
+            ExprKind::Fact(id, _) => match self.env.fact_type(id) {
                 Some(Ty::Date) => {}
                 Some(ty) => self.err(
                     e,
@@ -170,7 +170,7 @@ impl Checker<'_> {
                 {
                     {
                         let fact = match &fact.kind {
-                            ExprKind::Fact(f) => f.as_str(),
+                            ExprKind::Fact(f, _) => f.as_str(),
                             _ => "the fact",
                         };
                         self.err(lit, format!("`{value}` is not an option of `{fact}`; the options are: {}", options.join(", ")));

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeSet;
 
-use super::{CmpOp, Expr, ExprKind, Missing, PathPred, Scope, Threshold};
+use super::{CmpOp, Expr, ExprKind, Missing, PathPred, Scope, Slot, Threshold};
 use crate::date::{age_on, days_until_birthday};
 use crate::value::Value;
 
@@ -16,8 +16,8 @@ enum Val<'a> {
     Date(crate::date::Date),
 }
 
-fn fact<'a>(scope: &'a dyn Scope, id: &str) -> Result<Val<'a>, Missing> {
-    Ok(match scope.fact(id)? {
+fn fact<'a>(scope: &'a dyn Scope, id: &str, slot: Slot) -> Result<Val<'a>, Missing> {
+    Ok(match scope.fact(id, slot)? {
         Cow::Borrowed(Value::Choice(s)) => Val::Text(Cow::Borrowed(s)),
         Cow::Owned(Value::Choice(s)) => Val::Text(Cow::Owned(s)),
         v => match &*v {
@@ -36,7 +36,7 @@ fn blame(e: &Expr) -> Missing {
 
 fn first_fact(e: &Expr) -> Option<&str> {
     match &e.kind {
-        ExprKind::Fact(id) => Some(id),
+        ExprKind::Fact(id, _) => Some(id),
         ExprKind::Not(a) => first_fact(a),
         ExprKind::And(a, b)
         | ExprKind::Or(a, b)
@@ -53,7 +53,7 @@ fn value<'a>(e: &'a Expr, scope: &'a dyn Scope) -> Result<Val<'a>, Missing> {
         ExprKind::Int(i) => Val::Int(*i),
         ExprKind::Str(s) => Val::Text(Cow::Borrowed(s)),
         ExprKind::Today => Val::Date(scope.today()),
-        ExprKind::Fact(id) => fact(scope, id)?,
+        ExprKind::Fact(id, slot) => fact(scope, id, *slot)?,
         ExprKind::AgeOn(d, _) => match value(d, scope)? {
             Val::Date(d) => Val::Int(age_on(d, scope.today())),
             _ => return Err(blame(d)),
@@ -78,9 +78,9 @@ fn compare(op: CmpOp, a: &Expr, b: &Expr, scope: &dyn Scope) -> Result<bool, Mis
         (x, _) => {
             let fact_is_bool = matches!(x, Val::Bool(_));
             match (&a.kind, &b.kind) {
-                (ExprKind::Fact(_), ExprKind::Fact(_)) if fact_is_bool => Err(blame(b)),
-                (ExprKind::Fact(_), _) => Err(blame(a)),
-                (_, ExprKind::Fact(_)) => Err(blame(b)),
+                (ExprKind::Fact(..), ExprKind::Fact(..)) if fact_is_bool => Err(blame(b)),
+                (ExprKind::Fact(..), _) => Err(blame(a)),
+                (_, ExprKind::Fact(..)) => Err(blame(b)),
                 _ => Err(Missing(
                     first_fact(a)
                         .or_else(|| first_fact(b))
@@ -148,7 +148,7 @@ fn bool3(e: &Expr, scope: &dyn Scope) -> Option<bool> {
     match &e.kind {
         ExprKind::Int(_) | ExprKind::Str(_) | ExprKind::Today => None,
         ExprKind::AgeOn(..) | ExprKind::DaysUntilBirthday(..) => None,
-        ExprKind::Fact(id) => match scope.fact(id).as_deref() {
+        ExprKind::Fact(id, slot) => match scope.fact(id, *slot).as_deref() {
             Ok(Value::Bool(b)) => Some(*b),
             _ => None,
         },
@@ -171,7 +171,7 @@ pub(crate) fn facts(e: &Expr, out: &mut BTreeSet<String>) {
 fn named(e: &Expr, out: &mut BTreeSet<String>, in_paths: bool) {
     match &e.kind {
         ExprKind::Bool(_) | ExprKind::Int(_) | ExprKind::Str(_) | ExprKind::Today => {}
-        ExprKind::Fact(id) => {
+        ExprKind::Fact(id, _) => {
             out.insert(id.clone());
         }
         ExprKind::Not(a) => named(a, out, in_paths),
@@ -222,11 +222,11 @@ pub(crate) fn thresholds(e: &Expr, out: &mut BTreeSet<Threshold>) {
                 _ => return,
             };
             let date_fact = |d: &Expr| match &d.kind {
-                ExprKind::Fact(f) => Some(f.clone()),
+                ExprKind::Fact(f, _) => Some(f.clone()),
                 _ => None,
             };
             let t = match &expr.kind {
-                ExprKind::Fact(fact) => Some(Threshold::Int {
+                ExprKind::Fact(fact, _) => Some(Threshold::Int {
                     fact: fact.clone(),
                     op,
                     k,
@@ -259,7 +259,7 @@ mod tests {
     struct Facts(BTreeMap<&'static str, Value>, Date);
 
     impl Scope for Facts {
-        fn fact(&self, id: &str) -> Result<Cow<'_, Value>, Missing> {
+        fn fact(&self, id: &str, _: Slot) -> Result<Cow<'_, Value>, Missing> {
             self.0
                 .get(id)
                 .map(Cow::Borrowed)
@@ -476,8 +476,8 @@ mod tests {
     struct NoPaths<'a>(&'a Facts);
 
     impl Scope for NoPaths<'_> {
-        fn fact(&self, id: &str) -> Result<Cow<'_, Value>, Missing> {
-            self.0.fact(id)
+        fn fact(&self, id: &str, slot: Slot) -> Result<Cow<'_, Value>, Missing> {
+            self.0.fact(id, slot)
         }
         fn today(&self) -> Date {
             self.0.today()
@@ -614,7 +614,7 @@ mod tests {
     struct Mixed;
 
     impl Scope for Mixed {
-        fn fact(&self, id: &str) -> Result<Cow<'_, Value>, Missing> {
+        fn fact(&self, id: &str, _: Slot) -> Result<Cow<'_, Value>, Missing> {
             match id.len() % 5 {
                 0 => Ok(Cow::Owned(Value::Bool(id.len().is_multiple_of(2)))),
                 1 => Ok(Cow::Owned(Value::Int(id.len() as i64 - 3))),

@@ -62,8 +62,8 @@ pub(crate) enum ExprKind {
     Bool(bool),
     Int(i64),
     Str(String),
-    /// A fact or derived fact.
-    Fact(String),
+    /// A fact or derived fact, and where evaluation finds it once the set is linked.
+    Fact(String, Slot),
     Today,
     Not(Box<Expr>),
     And(Box<Expr>, Box<Expr>),
@@ -76,6 +76,19 @@ pub(crate) enum ExprKind {
     DaysUntilBirthday(Box<Expr>, i32, Box<Expr>),
     /// Invariant-only predicates over a finished path.
     Path(PathPred),
+}
+
+/// Where a walk finds the value of a fact a rule names: fixed when the set is linked
+/// ([`crate::bundle::Bundle::link`]), so evaluation indexes instead of comparing ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Slot {
+    /// Not linked (yet): found by its id.
+    #[default]
+    Unlinked,
+    /// The set's declared fact with this index (in id order).
+    Fact(u32),
+    /// The derived fact with this index (in id order) of the rule's pathway.
+    Derived(u32),
 }
 
 /// A comparison operator.
@@ -161,8 +174,9 @@ pub(crate) struct Missing(pub(crate) String);
 /// What evaluation reads.
 pub(crate) trait Scope {
     /// The value of a fact or derived fact (borrowed where it is stored), or the base fact
-    /// that is missing to know it.
-    fn fact(&self, id: &str) -> Result<Cow<'_, Value>, Missing>;
+    /// that is missing to know it. `slot` is where the linked set keeps it; a scope may
+    /// find it by `id` instead.
+    fn fact(&self, id: &str, slot: Slot) -> Result<Cow<'_, Value>, Missing>;
     /// The date the walk is evaluated on.
     fn today(&self) -> Date;
     /// Path predicates; `None` outside invariant checking.

@@ -379,7 +379,7 @@ impl Parser {
                 "true" => ExprKind::Bool(true),
                 "false" => ExprKind::Bool(false),
                 "today" => ExprKind::Today,
-                _ => ExprKind::Fact(name),
+                _ => ExprKind::Fact(name, super::Slot::Unlinked),
             },
             Tok::End => return Err(self.err_at(span, "the rule ends where a value was expected")),
             t => {
@@ -543,7 +543,7 @@ mod tests {
                 ExprKind::Bool(b) => b.to_string(),
                 ExprKind::Int(i) => i.to_string(),
                 ExprKind::Str(s) => format!("{s:?}"),
-                ExprKind::Fact(f) => f.clone(),
+                ExprKind::Fact(f, _) => f.clone(),
                 ExprKind::Today => "today".into(),
                 ExprKind::Not(a) => format!("!{}", show(a)),
                 ExprKind::And(a, b) => format!("({} && {})", show(a), show(b)),
