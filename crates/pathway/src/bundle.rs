@@ -1,7 +1,6 @@
 //! The compiled, validated form of a pathway set: what every front end walks.
 
 use std::collections::BTreeMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -95,32 +94,18 @@ pub struct Meta {
 }
 
 /// The set's fact declarations, in id order (a fact's index is its [`Slot::Fact`]), with
-/// each id shared (facts the set reads hold the same `Arc`) and an index by id.
+/// each id shared: facts the set reads hold the same `Arc`.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Decls {
     list: Vec<FactDecl>,
     ids: Vec<Arc<str>>,
-    by_id: IdIndex,
 }
-
-/// Slots by fact id. A hash map because every record's keys are looked up in it; it is
-/// never iterated, so its order cannot reach any output.
-#[expect(
-    clippy::disallowed_types,
-    reason = "looked up by id, never iterated: no order is observable"
-)]
-type IdIndex = std::collections::HashMap<Arc<str>, u32, BuildHasherDefault<Fnv>>;
 
 impl Decls {
     pub(crate) fn new(decls: BTreeMap<String, FactDecl>) -> Self {
         let list: Vec<FactDecl> = decls.into_values().collect();
-        let ids: Vec<Arc<str>> = list.iter().map(|d| Arc::from(d.id.as_str())).collect();
-        let by_id = ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (Arc::clone(id), i as u32))
-            .collect();
-        Self { list, ids, by_id }
+        let ids = list.iter().map(|d| Arc::from(d.id.as_str())).collect();
+        Self { list, ids }
     }
 
     /// The declaration of a fact.
@@ -130,7 +115,10 @@ impl Decls {
 
     /// The index of a declared fact.
     pub(crate) fn slot(&self, id: &str) -> Option<u32> {
-        self.by_id.get(id).copied()
+        self.ids
+            .binary_search_by(|k| (**k).cmp(id))
+            .ok()
+            .map(|i| i as u32)
     }
 
     /// The declaration at a slot, with its shared id.
@@ -146,29 +134,6 @@ impl Decls {
 
     pub(crate) fn len(&self) -> usize {
         self.list.len()
-    }
-}
-
-/// FNV-1a: fact ids are short, and the index is built from the set's own ids (a lookup of
-/// any other key only probes them).
-#[derive(Default)]
-pub(crate) struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
     }
 }
 
