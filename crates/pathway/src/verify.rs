@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::bundle::{Bundle, StepKind};
 use crate::date::{Date, age_on, days_until_birthday};
 use crate::diagnostic::Diagnostic;
-use crate::evaluate::{Config, FactScope, Stop, Walk, advance, collect_actions};
+use crate::evaluate::{Answers, Config, FactScope, Stop, Walk, advance, collect_actions};
 use crate::facts::OLDEST_YEARS;
 use crate::model::FactType;
 use crate::rule::{self, Expr, ExprKind, Missing, PathPred, Scope, Slot, Threshold};
@@ -230,12 +230,23 @@ struct Verifier<'b> {
 
 impl Verifier<'_> {
     fn explore(&mut self, facts: &mut Facts, walk: &mut Walk) {
-        let stop = advance(self.bundle, facts, None, &self.config, walk);
+        // The answers by slot, for this stretch of the walk (the facts change at each branch).
+        let answers = Answers::new(self.bundle, facts, &self.config);
+        let stop = advance(self.bundle, facts, Some(&answers), &self.config, walk);
         match stop {
             Stop::Ask(fact) => {
                 let (at, len) = (walk.at, walk.visits.len());
+                // Inserted under the set's own id and slot: no copy of the id, and found by
+                // slot.
+                let declared = self.bundle.facts.slot(fact).and_then(|i| {
+                    let (id, _) = self.bundle.facts.at(i)?;
+                    Some((std::sync::Arc::clone(id), i))
+                });
                 for value in self.classes.values(self.bundle, fact) {
-                    facts.insert(fact.to_owned(), value);
+                    match &declared {
+                        Some((id, slot)) => facts.insert_at(id.clone(), *slot, value),
+                        None => facts.insert(fact, value),
+                    };
                     self.explore(facts, walk);
                     walk.visits.truncate(len);
                     walk.at = at;
@@ -338,6 +349,7 @@ impl Verifier<'_> {
             });
         }
         let visited: BTreeSet<usize> = walk.visits.iter().map(|v| v.pathway).collect();
+        let answers = Answers::new(self.bundle, facts, &self.config);
         let asked: Vec<&str> = walk.asked(self.bundle).collect();
         for &p in &visited {
             let pathway = &self.bundle.pathways[p];
@@ -356,7 +368,7 @@ impl Verifier<'_> {
                         pathway: p,
                         facts,
                         config: &self.config,
-                        answers: None,
+                        answers: Some(&answers),
                     },
                     walk,
                     asked: &asked,
@@ -576,35 +588,35 @@ impl Scope for PathScope<'_> {
                 let Some(&(_, _, k)) = self.actions.iter().find(|(_, c, _)| c == code) else {
                     return Some(true);
                 };
-                // Facts asked at the question steps before the action's step.
+                // Facts asked at the question steps before the action's step, under the
+                // set's own ids and slots.
+                let bundle = self.inner.bundle;
                 let mut known = Facts::default();
                 for v in &self.walk.visits[..k] {
-                    if let StepKind::Question { fact, .. } =
-                        &self.inner.bundle.pathways[v.pathway].graph[v.node].kind
+                    if let StepKind::Question { fact, slot, .. } =
+                        &bundle.pathways[v.pathway].graph[v.node].kind
                         && let Some(val) = self.inner.facts.get(fact)
                     {
-                        known.insert(fact.clone(), val.clone());
+                        match slot {
+                            Slot::Fact(i) if let Some((id, _)) = bundle.facts.at(*i) => {
+                                known.insert_at(id.clone(), *i, val.clone())
+                            }
+                            _ => known.insert(fact.as_str(), val.clone()),
+                        };
                     }
                 }
+                // Only these facts: not the answers by slot of the whole path.
+                let answers = Answers::new(bundle, &known, self.inner.config);
                 let scope = FactScope {
+                    bundle,
+                    pathway: self.inner.pathway,
                     facts: &known,
-                    ..self.inner.clone_ref()
+                    config: self.inner.config,
+                    answers: Some(&answers),
                 };
                 scope.fact(f, Slot::Unlinked).is_ok()
             }
         })
-    }
-}
-
-impl<'a> FactScope<'a> {
-    fn clone_ref(&self) -> FactScope<'a> {
-        FactScope {
-            bundle: self.bundle,
-            pathway: self.pathway,
-            facts: self.facts,
-            config: self.config,
-            answers: self.answers,
-        }
     }
 }
 
