@@ -10,7 +10,7 @@ use crate::date::Date;
 use crate::diagnostic::{Diagnostic, LoadError};
 use crate::model::{ActionDef, BoolLabels, ChoiceOption, Contact, FactType, Form, Source};
 use crate::rule::{Expr, ExprKind, Slot};
-use crate::template::Template;
+use crate::template::{Part, Template};
 use crate::value::Value;
 
 /// A validated set of pathways with their contacts directory.
@@ -56,7 +56,7 @@ pub(crate) struct Pathway {
     pub(crate) sources: BTreeMap<String, Source>,
     /// Sorted by id, so a linked rule finds one by its index ([`Slot::Derived`]).
     pub(crate) derived: Vec<Derived>,
-    pub(crate) actions: BTreeMap<String, ActionDef>,
+    pub(crate) actions: Actions,
     pub(crate) graph: DiGraph<Step, usize>,
     pub(crate) start: NodeIndex,
     pub(crate) index: BTreeMap<String, NodeIndex>,
@@ -137,6 +137,43 @@ impl Decls {
     }
 }
 
+/// A pathway's action definitions, sorted by code; a linked step finds each by its index.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Actions(Vec<(String, ActionDef)>);
+
+impl Actions {
+    pub(crate) fn new(defs: BTreeMap<String, ActionDef>) -> Self {
+        Self(defs.into_iter().collect())
+    }
+
+    /// The index of an action's definition.
+    pub(crate) fn index(&self, code: &str) -> Option<u32> {
+        self.0
+            .binary_search_by(|(c, _)| c.as_str().cmp(code))
+            .ok()
+            .map(|i| i as u32)
+    }
+
+    /// The definition of an action.
+    pub(crate) fn get(&self, code: &str) -> Option<&ActionDef> {
+        self.index(code).and_then(|i| self.at(i))
+    }
+
+    /// The definition at an index.
+    pub(crate) fn at(&self, i: u32) -> Option<&ActionDef> {
+        self.0.get(i as usize).map(|(_, def)| def)
+    }
+
+    /// The definitions in code order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&String, &ActionDef)> {
+        self.0.iter().map(|(code, def)| (code, def))
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
 /// A fact declaration, shared by every pathway of the set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactDecl {
@@ -174,13 +211,13 @@ pub(crate) struct Derived {
 }
 
 impl Pathway {
-    /// The derived fact with this id, and its index.
-    pub(crate) fn derived(&self, id: &str) -> Option<(usize, &Derived)> {
+    /// The derived fact with this id.
+    pub(crate) fn derived(&self, id: &str) -> Option<&Derived> {
         let i = self
             .derived
             .binary_search_by(|d| d.id.as_str().cmp(id))
             .ok()?;
-        Some((i, &self.derived[i]))
+        self.derived.get(i)
     }
 }
 
@@ -210,12 +247,17 @@ pub(crate) enum StepKind {
     },
     Action {
         actions: Vec<String>,
+        /// Each action's definition in the pathway's [`Actions`], once linked (empty
+        /// until then, and `None` for a code the pathway does not define).
+        defs: Vec<Option<u32>>,
         detail: Option<Template>,
     },
     Outcome {
         title: String,
         summary: String,
         actions: Vec<String>,
+        /// As for [`StepKind::Action`].
+        defs: Vec<Option<u32>>,
         next_steps: Vec<String>,
         cites: Vec<String>,
     },
@@ -388,7 +430,7 @@ impl Bundle {
     }
 
     /// Fixes where evaluation finds each fact that a rule or a question names (its
-    /// [`Slot`]), so a walk indexes instead of comparing ids. Called once the set's
+    /// [`Slot`]) and each action's definition, so a walk indexes instead of comparing ids. Called once the set's
     /// declarations are final: by the compiler and by the snapshot decoder. A name that is
     /// neither a declared fact nor a derived fact of the rule's pathway stays
     /// [`Slot::Unlinked`] and is looked up by id (and found missing).
@@ -407,8 +449,29 @@ impl Bundle {
                 link_expr(&mut inv.rule, &slot);
             }
             for step in p.graph.node_weights_mut() {
-                if let StepKind::Question { fact, slot: s, .. } = &mut step.kind {
-                    *s = slots.slot(fact).map_or(Slot::Unlinked, Slot::Fact);
+                match &mut step.kind {
+                    StepKind::Question { fact, slot: s, .. } => {
+                        *s = slots.slot(fact).map_or(Slot::Unlinked, Slot::Fact);
+                    }
+                    StepKind::Action {
+                        actions,
+                        defs,
+                        detail,
+                    } => {
+                        *defs = actions.iter().map(|c| p.actions.index(c)).collect();
+                        for part in detail.iter_mut().flat_map(|t| t.0.iter_mut()) {
+                            if let Part::Fact(id, s)
+                            | Part::Birthday(id, s, _)
+                            | Part::DaysUntil(id, s, _) = part
+                            {
+                                *s = slots.slot(id).map_or(Slot::Unlinked, Slot::Fact);
+                            }
+                        }
+                    }
+                    StepKind::Outcome { actions, defs, .. } => {
+                        *defs = actions.iter().map(|c| p.actions.index(c)).collect();
+                    }
+                    StepKind::Handover { .. } => {}
                 }
                 for edge in &mut step.edges {
                     if let Some(rule) = &mut edge.when {

@@ -11,8 +11,8 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde::de::DeserializeOwned;
 
 use crate::bundle::{
-    Bundle, Decls, Derived, Edge, FactDecl, Invariant, LoadOptions, Meta, Pathway, SourceFile,
-    Step, StepKind,
+    Actions, Bundle, Decls, Derived, Edge, FactDecl, Invariant, LoadOptions, Meta, Pathway,
+    SourceFile, Step, StepKind,
 };
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, LoadError};
@@ -869,7 +869,7 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
             file: ctx.file.to_owned(),
             sources: model.sources.clone(),
             derived,
-            actions: action_defs,
+            actions: Actions::new(action_defs),
             graph,
             start,
             index,
@@ -1120,6 +1120,7 @@ fn step_kind(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>, at: &str, def: &Step
             });
             StepKind::Action {
                 actions: actions.clone(),
+                defs: Vec::new(),
                 detail,
             }
         }
@@ -1143,6 +1144,7 @@ fn step_kind(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>, at: &str, def: &Step
                 title: ctx.expand(sink, &format!("{at}, `title`"), title),
                 summary,
                 actions: actions.clone(),
+                defs: Vec::new(),
                 next_steps,
                 cites: cites.clone(),
             }

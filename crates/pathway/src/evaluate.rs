@@ -251,7 +251,7 @@ pub fn evaluate<'b>(
     let (p, node) = walk.at;
     let state = match stop {
         Stop::Ask(fact) => State::NeedsAnswer(question(bundle, &walk, Cow::Borrowed(fact))),
-        Stop::Done => State::Finished(outcome(bundle, facts, config, &walk)),
+        Stop::Done => State::Finished(outcome(bundle, facts, &table, config, &walk)),
         Stop::Missing(fact) => {
             let fact = match bundle.facts.get(&fact) {
                 Some(decl) => Cow::Borrowed(decl.id.as_str()),
@@ -431,19 +431,14 @@ pub(crate) struct FactScope<'a> {
     pub(crate) pathway: usize,
     pub(crate) facts: &'a Facts,
     pub(crate) config: &'a Config,
-    /// The facts by slot, when the walk built them ([`evaluate`], [`decide`]); without
-    /// them (verification, whose facts change at every branch) facts are found by id.
+    /// The facts by slot, when the caller built them ([`evaluate`], [`decide`] and
+    /// verification do); without them, and for names without a slot, facts are found by id.
     pub(crate) answers: Option<&'a Answers<'a>>,
 }
 
 impl<'a> FactScope<'a> {
-    /// The answer given for a fact, or its default when defaults are allowed.
-    fn known(&self, id: &str) -> Option<&'a Value> {
-        self.answer(id, Slot::Unlinked).map(|(v, _)| v)
-    }
-
-    /// [`FactScope::known`], found by its slot if it has one, and whether it is the
-    /// declared default.
+    /// The answer given for a fact, or its default when defaults are allowed, and whether it
+    /// is the default; found by its slot if it has one and the answers by slot were built.
     fn answer(&self, id: &str, slot: Slot) -> Option<(&'a Value, bool)> {
         if let (Slot::Fact(i), Some(answers)) = (slot, self.answers)
             && let Some(&known) = answers.0.get(i as usize)
@@ -471,7 +466,7 @@ impl Scope for FactScope<'_> {
         let derived = match slot {
             Slot::Derived(i) => pathway.derived.get(i as usize),
             Slot::Fact(_) => None,
-            Slot::Unlinked => pathway.derived(id).map(|(_, d)| d),
+            Slot::Unlinked => pathway.derived(id),
         };
         if let Some(derived) = derived {
             return rule::eval(&derived.rule, self).map(|b| Cow::Owned(Value::Bool(b)));
@@ -680,15 +675,22 @@ pub(crate) fn collect_actions<'b>(
     // list).
     let mut urgent = 0;
     for (k, v) in walk.visits.iter().enumerate() {
-        let codes = match &bundle.pathways[v.pathway].graph[v.node].kind {
-            StepKind::Action { actions, .. } | StepKind::Outcome { actions, .. } => actions,
+        let pathway = &bundle.pathways[v.pathway];
+        let (codes, defs) = match &pathway.graph[v.node].kind {
+            StepKind::Action { actions, defs, .. } | StepKind::Outcome { actions, defs, .. } => {
+                (actions, defs)
+            }
             _ => continue,
         };
-        for code in codes {
+        for (j, code) in codes.iter().enumerate() {
             if out.iter().any(|(_, c, _)| c == code) {
                 continue;
             }
-            let def = bundle.pathways[v.pathway].actions.get(code.as_str());
+            // Linked: by index; otherwise by code.
+            let def = match defs.get(j) {
+                Some(linked) => linked.and_then(|i| pathway.actions.at(i)),
+                None => pathway.actions.get(code),
+            };
             out.push((def, code, k));
             if def.is_some_and(|a| a.urgent) {
                 out[urgent..].rotate_right(1);
@@ -699,7 +701,13 @@ pub(crate) fn collect_actions<'b>(
     out
 }
 
-fn outcome<'b>(bundle: &'b Bundle, facts: &Facts, config: &Config, walk: &Walk) -> Outcome<'b> {
+fn outcome<'b>(
+    bundle: &'b Bundle,
+    facts: &Facts,
+    answers: &Answers<'_>,
+    config: &Config,
+    walk: &Walk,
+) -> Outcome<'b> {
     let (p, node) = walk.at;
     let pathway = &bundle.pathways[p];
     let step = &pathway.graph[node];
@@ -719,9 +727,9 @@ fn outcome<'b>(bundle: &'b Bundle, facts: &Facts, config: &Config, walk: &Walk) 
         pathway: p,
         facts,
         config,
-        answers: None,
+        answers: Some(answers),
     };
-    let known = |id: &str| scope.known(id);
+    let known = |id: &str, slot: Slot| scope.answer(id, slot).map(|(v, _)| v);
     let mut actions = Vec::new();
     let collected = collect_actions(bundle, walk);
     actions.reserve_exact(collected.len());
@@ -745,7 +753,7 @@ fn action<'b, 'f>(
     def: Option<&'b ActionDef>,
     walk: &Walk,
     k: usize,
-    known: &dyn Fn(&str) -> Option<&'f Value>,
+    known: &dyn Fn(&str, Slot) -> Option<&'f Value>,
     today: Date,
 ) -> Action<'b> {
     let visit = walk.visits[k];

@@ -35,7 +35,7 @@ use crate::date::Date;
 use crate::model::{
     ActionDef, BoolLabels, ChoiceOption, Confidence, Contact, FactType, Form, Source,
 };
-use crate::rule::{CmpOp, Expr, ExprKind, PathPred, Span};
+use crate::rule::{CmpOp, Expr, ExprKind, PathPred, Slot, Span};
 use crate::template::{Part, Template};
 use crate::value::Value;
 
@@ -417,7 +417,11 @@ impl<'b> Writer<'b> {
             self.str(id);
             self.expr(rule);
         }
-        self.map(actions, Self::action);
+        self.usize(actions.len());
+        for (code, def) in actions.iter() {
+            self.str(code);
+            self.action(def);
+        }
         self.usize(graph.node_count());
         for step in graph.node_weights() {
             self.step(step);
@@ -498,7 +502,12 @@ impl<'b> Writer<'b> {
                 self.str(fact);
                 self.opt_str(note.as_ref());
             }
-            StepKind::Action { actions, detail } => {
+            // The definitions are linked again when the set is decoded.
+            StepKind::Action {
+                actions,
+                defs: _,
+                detail,
+            } => {
                 self.tag(1);
                 self.strs(actions);
                 self.opt(detail.as_ref(), Self::template);
@@ -507,6 +516,7 @@ impl<'b> Writer<'b> {
                 title,
                 summary,
                 actions,
+                defs: _,
                 next_steps,
                 cites,
             } => {
@@ -555,16 +565,17 @@ impl<'b> Writer<'b> {
                     self.tag(0);
                     self.str(s);
                 }
-                Part::Fact(s) => {
+                // Slots are linked again when the set is decoded.
+                Part::Fact(s, _) => {
                     self.tag(1);
                     self.str(s);
                 }
-                Part::Birthday(s, n) => {
+                Part::Birthday(s, _, n) => {
                     self.tag(2);
                     self.str(s);
                     self.int(i64::from(*n));
                 }
-                Part::DaysUntil(s, n) => {
+                Part::DaysUntil(s, _, n) => {
                     self.tag(3);
                     self.str(s);
                     self.int(i64::from(*n));
@@ -938,7 +949,7 @@ impl<'a> Reader<'a> {
             .into_iter()
             .map(|(id, rule)| Derived { id, rule })
             .collect();
-        let actions = self.map(Self::action);
+        let actions = crate::bundle::Actions::new(self.map(Self::action));
         let nodes = self.len();
         let mut graph = DiGraph::new();
         let mut index = BTreeMap::new();
@@ -1019,17 +1030,19 @@ impl<'a> Reader<'a> {
         let kind = match self.tag(4) {
             0 => StepKind::Question {
                 fact: self.string(),
-                slot: crate::rule::Slot::Unlinked,
+                slot: Slot::Unlinked,
                 note: self.opt_string(),
             },
             1 => StepKind::Action {
                 actions: self.strings(),
+                defs: Vec::new(),
                 detail: self.opt(Self::template),
             },
             2 => StepKind::Outcome {
                 title: self.string(),
                 summary: self.string(),
                 actions: self.strings(),
+                defs: Vec::new(),
                 next_steps: self.strings(),
                 cites: self.strings(),
             },
@@ -1054,9 +1067,9 @@ impl<'a> Reader<'a> {
     fn template(&mut self) -> Template {
         Template(self.list(|r| match r.tag(4) {
             0 => Part::Text(r.string()),
-            1 => Part::Fact(r.string()),
-            2 => Part::Birthday(r.string(), r.i32()),
-            _ => Part::DaysUntil(r.string(), r.i32()),
+            1 => Part::Fact(r.string(), Slot::Unlinked),
+            2 => Part::Birthday(r.string(), Slot::Unlinked, r.i32()),
+            _ => Part::DaysUntil(r.string(), Slot::Unlinked, r.i32()),
         }))
     }
 
@@ -1078,7 +1091,7 @@ impl<'a> Reader<'a> {
             0 => ExprKind::Bool(self.flag()),
             1 => ExprKind::Int(self.int()),
             2 => ExprKind::Str(self.string()),
-            3 => ExprKind::Fact(self.string(), crate::rule::Slot::Unlinked),
+            3 => ExprKind::Fact(self.string(), Slot::Unlinked),
             4 => ExprKind::Today,
             5 => ExprKind::Not(self.sub()),
             6 => ExprKind::And(self.sub(), self.sub()),
@@ -1315,7 +1328,7 @@ mod tests {
         let mut seen = BTreeSet::new();
         let mut shared = BTreeSet::new();
         for p in &b.pathways {
-            for a in p.actions.values() {
+            for (_, a) in p.actions.iter() {
                 if !seen.insert(&a.instructions) {
                     shared.insert(&a.instructions);
                 }

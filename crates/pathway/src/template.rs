@@ -6,6 +6,7 @@ use std::borrow::Cow;
 
 use crate::date::{Date, days_until_birthday};
 use crate::model::Contact;
+use crate::rule::Slot;
 use crate::value::Value;
 
 /// A parsed template.
@@ -15,9 +16,10 @@ pub(crate) struct Template(pub(crate) Vec<Part>);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Part {
     Text(String),
-    Fact(String),
-    Birthday(String, i32),
-    DaysUntil(String, i32),
+    /// A fact, and where a walk finds it once the set is linked.
+    Fact(String, Slot),
+    Birthday(String, Slot, i32),
+    DaysUntil(String, Slot, i32),
 }
 
 /// What a `{{contact(id)}}` placeholder reads: the contact's name and phone number (or web
@@ -91,14 +93,14 @@ impl Template {
     /// fill in.
     pub(crate) fn render<'t, 'f>(
         &'t self,
-        fact: &dyn Fn(&str) -> Option<&'f Value>,
+        fact: &dyn Fn(&str, Slot) -> Option<&'f Value>,
         today: Date,
     ) -> Cow<'t, str> {
         use std::fmt::Write as _;
         if let [Part::Text(t)] = self.0.as_slice() {
             return Cow::Borrowed(t);
         }
-        let date = |id: &str| match fact(id) {
+        let date = |id: &str, slot: Slot| match fact(id, slot) {
             Some(Value::Date(d)) => Some(*d),
             _ => None,
         };
@@ -117,16 +119,18 @@ impl Template {
             // Writing to a `String` cannot fail.
             let _ = match part {
                 Part::Text(t) => out.write_str(t),
-                Part::Fact(id) => match fact(id) {
+                Part::Fact(id, slot) => match fact(id, *slot) {
                     Some(Value::Choice(s)) => out.write_str(s),
                     Some(other) => write!(out, "{other}"),
                     None => out.write_str(UNKNOWN),
                 },
-                Part::Birthday(id, n) => match date(id).and_then(|d| d.anniversary(*n)) {
-                    Some(d) => write!(out, "{d}"),
-                    None => out.write_str(UNKNOWN),
-                },
-                Part::DaysUntil(id, n) => match date(id) {
+                Part::Birthday(id, slot, n) => {
+                    match date(id, *slot).and_then(|d| d.anniversary(*n)) {
+                        Some(d) => write!(out, "{d}"),
+                        None => out.write_str(UNKNOWN),
+                    }
+                }
+                Part::DaysUntil(id, slot, n) => match date(id, *slot) {
                     Some(d) => write!(out, "{}", days_until_birthday(d, *n, today)),
                     None => out.write_str(UNKNOWN),
                 },
@@ -179,7 +183,7 @@ fn placeholder(
 ) -> Result<Part, String> {
     let Some((name, args)) = inner.strip_suffix(')').and_then(|s| s.split_once('(')) else {
         return if known(inner) {
-            Ok(Part::Fact(inner.to_owned()))
+            Ok(Part::Fact(inner.to_owned(), Slot::Unlinked))
         } else {
             Err(format!(
                 "placeholder `{{{{{inner}}}}}` names no declared fact"
@@ -203,8 +207,8 @@ fn placeholder(
             format!("`{years}` in `{{{{{inner}}}}}` is not a number of years (0 to 150)")
         })?;
     match name.trim() {
-        "birthday" => Ok(Part::Birthday(fact.to_owned(), years)),
-        "days_until_birthday" => Ok(Part::DaysUntil(fact.to_owned(), years)),
+        "birthday" => Ok(Part::Birthday(fact.to_owned(), Slot::Unlinked, years)),
+        "days_until_birthday" => Ok(Part::DaysUntil(fact.to_owned(), Slot::Unlinked, years)),
         other => Err(format!(
             "unknown placeholder function `{other}`: use birthday, days_until_birthday or contact"
         )),
@@ -265,11 +269,11 @@ mod tests {
         facts.insert("date_of_birth", Value::Date("2008-12-02".parse().unwrap()));
         let today = "2026-11-22".parse().unwrap();
         assert_eq!(
-            template.render(&|id| facts.get(id), today),
+            template.render(&|id, _| facts.get(id), today),
             "Turns 18 on 2026-12-02, in 10 days."
         );
         assert_eq!(
-            template.render(&|_| None, today),
+            template.render(&|_, _| None, today),
             "Turns 18 on (not known), in (not known) days."
         );
     }
@@ -279,7 +283,7 @@ mod tests {
         let today = "2026-11-22".parse().unwrap();
         let template = t("Call {{contact(helpline)}}, or {{ contact( glaa ) }}.").unwrap();
         assert_eq!(
-            template.render(&|_| None, today),
+            template.render(&|_, _| None, today),
             "Call The Helpline on 0800 000 0000 (24 hours), or The GLAA on 0800 111 1111 \
              (unverified: check locally)."
         );
@@ -328,5 +332,38 @@ mod tests {
         assert!(fixed("{{age}}").contains("only `{{contact(id)}}`"));
         assert!(fixed("{{birthday(date_of_birth, 18)}}").contains("cannot be used here"));
         assert!(fixed("Call {{contact(glaa)").contains("not closed"));
+    }
+
+    #[test]
+    fn a_detail_reads_its_facts_by_slot_as_by_id() {
+        use crate::evaluate::{Config, State, evaluate};
+        use crate::value::Facts;
+        let bundle = crate::bundled().unwrap();
+        let today = "2026-11-22".parse().unwrap();
+        let record = r#"{"immediate_danger": false, "age_basis": "date_of_birth",
+            "date_of_birth": "2008-12-20", "suspected_modern_slavery": true,
+            "reporter_is_first_responder": true}"#;
+        let read = bundle.parse_facts_str(record, today).unwrap();
+        let by_id: Facts = read
+            .iter()
+            .map(|(k, v)| (k.to_owned(), v.clone()))
+            .collect();
+        let config = Config {
+            today,
+            use_defaults: true,
+        };
+        let detail = |facts: &Facts| match evaluate(&bundle, bundle.entry(), facts, &config).state {
+            State::Finished(o) => o
+                .actions
+                .iter()
+                .find_map(|a| a.detail.as_ref().map(|d| d.to_string())),
+            _ => None,
+        };
+        let slot = detail(&read).unwrap();
+        assert!(
+            slot.starts_with("18th birthday: 2026-12-20. Days left: 28."),
+            "{slot}"
+        );
+        assert_eq!(detail(&by_id), Some(slot));
     }
 }

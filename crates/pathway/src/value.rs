@@ -84,7 +84,7 @@ impl Facts {
         match self.find(&id) {
             Ok(i) => {
                 let entry = &mut self.0[i];
-                entry.slot = slot;
+                (entry.id, entry.slot) = (id, slot);
                 Some(std::mem::replace(&mut entry.value, value))
             }
             Err(i) => {
@@ -98,6 +98,10 @@ impl Facts {
     /// hold facts it read (so their slot order is their id order); `false`, and nothing
     /// changes, if the fact is already known.
     pub(crate) fn insert_read(&mut self, id: Arc<str>, slot: u32, value: Value) -> bool {
+        debug_assert!(
+            self.0.iter().all(|e| e.slot != NO_SLOT),
+            "facts inserted by id"
+        );
         match self.0.binary_search_by_key(&slot, |e| e.slot) {
             Ok(_) => false,
             Err(i) => {
