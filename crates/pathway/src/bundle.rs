@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, LoadError};
 use crate::model::{ActionDef, BoolLabels, ChoiceOption, Contact, FactType, Form, Source};
-use crate::rule::{Expr, ExprKind, Slot};
+use crate::rule::{Expr, Slot};
 use crate::template::{Part, Template};
 use crate::value::Value;
 
@@ -443,10 +443,10 @@ impl Bundle {
                 Err(_) => slots.slot(id).map_or(Slot::Unlinked, Slot::Fact),
             };
             for d in &mut p.derived {
-                link_expr(&mut d.rule, &slot);
+                d.rule.link(&slot);
             }
             for inv in &mut p.invariants {
-                link_expr(&mut inv.rule, &slot);
+                inv.rule.link(&slot);
             }
             for step in p.graph.node_weights_mut() {
                 match &mut step.kind {
@@ -475,31 +475,10 @@ impl Bundle {
                 }
                 for edge in &mut step.edges {
                     if let Some(rule) = &mut edge.when {
-                        link_expr(rule, &slot);
+                        rule.link(&slot);
                     }
                 }
             }
         }
-    }
-}
-
-fn link_expr(e: &mut Expr, slot: &impl Fn(&str) -> Slot) {
-    match &mut e.kind {
-        ExprKind::Fact(id, s) => *s = slot(id),
-        ExprKind::Not(a) => link_expr(a, slot),
-        ExprKind::And(a, b)
-        | ExprKind::Or(a, b)
-        | ExprKind::Implies(a, b)
-        | ExprKind::Cmp(_, a, b)
-        | ExprKind::AgeOn(a, b)
-        | ExprKind::DaysUntilBirthday(a, _, b) => {
-            link_expr(a, slot);
-            link_expr(b, slot);
-        }
-        ExprKind::Bool(_)
-        | ExprKind::Int(_)
-        | ExprKind::Str(_)
-        | ExprKind::Today
-        | ExprKind::Path(_) => {}
     }
 }

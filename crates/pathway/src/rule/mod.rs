@@ -202,6 +202,35 @@ pub(crate) enum Threshold {
 }
 
 impl Expr {
+    /// The sub-expressions, left to right (none for a leaf).
+    pub(crate) fn children_mut(&mut self) -> [Option<&mut Expr>; 2] {
+        match &mut self.kind {
+            ExprKind::Not(a) => [Some(a), None],
+            ExprKind::And(a, b)
+            | ExprKind::Or(a, b)
+            | ExprKind::Implies(a, b)
+            | ExprKind::Cmp(_, a, b)
+            | ExprKind::AgeOn(a, b)
+            | ExprKind::DaysUntilBirthday(a, _, b) => [Some(a), Some(b)],
+            ExprKind::Bool(_)
+            | ExprKind::Int(_)
+            | ExprKind::Str(_)
+            | ExprKind::Fact(..)
+            | ExprKind::Today
+            | ExprKind::Path(_) => [None, None],
+        }
+    }
+
+    /// Fixes the [`Slot`] of every fact the rule names.
+    pub(crate) fn link(&mut self, slot: &impl Fn(&str) -> Slot) {
+        if let ExprKind::Fact(id, s) = &mut self.kind {
+            *s = slot(id);
+        }
+        for child in self.children_mut().into_iter().flatten() {
+            child.link(slot);
+        }
+    }
+
     /// Every integer and date threshold the rule compares against.
     pub(crate) fn thresholds(&self, out: &mut BTreeSet<Threshold>) {
         eval::thresholds(self, out);
