@@ -193,20 +193,29 @@ fn bench_session(c: &mut Criterion) {
     c.bench_function("session of ten answers", |b| b.iter(walk));
 }
 
-/// Batch `decide` in the library on 10^4 records: parse only (the limit: each line into
-/// validated facts, as `pathway decide` reads it), and parse + decide + the `--brief` line.
+/// Batch `decide` in the library on 10^4 and on 10^6 records: parse only (the limit: each
+/// line into validated facts, as `pathway decide` reads it), and parse + decide + the
+/// `--brief` line.
 fn bench_batch(c: &mut Criterion) {
-    const N: usize = 10_000;
+    batch(c, "batch 10^4 records", 10_000, 20);
+    batch(c, "batch 10^6 records", 1_000_000, 10);
+}
+
+fn batch(c: &mut Criterion, group: &str, n: usize, samples: usize) {
     let bundle = bundled().expect("the bundled set loads");
     let today = today();
     let config = Config {
         today,
         use_defaults: true,
     };
-    let input = records::records(1, N);
-    let mut g = c.benchmark_group("batch 10^4 records");
-    g.throughput(Throughput::Elements(N as u64));
-    g.sample_size(20);
+    let input = records::records(1, n);
+    let mut g = c.benchmark_group(group);
+    g.throughput(Throughput::Elements(n as u64));
+    g.sample_size(samples);
+    if n > 100_000 {
+        // About 1.5 s an iteration: room for the samples.
+        g.measurement_time(std::time::Duration::from_secs(25));
+    }
     g.bench_function("serde_json::Value only", |b| {
         b.iter(|| {
             input
@@ -230,7 +239,7 @@ fn bench_batch(c: &mut Criterion) {
     });
     g.bench_function("decide --brief (parse + decide + serialise)", |b| {
         b.iter_batched_ref(
-            || Vec::with_capacity(N * 128),
+            || Vec::with_capacity(n * 128),
             |out| {
                 for l in input.lines() {
                     let facts = bundle.parse_facts_str(l, today).expect("valid facts");
