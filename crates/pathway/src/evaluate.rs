@@ -230,7 +230,7 @@ pub fn evaluate<'b>(
     let mut walk = Walk::new(bundle, pathway.0);
     let table = Answers::new(bundle, facts, config);
     let mut answers: Vec<(&Value, bool)> = Vec::with_capacity(16);
-    let stop = advance_noting(bundle, facts, Some(&table), config, &mut walk, |v, d| {
+    let stop = advance_noting(bundle, &table, config, &mut walk, |v, d| {
         answers.push((v, d))
     });
     let (trail, defaulted) = trail(bundle, &answers, &walk);
@@ -251,7 +251,7 @@ pub fn evaluate<'b>(
     let (p, node) = walk.at;
     let state = match stop {
         Stop::Ask(fact) => State::NeedsAnswer(question(bundle, &walk, Cow::Borrowed(fact))),
-        Stop::Done => State::Finished(outcome(bundle, facts, &table, config, &walk)),
+        Stop::Done => State::Finished(outcome(bundle, &table, config, &walk)),
         Stop::Missing(fact) => {
             let fact = match bundle.facts.get(&fact) {
                 Some(decl) => Cow::Borrowed(decl.id.as_str()),
@@ -319,7 +319,7 @@ pub fn decide<'b>(
 ) -> Decision<'b> {
     let mut walk = Walk::new(bundle, pathway.0);
     let answers = Answers::new(bundle, facts, config);
-    let stop = advance(bundle, facts, Some(&answers), config, &mut walk);
+    let stop = advance(bundle, &answers, config, &mut walk);
     let codes = collect_actions(bundle, &walk)
         .into_iter()
         .map(|(_, code, _)| code)
@@ -424,39 +424,24 @@ impl<'a> Answers<'a> {
     }
 }
 
-/// What rules read during a walk: the facts, defaults if allowed, and derived facts of the
-/// pathway the walk is in.
+/// What rules read during a walk: the answers (defaults included, if allowed) and the
+/// derived facts of the pathway the walk is in.
 pub(crate) struct FactScope<'a> {
     pub(crate) bundle: &'a Bundle,
     pub(crate) pathway: usize,
-    pub(crate) facts: &'a Facts,
     pub(crate) config: &'a Config,
-    /// The facts by slot, when the caller built them ([`evaluate`], [`decide`] and
-    /// verification do); without them, and for names without a slot, facts are found by id.
-    pub(crate) answers: Option<&'a Answers<'a>>,
+    pub(crate) answers: &'a Answers<'a>,
 }
 
 impl<'a> FactScope<'a> {
-    /// The answer given for a fact, or its default when defaults are allowed, and whether it
-    /// is the default; found by its slot if it has one and the answers by slot were built.
+    /// The answer given for a declared fact, or its default when defaults are allowed, and
+    /// whether it is the default: by its slot, or by its id for a name without one.
     fn answer(&self, id: &str, slot: Slot) -> Option<(&'a Value, bool)> {
-        if let (Slot::Fact(i), Some(answers)) = (slot, self.answers)
-            && let Some(&known) = answers.0.get(i as usize)
-        {
-            return known;
-        }
-        if let Some(v) = self.facts.get(id) {
-            return Some((v, false));
-        }
-        if self.config.use_defaults {
-            return self
-                .bundle
-                .facts
-                .get(id)
-                .and_then(|d| d.default.as_ref())
-                .map(|v| (v, true));
-        }
-        None
+        let i = match slot {
+            Slot::Fact(i) => i,
+            Slot::Derived(_) | Slot::Unlinked => self.bundle.facts.slot(id)?,
+        };
+        self.answers.0.get(i as usize).copied().flatten()
     }
 }
 
@@ -481,24 +466,22 @@ impl Scope for FactScope<'_> {
     }
 }
 
-/// Walks from `walk.at` until a question needs an answer or an outcome is reached.
-/// `answers`: the facts by slot, if built ([`Answers::new`]), else they are found by id.
+/// Walks from `walk.at` until a question needs an answer or an outcome is reached, reading
+/// the facts by slot ([`Answers::new`]).
 pub(crate) fn advance<'b>(
     bundle: &'b Bundle,
-    facts: &Facts,
-    answers: Option<&Answers<'_>>,
+    answers: &Answers<'_>,
     config: &Config,
     walk: &mut Walk,
 ) -> Stop<'b> {
-    advance_noting(bundle, facts, answers, config, walk, |_, _| {})
+    advance_noting(bundle, answers, config, walk, |_, _| {})
 }
 
 /// [`advance`], telling `answered` the value of each question step it passes, in order, and
 /// whether it is the fact's declared default (not given).
 pub(crate) fn advance_noting<'b: 'x, 'f: 'x, 'x>(
     bundle: &'b Bundle,
-    facts: &'f Facts,
-    answers: Option<&'x Answers<'f>>,
+    answers: &'x Answers<'f>,
     config: &'x Config,
     walk: &mut Walk,
     mut answered: impl FnMut(&'x Value, bool),
@@ -514,7 +497,6 @@ pub(crate) fn advance_noting<'b: 'x, 'f: 'x, 'x>(
         let scope = FactScope {
             bundle,
             pathway: p,
-            facts,
             config,
             answers,
         };
@@ -703,7 +685,6 @@ pub(crate) fn collect_actions<'b>(
 
 fn outcome<'b>(
     bundle: &'b Bundle,
-    facts: &Facts,
     answers: &Answers<'_>,
     config: &Config,
     walk: &Walk,
@@ -725,9 +706,8 @@ fn outcome<'b>(
     let scope = FactScope {
         bundle,
         pathway: p,
-        facts,
         config,
-        answers: Some(answers),
+        answers,
     };
     let known = |id: &str, slot: Slot| scope.answer(id, slot).map(|(v, _)| v);
     let mut actions = Vec::new();

@@ -232,7 +232,7 @@ impl Verifier<'_> {
     fn explore(&mut self, facts: &mut Facts, walk: &mut Walk) {
         // The answers by slot, for this stretch of the walk (the facts change at each branch).
         let answers = Answers::new(self.bundle, facts, &self.config);
-        let stop = advance(self.bundle, facts, Some(&answers), &self.config, walk);
+        let stop = advance(self.bundle, &answers, &self.config, walk);
         match stop {
             Stop::Ask(fact) => {
                 let (at, len) = (walk.at, walk.visits.len());
@@ -366,10 +366,10 @@ impl Verifier<'_> {
                     inner: FactScope {
                         bundle: self.bundle,
                         pathway: p,
-                        facts,
                         config: &self.config,
-                        answers: Some(&answers),
+                        answers: &answers,
                     },
+                    facts,
                     walk,
                     asked: &asked,
                     codes: &codes,
@@ -557,6 +557,8 @@ fn example_text(c: &Counterexample) -> String {
 /// The scope of an invariant: facts of the path (unknown if not asked) and path predicates.
 struct PathScope<'a> {
     inner: FactScope<'a>,
+    /// The facts of the path (what `inner` reads by slot).
+    facts: &'a Facts,
     walk: &'a Walk,
     asked: &'a [&'a str],
     codes: &'a [&'a str],
@@ -595,7 +597,7 @@ impl Scope for PathScope<'_> {
                 for v in &self.walk.visits[..k] {
                     if let StepKind::Question { fact, slot, .. } =
                         &bundle.pathways[v.pathway].graph[v.node].kind
-                        && let Some(val) = self.inner.facts.get(fact)
+                        && let Some(val) = self.facts.get(fact)
                     {
                         match slot {
                             Slot::Fact(i) if let Some((id, _)) = bundle.facts.at(*i) => {
@@ -610,9 +612,8 @@ impl Scope for PathScope<'_> {
                 let scope = FactScope {
                     bundle,
                     pathway: self.inner.pathway,
-                    facts: &known,
                     config: self.inner.config,
-                    answers: Some(&answers),
+                    answers: &answers,
                 };
                 scope.fact(f, Slot::Unlinked).is_ok()
             }
