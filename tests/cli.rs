@@ -826,15 +826,21 @@ fn decide_reads_a_pretty_printed_object_whole_but_never_swallows_good_lines() {
     assert_eq!(lines[0]["line"], 2, "the blank first line is counted");
 }
 
-#[test]
-fn a_broken_first_line_holds_back_a_live_stream_only_until_its_lines_cannot_be_one_value() {
-    let mut child = Command::new(pathway_bin())
+/// `pathway decide --brief` reading a stream we keep open, with its output piped.
+fn live_decide(extra: &[&str]) -> std::process::Child {
+    Command::new(pathway_bin())
         .args(["decide", "--today", TODAY, "--brief"])
+        .args(extra)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn a_broken_first_line_holds_back_a_live_stream_only_until_its_lines_cannot_be_one_value() {
+    let mut child = live_decide(&[]);
     let mut stdin = child.stdin.take().unwrap();
     stdin
         .write_all(b"{\"immediate_danger\": false, \"age_basis\": \n{\"immediate_danger\": true}\n{\"immediate_danger\": true}\n")
@@ -860,13 +866,7 @@ fn a_broken_first_line_holds_back_a_live_stream_only_until_its_lines_cannot_be_o
 fn an_unfinished_first_value_holds_back_at_most_64_kib_of_a_live_stream() {
     // `[` and then lines that keep it open, past the limit of a record over several lines:
     // decided (and, with --fail-fast, finished) while the input is still open.
-    let mut child = Command::new(pathway_bin())
-        .args(["decide", "--today", TODAY, "--brief", "--fail-fast"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = live_decide(&["--fail-fast"]);
     let mut stdin = child.stdin.take().unwrap();
     let mut input = b"[\n".to_vec();
     for _ in 0..25_000 {
