@@ -256,8 +256,20 @@ proptest! {
             let fast = pathway::decide(bundle, pathway, &facts, &config);
             let (status, codes, next_fact) = pathway::summary(bundle, &a);
             prop_assert_eq!(fast.status.as_str(), status.as_str());
-            prop_assert_eq!(fast.codes, codes.iter().map(String::as_str).collect::<Vec<_>>());
+            prop_assert_eq!(fast.codes.clone(), codes.iter().map(String::as_str).collect::<Vec<_>>());
             prop_assert_eq!(fast.next_fact, next_fact.as_deref());
+            // While unfinished, the actions already due are exactly the codes so far, urgent
+            // first, with their texts: what a front end shows before the next question.
+            match &a.state {
+                State::Finished(_) => prop_assert!(a.due.is_empty()),
+                _ => prop_assert_eq!(
+                    a.due.iter().map(|x| x.code).collect::<Vec<_>>(),
+                    fast.codes
+                ),
+            }
+            if let Some(first_normal) = a.due.iter().position(|x| !x.urgent) {
+                prop_assert!(a.due[first_normal..].iter().all(|x| !x.urgent));
+            }
             // Facts the set read are found by their slot; the same facts inserted by id, or
             // read by another load of the same files, are found by id: the same evaluation.
             let by_id: pathway::Facts =

@@ -198,6 +198,8 @@ export interface Evaluation {
   unused: string[];
   /** Facts taken from their declared default. */
   defaulted: string[];
+  /** While unfinished: the actions already due (urgent first). */
+  due?: Action[];
 }
 
 /** `evaluate`'s result: exactly the object `pathway decide --format json` prints for a record. */
@@ -251,6 +253,8 @@ export interface WalkView {
   state: State;
   /** Every step passed (pass it to `graphSvg`). */
   trail: Visit[];
+  /** While unfinished: the actions already due (urgent first), to show an urgent one at once. */
+  due?: Action[];
 }
 "#;
 
@@ -445,6 +449,9 @@ struct WalkView<'a> {
     answers: Vec<Answered<'a>>,
     state: &'a State<'a>,
     trail: &'a [Visit<'a>],
+    /// Actions already due while the walk is unfinished (urgent first).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    due: &'a [pathway::Action<'a>],
 }
 
 /// Largest integer a JS number holds exactly: unbounded integer facts are clamped to it.
@@ -524,6 +531,7 @@ impl WalkSession {
             answers,
             state: &evaluation.state,
             trail: &evaluation.trail,
+            due: &evaluation.due,
         })
     }
 }

@@ -50,6 +50,12 @@ pub struct Evaluation<'b> {
     pub unused: Vec<Cow<'b, str>>,
     /// Facts the walk took from their declared default.
     pub defaulted: Vec<&'b str>,
+    /// While the walk is unfinished: the actions already due from the answers so far, urgent
+    /// first, so that a front end shows an urgent one (999, a safe place tonight) the moment
+    /// the answer that makes it due is given, before the next question. Empty once finished
+    /// (the outcome holds them all).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub due: Vec<Action<'b>>,
 }
 
 /// Where a walk stopped.
@@ -249,6 +255,10 @@ pub fn evaluate<'b>(
         })
         .collect();
     let (p, node) = walk.at;
+    let due = match stop {
+        Stop::Done => Vec::new(),
+        _ => actions_so_far(bundle, &table, config, &walk),
+    };
     let state = match stop {
         Stop::Ask(fact) => State::NeedsAnswer(question(bundle, &walk, Cow::Borrowed(fact))),
         Stop::Done => State::Finished(outcome(bundle, &table, config, &walk)),
@@ -270,6 +280,7 @@ pub fn evaluate<'b>(
         trail,
         unused,
         defaulted,
+        due,
     }
 }
 
@@ -681,6 +692,27 @@ pub(crate) fn collect_actions<'b>(
         }
     }
     out
+}
+
+/// The actions of the steps passed so far (an unfinished walk), with their texts.
+fn actions_so_far<'b>(
+    bundle: &'b Bundle,
+    answers: &Answers<'_>,
+    config: &Config,
+    walk: &Walk,
+) -> Vec<Action<'b>> {
+    let (p, _) = walk.at;
+    let scope = FactScope {
+        bundle,
+        pathway: p,
+        config,
+        answers,
+    };
+    let known = |id: &str, slot: Slot| scope.answer(id, slot).map(|(v, _)| v);
+    collect_actions(bundle, walk)
+        .into_iter()
+        .map(|(def, code, k)| action(bundle, code, def, walk, k, &known, config.today))
+        .collect()
 }
 
 fn outcome<'b>(
