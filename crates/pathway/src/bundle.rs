@@ -8,7 +8,9 @@ use serde::Serialize;
 
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, LoadError};
-use crate::model::{ActionDef, BoolLabels, ChoiceOption, Contact, FactType, Form, Source};
+use crate::model::{
+    ActionDef, BoolLabels, ChoiceOption, Contact, FactType, Form, HazardDef, Source,
+};
 use crate::rule::{Expr, Slot};
 use crate::template::{Part, Template};
 use crate::value::Value;
@@ -24,6 +26,8 @@ pub struct Bundle {
     pub(crate) facts: Decls,
     pub(crate) contacts: BTreeMap<String, Contact>,
     pub(crate) contact_sources: BTreeMap<String, Source>,
+    /// The set's hazard log (empty when it has none).
+    pub(crate) hazards: Vec<HazardDef>,
     pub(crate) entry: Option<usize>,
     pub(crate) hash: String,
     pub(crate) paths_verified: u64,
@@ -99,13 +103,28 @@ pub struct Meta {
 pub(crate) struct Decls {
     list: Vec<FactDecl>,
     ids: Vec<Arc<str>>,
+    /// Slots of the facts whose answers settle other facts or rewrite older records.
+    settling: Vec<u32>,
 }
 
 impl Decls {
     pub(crate) fn new(decls: BTreeMap<String, FactDecl>) -> Self {
         let list: Vec<FactDecl> = decls.into_values().collect();
         let ids = list.iter().map(|d| Arc::from(d.id.as_str())).collect();
-        Self { list, ids }
+        let settling = (0..list.len())
+            .filter(|&i| list[i].settles.is_some() || !list[i].rewrites.is_empty())
+            .map(|i| i as u32)
+            .collect();
+        Self {
+            list,
+            ids,
+            settling,
+        }
+    }
+
+    /// The facts whose answers settle other facts or rewrite older records, with their slots.
+    pub(crate) fn settling(&self) -> impl Iterator<Item = (u32, &FactDecl)> {
+        self.settling.iter().map(|&i| (i, &self.list[i as usize]))
     }
 
     /// The declaration of a fact.
@@ -139,10 +158,70 @@ impl Decls {
 
 /// A pathway's action definitions, sorted by code; a linked step finds each by its index.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Actions(Vec<(String, ActionDef)>);
+pub(crate) struct Actions(Vec<(String, ActionEntry)>);
+
+/// An action's definition (texts with their contacts filled in), the compiled `when` of each
+/// of its variants, and the contacts each wording names (its `contact` and every
+/// `{{contact(id)}}` of its texts): `named[0]` for the action as defined, `named[i + 1]` for
+/// variant `i`.
+#[derive(Debug, Clone)]
+pub(crate) struct ActionEntry {
+    pub(crate) def: ActionDef,
+    pub(crate) when: Vec<Expr>,
+    pub(crate) named: Vec<Vec<String>>,
+}
+
+/// One wording of an action, as chosen for a case ([`ActionEntry::wording`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Wording<'b> {
+    pub(crate) title: &'b str,
+    pub(crate) instructions: &'b str,
+    pub(crate) why: Option<&'b str>,
+    pub(crate) contact: Option<&'b str>,
+    pub(crate) form: Option<&'b Form>,
+    pub(crate) cites: &'b [String],
+    pub(crate) named: &'b [String],
+}
+
+impl ActionEntry {
+    /// The wording for a case: the first variant whose `when` is definitely true on the facts
+    /// `scope` knows (three-valued: a fact not known never selects one), else the action as
+    /// defined.
+    pub(crate) fn wording(&self, scope: &dyn crate::rule::Scope) -> Wording<'_> {
+        let d = &self.def;
+        let base = Wording {
+            title: &d.title,
+            instructions: &d.instructions,
+            why: d.why.as_deref(),
+            contact: d.contact.as_deref(),
+            form: d.form.as_ref(),
+            cites: &d.cites,
+            named: self.named.first().map_or(&[], Vec::as_slice),
+        };
+        let chosen = self
+            .when
+            .iter()
+            .position(|rule| crate::rule::eval3(rule, scope) == Some(true));
+        let Some(i) = chosen else { return base };
+        let v = &d.variants[i];
+        Wording {
+            title: v.title.as_deref().unwrap_or(base.title),
+            instructions: v.instructions.as_deref().unwrap_or(base.instructions),
+            why: v.why.as_deref().or(base.why),
+            contact: match v.contact.as_deref() {
+                Some("") => None,
+                Some(c) => Some(c),
+                None => base.contact,
+            },
+            form: v.form.as_ref().or(base.form),
+            cites: &v.cites,
+            named: self.named.get(i + 1).map_or(&[], Vec::as_slice),
+        }
+    }
+}
 
 impl Actions {
-    pub(crate) fn new(defs: BTreeMap<String, ActionDef>) -> Self {
+    pub(crate) fn new(defs: BTreeMap<String, ActionEntry>) -> Self {
         Self(defs.into_iter().collect())
     }
 
@@ -155,18 +234,23 @@ impl Actions {
     }
 
     /// The definition of an action.
-    pub(crate) fn get(&self, code: &str) -> Option<&ActionDef> {
+    pub(crate) fn get(&self, code: &str) -> Option<&ActionEntry> {
         self.index(code).and_then(|i| self.at(i))
     }
 
     /// The definition at an index.
-    pub(crate) fn at(&self, i: u32) -> Option<&ActionDef> {
+    pub(crate) fn at(&self, i: u32) -> Option<&ActionEntry> {
         self.0.get(i as usize).map(|(_, def)| def)
     }
 
     /// The definitions in code order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&String, &ActionDef)> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&String, &ActionEntry)> {
         self.0.iter().map(|(code, def)| (code, def))
+    }
+
+    /// The definitions in code order, to link their rules.
+    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut ActionEntry> {
+        self.0.iter_mut().map(|(_, def)| def)
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -202,6 +286,63 @@ pub struct FactDecl {
     /// Value used by batch evaluation when a record omits the fact.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<Value>,
+    /// The rest of the help, which fronts fold behind "More".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub more: Option<String>,
+    /// For a choice fact that widened a v1 `bool` fact: the option a v1 `false` and `true`
+    /// read as.
+    #[serde(skip)]
+    pub(crate) aliases: [Option<String>; 2],
+    /// The facts this fact's answer settles, and their value for each option.
+    #[serde(skip)]
+    pub(crate) settles: Option<Settles>,
+    /// How older records that give this fact are read.
+    #[serde(skip)]
+    pub(crate) rewrites: Vec<Rewrite>,
+}
+
+/// The facts a choice fact's answer settles ([`crate::model::ChoiceOption::sets`]).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Settles {
+    /// The settled facts, in id order.
+    pub(crate) facts: Vec<String>,
+    /// For each option of the settling fact (in its order), the value of each settled fact.
+    pub(crate) values: Vec<Vec<Value>>,
+}
+
+impl FactDecl {
+    /// The values an answer settles: each settled fact with its value, or none for a fact
+    /// that settles nothing (or an answer that is not one of its options).
+    pub(crate) fn settled_by<'d>(
+        &'d self,
+        answer: &Value,
+    ) -> impl Iterator<Item = (&'d str, &'d Value)> + 'd {
+        let row = match (&self.settles, answer) {
+            (Some(s), Value::Choice(v)) => self
+                .options
+                .iter()
+                .position(|o| o.value == *v)
+                .and_then(|i| s.values.get(i))
+                .map(|row| (s.facts.as_slice(), row.as_slice())),
+            _ => None,
+        };
+        let (facts, values) = row.unwrap_or((&[], &[]));
+        facts.iter().map(String::as_str).zip(values.iter())
+    }
+
+    /// The facts this fact's answer settles (none for most facts).
+    pub(crate) fn settled_facts(&self) -> &[String] {
+        self.settles.as_ref().map_or(&[], |s| s.facts.as_slice())
+    }
+}
+
+/// How an older record's answer is read ([`crate::model::Rewrite`]), typed.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Rewrite {
+    pub(crate) when: Value,
+    pub(crate) fact: String,
+    pub(crate) from: Value,
+    pub(crate) to: Value,
 }
 
 #[derive(Debug, Clone)]
@@ -390,7 +531,13 @@ impl Bundle {
 
     /// The form of an action, if the pathway declares one.
     pub fn action_form(&self, id: PathwayId, code: &str) -> Option<&Form> {
-        self.pathway(id).actions.get(code)?.form.as_ref()
+        self.pathway(id).actions.get(code)?.def.form.as_ref()
+    }
+
+    /// The set's hazard log: what could go wrong, and the invariants that control each
+    /// hazard (empty when the set has no `hazards.json`).
+    pub fn hazards(&self) -> &[HazardDef] {
+        &self.hazards
     }
 
     /// A hash of the set's content: sessions recorded against other content are refused.
@@ -447,6 +594,11 @@ impl Bundle {
             }
             for inv in &mut p.invariants {
                 inv.rule.link(&slot);
+            }
+            for entry in p.actions.iter_mut() {
+                for rule in &mut entry.when {
+                    rule.link(&slot);
+                }
             }
             for step in p.graph.node_weights_mut() {
                 match &mut step.kind {

@@ -11,18 +11,18 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde::de::DeserializeOwned;
 
 use crate::bundle::{
-    Actions, Bundle, Decls, Derived, Edge, FactDecl, Invariant, LoadOptions, Meta, Pathway,
-    SourceFile, Step, StepKind,
+    ActionEntry, Actions, Bundle, Decls, Derived, Edge, FactDecl, Invariant, LoadOptions, Meta,
+    Pathway, Settles, SourceFile, Step, StepKind,
 };
 use crate::date::Date;
 use crate::diagnostic::{Diagnostic, LoadError};
 use crate::model::{
     ActionDef, CONTACTS_FORMAT, ChoiceOption, Confidence, ContactsFile, FactDef, FactType,
-    PATHWAY_FORMAT, PathwayFile, StepDef,
+    HAZARDS_FORMAT, HazardDef, HazardsFile, PATHWAY_FORMAT, PathwayFile, Source, StepDef,
 };
 use crate::rule::{self, Context, Expr, Slot, Ty, TypeEnv};
 use crate::template::Template;
-use crate::vocab::fact_v1;
+use crate::vocab::{fact_v1, fact_v2};
 
 /// Diagnostics collected while compiling one set.
 #[derive(Default)]
@@ -44,10 +44,12 @@ pub(crate) fn compile(
     let mut sink = Sink::default();
     let mut pathways = Vec::new();
     let mut contacts: Vec<(String, ContactsFile)> = Vec::new();
+    let mut hazard_logs: Vec<(String, HazardsFile)> = Vec::new();
     for file in files {
         match read_file(file, &mut sink) {
             Some(Parsed::Pathway(p)) => pathways.push((file.name.to_owned(), *p)),
             Some(Parsed::Contacts(c)) => contacts.push((file.name.to_owned(), c)),
+            Some(Parsed::Hazards(h)) => hazard_logs.push((file.name.to_owned(), h)),
             None => {}
         }
     }
@@ -60,7 +62,9 @@ pub(crate) fn compile(
             "the set holds no pathway file",
         ));
     }
-    let facts = merge_facts(&pathways, &directory, &mut sink);
+    let mut facts = merge_facts(&pathways, &directory, &mut sink);
+    check_settles(&pathways, &mut facts, &mut sink);
+    check_services(&directory, &facts, &mut sink);
     let mut compiled = Vec::new();
     let mut handovers = Vec::new();
     for (file, model) in &pathways {
@@ -83,6 +87,7 @@ pub(crate) fn compile(
     if !sink.has_errors() {
         check_reachable_and_acyclic(&compiled, &mut sink);
     }
+    let hazards = check_hazards(&hazard_logs, &compiled, &mut sink);
     if sink.has_errors() {
         return Err(finish(sink));
     }
@@ -95,6 +100,7 @@ pub(crate) fn compile(
         facts: Decls::new(facts),
         contacts,
         contact_sources,
+        hazards,
         entry,
         paths_verified: 0,
     };
@@ -133,6 +139,7 @@ pub(crate) fn reference_date(bundle: &Bundle) -> Date {
 enum Parsed {
     Pathway(Box<PathwayFile>),
     Contacts(ContactsFile),
+    Hazards(HazardsFile),
 }
 
 fn read_file(file: &SourceFile<'_>, sink: &mut Sink) -> Option<Parsed> {
@@ -142,6 +149,7 @@ fn read_file(file: &SourceFile<'_>, sink: &mut Sink) -> Option<Parsed> {
     match format {
         PATHWAY_FORMAT => parse_json(file, sink).map(|p| Parsed::Pathway(Box::new(p))),
         CONTACTS_FORMAT => parse_json(file, sink).map(Parsed::Contacts),
+        HAZARDS_FORMAT => parse_json(file, sink).map(Parsed::Hazards),
         _ => {
             sink.push(
                 Diagnostic::error(
@@ -149,8 +157,8 @@ fn read_file(file: &SourceFile<'_>, sink: &mut Sink) -> Option<Parsed> {
                     file.name,
                     "",
                     match value.get("format") {
-                        Some(f) => format!("`format` is {f}; expected \"{PATHWAY_FORMAT}\" or \"{CONTACTS_FORMAT}\""),
-                        None => format!("there is no `format`; expected \"{PATHWAY_FORMAT}\" or \"{CONTACTS_FORMAT}\""),
+                        Some(f) => format!("`format` is {f}; expected \"{PATHWAY_FORMAT}\", \"{CONTACTS_FORMAT}\" or \"{HAZARDS_FORMAT}\""),
+                        None => format!("there is no `format`; expected \"{PATHWAY_FORMAT}\", \"{CONTACTS_FORMAT}\" or \"{HAZARDS_FORMAT}\""),
                     },
                 )
                 .hint("every pathway file starts with \"format\": \"pathway/v1\""),
@@ -238,18 +246,29 @@ fn check_contacts(contacts: &[(String, ContactsFile)], sink: &mut Sink) -> Optio
                         ),
                     ));
                 }
-                if contact.checked.parse::<Date>().is_err() {
+                if let Some(checked) = &contact.checked
+                    && checked.parse::<Date>().is_err()
+                {
                     sink.push(Diagnostic::error(
                         "bad-date",
                         file,
                         &at,
-                        format!(
-                            "`checked` is `{}`, not a date written YYYY-MM-DD",
-                            contact.checked
-                        ),
+                        format!("`checked` is `{checked}`, not a date written YYYY-MM-DD"),
                     ));
                 }
+                if contact.verified && (contact.url.is_none() || contact.checked.is_none()) {
+                    sink.push(
+                        Diagnostic::error(
+                            "contact-provenance",
+                            file,
+                            &at,
+                            "is marked verified but does not say where and when: it needs `url` (the page the details were read on) and `checked` (the date)",
+                        )
+                        .hint("add \"url\" and \"checked\", or mark it \"verified\": false so that workers read \"unverified: check locally\""),
+                    );
+                }
             }
+            check_sources(file, &c.sources, sink);
             Some(c.clone())
         }
         [_, (file, _), ..] => {
@@ -324,7 +343,7 @@ fn fact_decl(
     let before = sink.0.len();
     // The v1 vocabulary's range and its no-default rule (the type is checked below).
     let mut extra = Vec::new();
-    if fact_v1(&def.id).is_some() {
+    if fact_v1(&def.id).is_some() || fact_v2(&def.id).is_some_and(|v| v.default.is_none()) {
         let range = crate::vocab::range_v1(&def.id);
         if let Some((min, max)) =
             range.filter(|r| def.ty == FactType::Integer && Some(*r) != def.min.zip(def.max))
@@ -346,7 +365,7 @@ fn fact_decl(
         }
         if def.default.is_some() {
             extra.push(
-                Diagnostic::error("vocabulary", file, at, format!("`{}` is a v1 vocabulary fact, which takes no `default`", def.id))
+                Diagnostic::error("vocabulary", file, at, format!("`{}` is a vocabulary fact, which takes no `default`", def.id))
                     .hint("a record that omits a v1 fact is asked for it; a default would answer for the worker (remove `default`)"),
             );
         }
@@ -398,35 +417,88 @@ fn fact_decl(
             "`labels` is only for `bool` facts".into(),
         );
     }
-    match fact_v1(&def.id) {
-        Some((v1_ty, options)) => {
-            let def_options: Vec<&str> = def.options.iter().map(|o| o.value.as_str()).collect();
-            if v1_ty != ty || (ty == FactType::Choice && def_options != options) {
+    let def_options: Vec<&str> = def.options.iter().map(|o| o.value.as_str()).collect();
+    let aliases: Vec<(&str, &str)> = def
+        .aliases
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    match (fact_v1(&def.id), fact_v2(&def.id)) {
+        (v1, v2) if v1.is_some() || v2.is_some() => {
+            let v1_ok = v1.is_some_and(|(v1_ty, options)| {
+                v1_ty == ty && (ty != FactType::Choice || def_options == options)
+            });
+            let v2_ok = v2.is_some_and(|v| {
+                v.ty == ty
+                    && (ty != FactType::Choice || def_options == v.options)
+                    && aliases == v.aliases
+            });
+            if !v1_ok && !v2_ok {
+                let shape = |ty: FactType, options: &[&str], aliases: &[(&str, &str)]| {
+                    let mut text = format!("`{}`", type_name(ty));
+                    if !options.is_empty() {
+                        text.push_str(&format!(" with options {}", options.join(", ")));
+                    }
+                    if !aliases.is_empty() {
+                        let read: Vec<String> =
+                            aliases.iter().map(|(k, v)| format!("{k} as {v}")).collect();
+                        text.push_str(&format!(" reading v1 answers {}", read.join(", ")));
+                    }
+                    text
+                };
+                let mut wanted = Vec::new();
+                if let Some((ty, options)) = v1 {
+                    wanted.push(format!("v1: {}", shape(ty, options, &[])));
+                }
+                if let Some(v) = v2 {
+                    wanted.push(format!("v2: {}", shape(v.ty, v.options, v.aliases)));
+                }
                 bad(
                     "vocabulary",
                     format!(
-                        "`{}` is a v1 vocabulary fact: its type must be `{}`{}",
+                        "`{}` is a vocabulary fact: its type must be {}",
                         def.id,
-                        type_name(v1_ty),
-                        if options.is_empty() {
-                            String::new()
-                        } else {
-                            format!(" with options {}", options.join(", "))
-                        }
+                        wanted.join(", or ")
+                    ),
+                );
+            }
+            if let Some(v) = v2.filter(|v| v.default.is_some())
+                && def.default
+                    != v.default
+                        .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
+            {
+                bad(
+                    "vocabulary",
+                    format!(
+                        "`{}` is a v2 vocabulary fact: its `default` must be {}",
+                        def.id,
+                        v.default.unwrap_or_default()
                     ),
                 );
             }
         }
-        None if def.default.is_none() => {
+        _ if def.default.is_none() => {
             bad(
                 "missing-default",
                 format!(
-                    "`{}` is not in the v1 vocabulary, so it needs a `default` for records that omit it",
+                    "`{}` is not in the public vocabulary, so it needs a `default` for records that omit it",
                     def.id
                 ),
             );
         }
-        None => {}
+        _ => {}
+    }
+    if !def.aliases.is_empty() {
+        let ok = ty == FactType::Choice
+            && def.aliases.iter().all(|(k, v)| {
+                matches!(k.as_str(), "true" | "false") && def_options.contains(&v.as_str())
+            });
+        if !ok {
+            bad(
+                "bad-options",
+                "`aliases` maps the v1 answers `true` and `false` of a widened fact to options of a `choice` fact".into(),
+            );
+        }
     }
     sink.0.extend(extra);
     if sink.0.len() > before {
@@ -437,6 +509,26 @@ fn fact_decl(
     };
     let question = text(sink, "question", &def.question);
     let help = def.help.as_deref().map(|h| text(sink, "help", h));
+    let more = def.more.as_deref().map(|h| text(sink, "more", h));
+    if let Some(h) = &help
+        && def.more.is_some()
+        && h.split_whitespace().count() > HELP_WORDS
+    {
+        sink.push(
+            Diagnostic::warning(
+                "help-too-long",
+                file,
+                at,
+                format!(
+                    "`help` has {} words: a worker reads it mid-encounter",
+                    h.split_whitespace().count()
+                ),
+            )
+            .hint(format!(
+                "open with an answer of at most {HELP_WORDS} words and move the rest to `more`"
+            )),
+        );
+    }
     let options = def
         .options
         .iter()
@@ -444,8 +536,10 @@ fn fact_decl(
             value: o.value.clone(),
             label: text(sink, "label", &o.label),
             help: o.help.as_deref().map(|h| text(sink, "help", h)),
+            sets: BTreeMap::new(),
         })
         .collect();
+    let alias = |key: &str| def.aliases.get(key).cloned();
     let mut decl = FactDecl {
         id: def.id.clone(),
         ty,
@@ -456,6 +550,10 @@ fn fact_decl(
         max: def.max,
         labels: def.labels.clone(),
         default: None,
+        more,
+        aliases: [alias("false"), alias("true")],
+        settles: None,
+        rewrites: Vec::new(),
     };
     if let Some(default) = &def.default {
         match decl.parse_value(default, today) {
@@ -472,6 +570,285 @@ fn fact_decl(
         }
     }
     Some(decl)
+}
+
+/// Words a fact's `help` may have when the rest is in `more`.
+const HELP_WORDS: usize = 40;
+
+/// Every source has a `url`, or says in `no_url` why not, so that a reader can follow it.
+fn check_sources(file: &str, sources: &BTreeMap<String, Source>, sink: &mut Sink) {
+    for (tag, source) in sources {
+        if source.url.is_none() && source.no_url.is_none() {
+            sink.push(
+                Diagnostic::warning(
+                    "source-without-url",
+                    file,
+                    format!("sources.{tag}"),
+                    "has no `url`, so a reader cannot follow it",
+                )
+                .hint("add \"url\", or say why there is none in \"no_url\" (for example \"print only\")"),
+            );
+        }
+    }
+}
+
+/// The `sets` of each choice fact's options (the facts an answer settles) and its
+/// `rewrites` (how older records read), checked against the merged declarations and typed
+/// into them.
+fn check_settles(
+    pathways: &[(String, PathwayFile)],
+    facts: &mut BTreeMap<String, FactDecl>,
+    sink: &mut Sink,
+) {
+    let mut typed: BTreeMap<String, (Option<Settles>, Vec<crate::bundle::Rewrite>)> =
+        BTreeMap::new();
+    for (file, model) in pathways {
+        for (i, def) in model.facts.iter().enumerate() {
+            let at = format!("facts[{i}] (`{}`)", def.id);
+            let Some(decl) = facts.get(&def.id) else {
+                continue;
+            };
+            let reviewed = model.reviewed.parse().unwrap_or(Date::EPOCH);
+            let mut bad = |message: String| {
+                sink.push(
+                    Diagnostic::error("bad-options", file, &at, message).hint(
+                        "`sets` names facts of this file with a valid answer, and every option sets the same facts",
+                    ),
+                )
+            };
+            let targets: BTreeSet<&String> =
+                def.options.iter().flat_map(|o| o.sets.keys()).collect();
+            let mut settles = None;
+            if !targets.is_empty() {
+                let local: BTreeSet<&str> = model.facts.iter().map(|f| f.id.as_str()).collect();
+                let mut values = Vec::new();
+                let mut ok = true;
+                for o in &def.options {
+                    let keys: BTreeSet<&String> = o.sets.keys().collect();
+                    if keys != targets {
+                        bad(format!(
+                            "option `{}` settles {} but another option settles {}: every option must settle the same facts",
+                            o.value,
+                            names(keys.iter().map(|k| k.as_str())),
+                            names(targets.iter().map(|k| k.as_str()))
+                        ));
+                        ok = false;
+                        continue;
+                    }
+                    let mut row = Vec::new();
+                    for (target, json) in &o.sets {
+                        let Some(t) = facts
+                            .get(target)
+                            .filter(|_| local.contains(target.as_str()))
+                        else {
+                            bad(format!(
+                                "option `{}` settles `{target}`, which is not a fact of this file",
+                                o.value
+                            ));
+                            ok = false;
+                            continue;
+                        };
+                        if !t.settled_facts().is_empty()
+                            || target == &def.id
+                            || t.ty == FactType::Date
+                        {
+                            bad(format!(
+                                "option `{}` settles `{target}`, which cannot be settled (a date, itself, or a fact that settles others)",
+                                o.value
+                            ));
+                            ok = false;
+                            continue;
+                        }
+                        match t.parse_value(json, reviewed) {
+                            Ok(v) => row.push(v),
+                            Err(e) => {
+                                bad(format!("option `{}` settles `{target}`: {e}", o.value));
+                                ok = false;
+                            }
+                        }
+                    }
+                    values.push(row);
+                }
+                if decl.ty != FactType::Choice {
+                    bad("only the options of a `choice` fact can settle other facts".into());
+                    ok = false;
+                }
+                if ok {
+                    settles = Some(Settles {
+                        facts: targets.iter().map(|t| (*t).clone()).collect(),
+                        values,
+                    });
+                }
+            }
+            let mut rewrites = Vec::new();
+            for (j, r) in def.rewrites.iter().enumerate() {
+                let rat = format!("{at}, rewrites[{j}]");
+                let target = facts.get(&r.fact);
+                let typed = target.and_then(|t| {
+                    let when = decl.parse_value(&r.when, reviewed).ok()?;
+                    let from = t.parse_value(&r.from, reviewed).ok()?;
+                    let to = t.parse_value(&r.to, reviewed).ok()?;
+                    Some(crate::bundle::Rewrite {
+                        when,
+                        fact: r.fact.clone(),
+                        from,
+                        to,
+                    })
+                });
+                match typed {
+                    Some(t) => rewrites.push(t),
+                    None => sink.push(
+                        Diagnostic::error(
+                            "bad-options",
+                            file,
+                            &rat,
+                            format!("rewrites `{}`, but its fact or one of its values is not valid", r.fact),
+                        )
+                        .hint("`when` is a value of this fact; `fact` a declared fact; `from` and `to` values of it"),
+                    ),
+                }
+            }
+            match typed.get(&def.id) {
+                Some(prev) if prev.0 != settles || prev.1 != rewrites => sink.push(
+                    Diagnostic::error("fact-redefined", file, &at, format!("fact `{}` settles or rewrites other facts differently than in another file of the set", def.id))
+                        .hint("a fact id means the same in every pathway of a set"),
+                ),
+                Some(_) => {}
+                None => {
+                    typed.insert(def.id.clone(), (settles, rewrites));
+                }
+            }
+        }
+    }
+    for (id, (settles, rewrites)) in typed {
+        if let Some(decl) = facts.get_mut(&id) {
+            decl.settles = settles;
+            decl.rewrites = rewrites;
+        }
+    }
+}
+
+/// The fact whose options name the organisation types a contact can belong to.
+pub(crate) const ORGANISATION: &str = "reporter_organisation";
+
+/// A contact's `service_of` names an organisation type the set asks about.
+fn check_services(
+    directory: &Option<ContactsFile>,
+    facts: &BTreeMap<String, FactDecl>,
+    sink: &mut Sink,
+) {
+    let Some(directory) = directory else { return };
+    let types: Option<Vec<&str>> = facts
+        .get(ORGANISATION)
+        .map(|d| d.options.iter().map(|o| o.value.as_str()).collect());
+    for (id, contact) in &directory.contacts {
+        let Some(service) = &contact.service_of else {
+            continue;
+        };
+        if !types
+            .as_ref()
+            .is_some_and(|t| t.contains(&service.as_str()))
+        {
+            sink.push(
+                Diagnostic::error(
+                    "unknown-option",
+                    &directory.id,
+                    format!("contact `{id}`"),
+                    format!("`service_of` is `{service}`, which is not an answer to `{ORGANISATION}` in this set"),
+                )
+                .hint(match &types {
+                    Some(t) => format!("use one of: {}", t.join(", ")),
+                    None => format!("declare `{ORGANISATION}` in the set's pathways, or remove `service_of`"),
+                }),
+            );
+        }
+    }
+}
+
+/// The set's hazard log: at most one file, unique ids, and every hazard controlled by at
+/// least one invariant (or `must_ask`) that the set declares.
+fn check_hazards(
+    logs: &[(String, HazardsFile)],
+    pathways: &[Pathway],
+    sink: &mut Sink,
+) -> Vec<HazardDef> {
+    let [(file, log), rest @ ..] = logs else {
+        return Vec::new();
+    };
+    for (other, _) in rest {
+        sink.push(
+            Diagnostic::error(
+                "duplicate-hazards",
+                other,
+                "",
+                "the set has more than one hazard log",
+            )
+            .hint("keep every hazard in one hazards.json"),
+        );
+    }
+    let invariants: BTreeSet<&str> = pathways
+        .iter()
+        .flat_map(|p| p.invariants.iter().map(|i| i.id.as_str()))
+        .collect();
+    let must_ask = pathways.iter().any(|p| !p.must_ask.is_empty());
+    let mut ids = BTreeSet::new();
+    for (i, h) in log.hazards.iter().enumerate() {
+        let at = format!("hazards[{i}] (`{}`)", h.id);
+        if !ids.insert(h.id.as_str()) {
+            sink.push(
+                Diagnostic::error(
+                    "duplicate-hazard",
+                    file,
+                    &at,
+                    format!("hazard id `{}` is used twice", h.id),
+                )
+                .hint("give each hazard its own id"),
+            );
+        }
+        if h.controls.is_empty() {
+            sink.push(
+                Diagnostic::error(
+                    "hazard-uncontrolled",
+                    file,
+                    &at,
+                    "names no control: nothing proves this hazard cannot happen",
+                )
+                .hint("name the invariants (or `must_ask`) that rule it out on every path; write one if there is none"),
+            );
+        }
+        for control in &h.controls {
+            let known = if control == "must_ask" {
+                must_ask
+            } else {
+                invariants.contains(control.as_str())
+            };
+            if !known {
+                sink.push(
+                    Diagnostic::error(
+                        "unknown-control",
+                        file,
+                        &at,
+                        format!("names control `{control}`, which no pathway of the set declares as an invariant"),
+                    )
+                    .hint(one_of(
+                        "name an invariant id of the set, or `must_ask`",
+                        control,
+                        invariants.iter().copied(),
+                    )),
+                );
+            }
+        }
+    }
+    log.hazards.clone()
+}
+
+fn names<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    let list: Vec<String> = ids.map(|i| format!("`{i}`")).collect();
+    if list.is_empty() {
+        "nothing".into()
+    } else {
+        list.join(", ")
+    }
 }
 
 fn type_name(ty: FactType) -> &'static str {
@@ -533,6 +910,7 @@ struct Env<'a> {
     local: &'a BTreeSet<String>,
     derived: &'a BTreeSet<String>,
     actions: &'a BTreeSet<String>,
+    contacts: &'a Option<ContactsFile>,
 }
 
 impl TypeEnv for Env<'_> {
@@ -554,6 +932,12 @@ impl TypeEnv for Env<'_> {
 
     fn has_action(&self, code: &str) -> bool {
         self.actions.contains(code)
+    }
+
+    fn has_contact(&self, id: &str) -> bool {
+        self.contacts
+            .as_ref()
+            .is_none_or(|d| d.contacts.contains_key(id))
     }
 }
 
@@ -714,6 +1098,7 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
     let before = sink.0.iter().filter(|d| d.is_error()).count();
     let model = ctx.model;
     let meta = meta(ctx, sink);
+    check_sources(ctx.file, &model.sources, sink);
     for tag in model.sources.keys() {
         if tag.is_empty() || tag.contains(char::is_whitespace) {
             ctx.err(
@@ -746,6 +1131,7 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
             local: &local,
             derived: &derived_ids,
             actions: &actions,
+            contacts: ctx.contacts,
         };
         if let Some(rule) = ctx.rule(sink, &env, &at, &d.rule, Context::Guard) {
             derived.push(Derived {
@@ -760,6 +1146,7 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
         local: &local,
         derived: &derived_ids,
         actions: &actions,
+        contacts: ctx.contacts,
     };
     for (code, action) in &model.actions {
         let at = format!("action `{code}`");
@@ -812,20 +1199,10 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
             _ => {}
         }
     }
-    let action_defs: BTreeMap<String, ActionDef> = model
+    let action_defs: BTreeMap<String, ActionEntry> = model
         .actions
         .iter()
-        .map(|(code, action)| {
-            let at = format!("action `{code}`, `instructions`");
-            let instructions = ctx.expand(sink, &at, &action.instructions);
-            (
-                code.clone(),
-                ActionDef {
-                    instructions,
-                    ..action.clone()
-                },
-            )
-        })
+        .map(|(code, action)| (code.clone(), compile_action(ctx, sink, &env, code, action)))
         .collect();
     let (graph, index, pending) = build_graph(ctx, sink, &env);
     let start = index.get(&model.start).copied();
@@ -878,6 +1255,131 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
         };
         (pathway, pending)
     })
+}
+
+/// An action's texts with their contacts filled in, its variants' rules compiled, and the
+/// contacts each wording names.
+fn compile_action(
+    ctx: &Ctx<'_>,
+    sink: &mut Sink,
+    env: &Env<'_>,
+    code: &str,
+    action: &ActionDef,
+) -> ActionEntry {
+    let at = format!("action `{code}`");
+    let mut named_base = Vec::new();
+    let text = |sink: &mut Sink, field: &str, t: &str, named: &mut Vec<String>| {
+        named.extend(crate::template::contacts_named(t));
+        ctx.expand(sink, &format!("{at}, `{field}`"), t)
+    };
+    named_base.extend(action.contact.iter().cloned());
+    let instructions = text(sink, "instructions", &action.instructions, &mut named_base);
+    let why = action
+        .why
+        .as_deref()
+        .map(|w| text(sink, "why", w, &mut named_base));
+    let mut named = vec![dedup(named_base)];
+    let mut when = Vec::new();
+    let mut variants = Vec::new();
+    for (i, v) in action.variants.iter().enumerate() {
+        let vat = format!("{at}, variants[{i}]");
+        let best = ctx.cites(sink, &vat, &v.cites, true);
+        ctx.weak(sink, &vat, best, "tells the worker what to do");
+        if let Some(rule) = ctx.rule(
+            sink,
+            env,
+            &format!("{vat}, `when`"),
+            &v.when,
+            Context::Guard,
+        ) {
+            when.push(rule);
+        }
+        let mut names = Vec::new();
+        let contact = match v.contact.as_deref() {
+            Some("") => None,
+            Some(c) => Some(c.to_owned()),
+            None => action.contact.clone(),
+        };
+        match &contact {
+            Some(c)
+                if ctx
+                    .contacts
+                    .as_ref()
+                    .is_some_and(|d| !d.contacts.contains_key(c)) =>
+            {
+                ctx.err(
+                    sink,
+                    "unknown-contact",
+                    &vat,
+                    format!("names contact `{c}`, which is not in the contacts directory"),
+                );
+            }
+            None if v.form.is_none() && action.form.is_none() => {
+                sink.push(
+                    Diagnostic::error("action-without-contact", ctx.file, &vat, "names neither a contact nor a form")
+                        .hint("every wording of an action must tell the worker whom to call or which form to use"),
+                );
+            }
+            _ => {}
+        }
+        names.extend(contact);
+        let v_instructions = v
+            .instructions
+            .as_deref()
+            .map(|t| text(sink, &format!("variants[{i}].instructions"), t, &mut names));
+        if v_instructions.is_none() {
+            names.extend(crate::template::contacts_named(&action.instructions));
+        }
+        let v_why = v
+            .why
+            .as_deref()
+            .map(|t| text(sink, &format!("variants[{i}].why"), t, &mut names));
+        if v_why.is_none() {
+            names.extend(
+                action
+                    .why
+                    .as_deref()
+                    .map(crate::template::contacts_named)
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+        named.push(dedup(names));
+        variants.push(crate::model::ActionVariant {
+            when: v.when.clone(),
+            title: v
+                .title
+                .as_deref()
+                .map(|t| ctx.expand(sink, &format!("{vat}, `title`"), t)),
+            instructions: v_instructions,
+            why: v_why,
+            contact: v.contact.clone(),
+            form: v.form.clone(),
+            cites: v.cites.clone(),
+        });
+    }
+    if action.why.is_none() {
+        sink.push(
+            Diagnostic::warning("action-without-why", ctx.file, &at, "has no `why`: the worker is not told why this action is due")
+                .hint("add \"why\": one or two sentences that explain this action, whichever route led to it"),
+        );
+    }
+    ActionEntry {
+        def: ActionDef {
+            instructions,
+            why,
+            variants,
+            ..action.clone()
+        },
+        when,
+        named,
+    }
+}
+
+fn dedup(mut ids: Vec<String>) -> Vec<String> {
+    ids.sort();
+    ids.dedup();
+    ids
 }
 
 fn meta(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<Meta> {

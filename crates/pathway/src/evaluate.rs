@@ -9,9 +9,9 @@ use std::sync::Arc;
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
-use crate::bundle::{Bundle, FactDecl, PathwayId, StepKind};
+use crate::bundle::{ActionEntry, Bundle, FactDecl, PathwayId, StepKind};
 use crate::date::Date;
-use crate::model::{ActionDef, ChoiceOption, Contact, FactType, Form};
+use crate::model::{ChoiceOption, Contact, FactType, Form};
 use crate::rule::{self, Missing, Scope, Slot};
 use crate::value::{Facts, Value};
 
@@ -207,7 +207,8 @@ pub struct Action<'b> {
     pub form: Option<&'b Form>,
     /// Sources.
     pub cites: &'b [String],
-    /// The reason of the edge that led to the step that added the action.
+    /// Why this action is due: the action's own reason (for this case's wording), never the
+    /// reason of the edge that led to its step.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<&'b str>,
 }
@@ -235,19 +236,21 @@ pub fn evaluate<'b>(
 ) -> Evaluation<'b> {
     let mut walk = Walk::new(bundle, pathway.0);
     let table = Answers::new(bundle, facts, config);
-    let mut answers: Vec<(&Value, bool)> = Vec::with_capacity(16);
-    let stop = advance_noting(bundle, &table, config, &mut walk, |v, d| {
-        answers.push((v, d))
-    });
+    let mut answers: Vec<Option<(&Value, bool)>> = Vec::with_capacity(16);
+    let stop = advance_noting(bundle, &table, config, &mut walk, |read| answers.push(read));
     let (trail, defaulted) = trail(bundle, &answers, &walk);
     // A fact given is used when a question step read its entry: the entry's value is one
-    // the walk noted (comparing addresses, not ids, so no string is compared).
+    // the walk noted (comparing addresses, not ids, so no string is compared); or when a
+    // question was passed because the record gave the facts its answer settles.
+    let passed: Vec<&str> = passed_settled(bundle, &answers, &walk);
     let unused = facts
         .iter()
-        .filter(|(_, v)| {
+        .filter(|(k, v)| {
             !answers
                 .iter()
+                .flatten()
                 .any(|&(r, is_default)| !is_default && std::ptr::eq(r, *v))
+                && !passed.contains(k)
         })
         .map(|(k, _)| match bundle.facts.get(k) {
             Some(decl) => Cow::Borrowed(decl.id.as_str()),
@@ -424,6 +427,24 @@ impl<'a> Answers<'a> {
                 *known = Some((value, false));
             }
         }
+        // An answer that settles other facts (the organisation a worker works for settles
+        // whether it is a First Responder) gives them their values, unless they were given
+        // (a record that contradicts them is refused when it is read).
+        for (slot, decl) in bundle.facts.settling() {
+            let Some((value, _)) = table[slot as usize] else {
+                continue;
+            };
+            for (fact, settled) in decl.settled_by(value) {
+                if let Some(known) = bundle
+                    .facts
+                    .slot(fact)
+                    .and_then(|i| table.get_mut(i as usize))
+                    && known.is_none()
+                {
+                    *known = Some((settled, false));
+                }
+            }
+        }
         if config.use_defaults {
             for (known, decl) in table.iter_mut().zip(bundle.facts.iter()) {
                 if known.is_none() {
@@ -432,6 +453,19 @@ impl<'a> Answers<'a> {
             }
         }
         Self(table)
+    }
+
+    /// Whether every fact that `decl`'s answer would settle is known: then the question that
+    /// asks it has nothing left to decide (a v1 record gives the settled facts themselves).
+    pub(crate) fn settled(&self, bundle: &Bundle, decl: &FactDecl) -> bool {
+        let facts = decl.settled_facts();
+        !facts.is_empty()
+            && facts.iter().all(|f| {
+                bundle
+                    .facts
+                    .slot(f)
+                    .is_some_and(|i| self.0.get(i as usize).is_some_and(Option::is_some))
+            })
     }
 }
 
@@ -485,17 +519,18 @@ pub(crate) fn advance<'b>(
     config: &Config,
     walk: &mut Walk,
 ) -> Stop<'b> {
-    advance_noting(bundle, answers, config, walk, |_, _| {})
+    advance_noting(bundle, answers, config, walk, |_| {})
 }
 
 /// [`advance`], telling `answered` the value of each question step it passes, in order, and
-/// whether it is the fact's declared default (not given).
+/// whether it is the fact's declared default (not given); `None` for a question passed
+/// because the facts its answer settles are all known.
 pub(crate) fn advance_noting<'b: 'x, 'f: 'x, 'x>(
     bundle: &'b Bundle,
     answers: &'x Answers<'f>,
     config: &'x Config,
     walk: &mut Walk,
-    mut answered: impl FnMut(&'x Value, bool),
+    mut answered: impl FnMut(Option<(&'x Value, bool)>),
 ) -> Stop<'b> {
     // A compiled set is acyclic, so a walk is never longer than the set has steps.
     let limit: usize = bundle.pathways.iter().map(|p| p.graph.node_count()).sum();
@@ -513,7 +548,15 @@ pub(crate) fn advance_noting<'b: 'x, 'f: 'x, 'x>(
         };
         match &step.kind {
             StepKind::Question { fact, slot, .. } => match scope.answer(fact, *slot) {
-                Some((v, is_default)) => answered(v, is_default),
+                Some((v, is_default)) => answered(Some((v, is_default))),
+                // Everything the answer would settle is already known: pass.
+                None if bundle
+                    .facts
+                    .get(fact)
+                    .is_some_and(|d| answers.settled(bundle, d)) =>
+                {
+                    answered(None)
+                }
                 None => return Stop::Ask(fact),
             },
             StepKind::Action { .. } => {}
@@ -557,6 +600,28 @@ pub(crate) fn advance_noting<'b: 'x, 'f: 'x, 'x>(
         });
         walk.at = (p, step.edges[i].to);
     }
+}
+
+/// The facts settled by the answers of the questions a walk passed without asking
+/// ([`Answers::settled`]).
+fn passed_settled<'b>(
+    bundle: &'b Bundle,
+    answers: &[Option<(&Value, bool)>],
+    walk: &Walk,
+) -> Vec<&'b str> {
+    let questions =
+        walk.visits
+            .iter()
+            .filter_map(|v| match &bundle.pathways[v.pathway].graph[v.node].kind {
+                StepKind::Question { fact, .. } => Some(fact),
+                _ => None,
+            });
+    questions
+        .zip(answers)
+        .filter(|(_, read)| read.is_none())
+        .filter_map(|(fact, _)| bundle.facts.get(fact))
+        .flat_map(|d| d.settled_facts().iter().map(String::as_str))
+        .collect()
 }
 
 fn question<'b>(bundle: &'b Bundle, walk: &Walk, fact: Cow<'b, str>) -> Question<'b> {
@@ -614,7 +679,7 @@ fn answer_kind(decl: &FactDecl) -> AnswerKind<'_> {
 /// it is the declared default ([`advance_noting`]).
 fn trail<'b>(
     bundle: &'b Bundle,
-    answers: &[(&Value, bool)],
+    answers: &[Option<(&Value, bool)>],
     walk: &Walk,
 ) -> (Vec<Visit<'b>>, Vec<&'b str>) {
     let mut out = Vec::with_capacity(walk.visits.len());
@@ -624,15 +689,21 @@ fn trail<'b>(
         let pathway = &bundle.pathways[v.pathway];
         let step = &pathway.graph[v.node];
         let answer = match &step.kind {
-            StepKind::Question { fact, .. } => answers.next().map(|&(value, is_default)| {
-                if is_default {
-                    defaulted.push(fact.as_str());
-                }
-                Answer {
-                    fact,
-                    value: value.clone(),
-                }
-            }),
+            StepKind::Question { fact, .. } => {
+                answers
+                    .next()
+                    .copied()
+                    .flatten()
+                    .map(|(value, is_default)| {
+                        if is_default {
+                            defaulted.push(fact.as_str());
+                        }
+                        Answer {
+                            fact,
+                            value: value.clone(),
+                        }
+                    })
+            }
             _ => None,
         };
         let edge = v.edge.map(|i| &step.edges[i]);
@@ -661,8 +732,8 @@ fn trail<'b>(
 pub(crate) fn collect_actions<'b>(
     bundle: &'b Bundle,
     walk: &Walk,
-) -> Vec<(Option<&'b ActionDef>, &'b str, usize)> {
-    let mut out: Vec<(Option<&ActionDef>, &str, usize)> = Vec::with_capacity(16);
+) -> Vec<(Option<&'b ActionEntry>, &'b str, usize)> {
+    let mut out: Vec<(Option<&ActionEntry>, &str, usize)> = Vec::with_capacity(16);
     // How many urgent actions lead `out`: each urgent one is moved up behind them, so both
     // groups keep the order the path added them in (a stable partition, without a second
     // list).
@@ -685,7 +756,7 @@ pub(crate) fn collect_actions<'b>(
                 None => pathway.actions.get(code),
             };
             out.push((def, code, k));
-            if def.is_some_and(|a| a.urgent) {
+            if def.is_some_and(|a| a.def.urgent) {
                 out[urgent..].rotate_right(1);
                 urgent += 1;
             }
@@ -701,17 +772,9 @@ fn actions_so_far<'b>(
     config: &Config,
     walk: &Walk,
 ) -> Vec<Action<'b>> {
-    let (p, _) = walk.at;
-    let scope = FactScope {
-        bundle,
-        pathway: p,
-        config,
-        answers,
-    };
-    let known = |id: &str, slot: Slot| scope.answer(id, slot).map(|(v, _)| v);
     collect_actions(bundle, walk)
         .into_iter()
-        .map(|(def, code, k)| action(bundle, code, def, walk, k, &known, config.today))
+        .map(|(def, code, k)| action(bundle, code, def, walk, k, answers, config))
         .collect()
 }
 
@@ -734,19 +797,11 @@ fn outcome<'b>(
         } => (title, summary, next_steps, cites),
         _ => ("", "", &[], &[]),
     };
-    // What a detail template reads: the facts, and the defaults the walk took.
-    let scope = FactScope {
-        bundle,
-        pathway: p,
-        config,
-        answers,
-    };
-    let known = |id: &str, slot: Slot| scope.answer(id, slot).map(|(v, _)| v);
     let mut actions = Vec::new();
     let collected = collect_actions(bundle, walk);
     actions.reserve_exact(collected.len());
     for (def, code, k) in collected {
-        actions.push(action(bundle, code, def, walk, k, &known, config.today));
+        actions.push(action(bundle, code, def, walk, k, answers, config));
     }
     Outcome {
         pathway: &pathway.meta.id,
@@ -759,44 +814,47 @@ fn outcome<'b>(
     }
 }
 
-fn action<'b, 'f>(
+fn action<'b>(
     bundle: &'b Bundle,
     code: &'b str,
-    def: Option<&'b ActionDef>,
+    def: Option<&'b ActionEntry>,
     walk: &Walk,
     k: usize,
-    known: &dyn Fn(&str, Slot) -> Option<&'f Value>,
-    today: Date,
+    answers: &Answers<'_>,
+    config: &Config,
 ) -> Action<'b> {
     let visit = walk.visits[k];
+    // What a detail template and a variant's rule read: the facts (and the defaults the walk
+    // took), with the derived facts of the pathway that added the action.
+    let scope = FactScope {
+        bundle,
+        pathway: visit.pathway,
+        config,
+        answers,
+    };
+    let known = |id: &str, slot: Slot| scope.answer(id, slot).map(|(v, _)| v);
     let detail = match &bundle.pathways[visit.pathway].graph[visit.node].kind {
         StepKind::Action {
             detail: Some(t), ..
-        } => Some(t.render(known, today)),
+        } => Some(t.render(&known, config.today)),
         _ => None,
     };
-    // The reason of the edge that led into the action's step (none after a hand-over or an
-    // edge without a `because`): reasons of earlier, unrelated decisions would mislead.
-    let reason = k.checked_sub(1).and_then(|j| {
-        let v = walk.visits[j];
-        let step = &bundle.pathways[v.pathway].graph[v.node];
-        step.edges.get(v.edge?)?.because.as_deref()
-    });
+    let wording = def.map(|d| d.wording(&scope));
     Action {
         code,
-        title: def.map_or("", |d| &d.title),
-        instructions: def.map_or("", |d| &d.instructions),
+        title: wording.map_or("", |w| w.title),
+        instructions: wording.map_or("", |w| w.instructions),
         detail,
-        urgent: def.is_some_and(|d| d.urgent),
-        contact: def.and_then(|d| d.contact.as_ref()).and_then(|id| {
-            bundle
-                .contacts
-                .get(id)
-                .map(|contact| ContactInfo { id, contact })
+        urgent: def.is_some_and(|d| d.def.urgent),
+        contact: wording.and_then(|w| w.contact).and_then(|id| {
+            let (id, contact) = bundle.contacts.get_key_value(id)?;
+            Some(ContactInfo { id, contact })
         }),
-        form: def.and_then(|d| d.form.as_ref()),
-        cites: def.map_or(&[], |d| &d.cites),
-        reason,
+        form: wording.and_then(|w| w.form),
+        cites: wording.map_or(&[], |w| w.cites),
+        // The action's own reason: why this action is due (never the reason of the edge
+        // that happened to lead to its step, which may explain another decision).
+        reason: wording.and_then(|w| w.why),
     }
 }
 

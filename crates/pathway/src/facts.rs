@@ -98,6 +98,25 @@ pub enum FactError {
         /// The fact id.
         fact: String,
     },
+    /// Two answers of one record that cannot both be true: a fact that another answer
+    /// settles is given with another value (a police officer's record that says their
+    /// organisation is not a First Responder).
+    #[error(
+        "`{fact}` is {value}, but `{by}` is {by_value}, which means `{fact}` is {settled}: \
+         give one of them, or make them agree"
+    )]
+    Contradiction {
+        /// The fact given with the contradicting value.
+        fact: String,
+        /// Its value as given.
+        value: String,
+        /// The fact whose answer settles it.
+        by: String,
+        /// That answer.
+        by_value: String,
+        /// The value that answer settles.
+        settled: String,
+    },
 }
 
 impl FactError {
@@ -110,7 +129,8 @@ impl FactError {
             | Self::NotAnOption { fact, .. }
             | Self::BadDate { fact, .. }
             | Self::ImpossibleDate { fact, .. }
-            | Self::Duplicate { fact } => Some(fact),
+            | Self::Duplicate { fact }
+            | Self::Contradiction { fact, .. } => Some(fact),
             Self::NotAnObject { .. } | Self::Syntax { .. } => None,
         }
     }
@@ -138,7 +158,8 @@ impl FactError {
             Self::Syntax { line, column, .. } => {
                 format!("not valid JSON (at line {line} column {column})")
             }
-            Self::Duplicate { .. } => self.to_string(),
+            // Declared facts and their declared answers only: nothing of the person.
+            Self::Duplicate { .. } | Self::Contradiction { .. } => self.to_string(),
         }
     }
 }
@@ -186,6 +207,12 @@ impl FactDecl {
                 }
             }
             FactType::Choice => {
+                // A widened v1 fact reads its v1 answers `true` and `false` as options.
+                if let Some(b) = json.as_bool()
+                    && let Some(option) = &self.aliases[usize::from(b)]
+                {
+                    return Ok(Value::Choice(option.clone()));
+                }
                 let s = json
                     .as_str()
                     .ok_or_else(|| wrong("one of the answers as text"))?;
@@ -260,7 +287,52 @@ impl Bundle {
         })?;
         let mut entries: Vec<(&String, &serde_json::Value)> = object.iter().collect();
         entries.sort_by_key(|(id, _)| *id);
-        self.check_entries(entries.into_iter(), today)
+        let mut facts = self.check_entries(entries.into_iter(), today)?;
+        self.settle(&mut facts)?;
+        Ok(facts)
+    }
+
+    /// Reads an older record as today's (each fact's `rewrites`: a v1 record's
+    /// `capacity_in_doubt: true` with `has_capacity_to_consent: true` reads the capacity as
+    /// `"in_doubt"`), then refuses a record that gives a fact another answer settles with
+    /// another value, naming both facts.
+    pub(crate) fn settle(&self, facts: &mut Facts) -> Result<(), FactError> {
+        for (_, decl) in self.facts.settling() {
+            let Some(value) = facts.get(&decl.id).cloned() else {
+                continue;
+            };
+            for r in &decl.rewrites {
+                if value == r.when && facts.get(&r.fact) == Some(&r.from) {
+                    match self
+                        .facts
+                        .slot(&r.fact)
+                        .and_then(|i| Some((self.facts.at(i)?.0, i)))
+                    {
+                        Some((id, i)) => facts.insert_at(Arc::clone(id), i, r.to.clone()),
+                        None => facts.insert(r.fact.as_str(), r.to.clone()),
+                    };
+                }
+            }
+        }
+        for (_, decl) in self.facts.settling() {
+            let Some(answer) = facts.get(&decl.id) else {
+                continue;
+            };
+            for (fact, settled) in decl.settled_by(answer) {
+                if let Some(given) = facts.get(fact)
+                    && given != settled
+                {
+                    return Err(FactError::Contradiction {
+                        fact: fact.to_owned(),
+                        value: given.to_string(),
+                        by: decl.id.clone(),
+                        by_value: answer.to_string(),
+                        settled: settled.to_string(),
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The facts of a record's entries, given in id order and each once: the first problem is
@@ -309,10 +381,13 @@ impl Bundle {
         // carefully: the one-pass reader's code would take 12 kB of its 150 kB budget. Both
         // give the same result on every record (a property test checks it).
         #[cfg(not(target_arch = "wasm32"))]
-        if let Some(facts) = one_pass::read(self, text, today) {
+        if let Some(mut facts) = one_pass::read(self, text, today) {
+            self.settle(&mut facts)?;
             return Ok(facts);
         }
-        self.read_carefully(text, today)
+        let mut facts = self.read_carefully(text, today)?;
+        self.settle(&mut facts)?;
+        Ok(facts)
     }
 
     /// [`Bundle::parse_facts_str`] for a record with something wrong in it: every entry is

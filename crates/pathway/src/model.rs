@@ -91,8 +91,16 @@ pub struct Source {
     /// Where it can be read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
+    /// Why there is no `url` (for example "print only; ask the partnership for a copy"):
+    /// every source has a `url` or says why not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_url: Option<String>,
     /// How far it was confirmed.
     pub confidence: Confidence,
+    /// A note for the authors and reviewers of the pathway (what was read, what is still to
+    /// verify). Never shown to workers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The type of a fact.
@@ -122,9 +130,23 @@ pub struct FactDef {
     pub ty: FactType,
     /// The question as the worker reads it: plain English, one thing at a time.
     pub question: String,
-    /// Help shown on request: indicators, definitions, what to do if unsure.
+    /// Help shown on request: a short answer first (at most 40 words), what a worker needs
+    /// mid-encounter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// The rest of the help (indicators, definitions, the law), which every front folds
+    /// behind "More".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub more: Option<String>,
+    /// For `choice` facts that widened a v1 `bool` fact: how a v1 answer reads, for example
+    /// `{"true": "yes", "false": "no"}`, so that every v1 record keeps its meaning.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub aliases: BTreeMap<String, String>,
+    /// How older records that give this fact are read: for example a v1 record with
+    /// `capacity_in_doubt: true` and `has_capacity_to_consent: true` reads the capacity as
+    /// `"in_doubt"`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rewrites: Vec<Rewrite>,
     /// For `choice` facts: the answers, in display order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<ChoiceOption>,
@@ -154,6 +176,31 @@ pub struct ChoiceOption {
     /// Extra explanation of this answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// Facts this answer settles, with their values: for example the organisation a worker
+    /// works for settles whether it is a First Responder. Every option of a fact settles the
+    /// same facts. A record that gives a settled fact with another value is refused, naming
+    /// both facts; a record that gives every settled fact but not this one passes the
+    /// question that asks it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sets: BTreeMap<String, serde_json::Value>,
+}
+
+/// How an older record's answer is read ([`FactDef::rewrites`]): when the declaring fact has
+/// the value `when` and `fact` has the value `from`, `fact` reads as `to`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Rewrite {
+    /// The value of the declaring fact that triggers the rewrite.
+    pub when: serde_json::Value,
+    /// The fact whose value is read differently.
+    pub fact: String,
+    /// Its value as given.
+    pub from: serde_json::Value,
+    /// Its value as read.
+    pub to: serde_json::Value,
+    /// Why, for reviewers.
+    pub because: String,
 }
 
 /// Display labels of a `bool` fact's answers.
@@ -202,7 +249,44 @@ pub struct ActionDef {
     /// The form or system to use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub form: Option<Form>,
+    /// Why this action is due, in one or two sentences the worker can repeat: shown with the
+    /// action wherever it appears (a reason belongs to its action, not to the last edge).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    /// Other wordings for particular cases, tried in order: the first whose `when` is
+    /// definitely true on the facts known replaces the fields it gives (for example a police
+    /// officer's `police_report` records the crime rather than calling 101). The code, and
+    /// so the route, stays the same.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<ActionVariant>,
     /// Sources the action rests on (at least one).
+    pub cites: Vec<String>,
+}
+
+/// A wording of an action for particular cases ([`ActionDef::variants`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ActionVariant {
+    /// Boolean rule over facts; the variant applies when it is definitely true (a fact not
+    /// known yet never selects a variant).
+    pub when: String,
+    /// Replaces the title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Replaces the instructions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructions: Option<String>,
+    /// Replaces the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    /// Replaces the contact; `""` removes it (a form must then be given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    /// Replaces the form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub form: Option<Form>,
+    /// Sources for this wording (at least one).
     pub cites: Vec<String>,
 }
 
@@ -381,8 +465,76 @@ pub struct Contact {
     pub notes: Option<String>,
     /// Source tag the details come from.
     pub source: String,
-    /// Date the details were last checked (`YYYY-MM-DD`).
-    pub checked: String,
-    /// `false` when the details are not confirmed: shown as "check locally", never as fact.
+    /// The page the details were read on (required when `verified`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Date the details were checked on that page (`YYYY-MM-DD`): required when `verified`,
+    /// and only shown then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked: Option<String>,
+    /// `false` when the details are not confirmed: shown as "unverified: check locally",
+    /// never as fact.
     pub verified: bool,
+    /// The organisation type (a value of the set's `reporter_organisation` fact, if it
+    /// declares one) whose own service this is, so that no action tells a worker to phone
+    /// or refer to their own service (an invariant can check it with `contacted(id)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_of: Option<String>,
+}
+
+/// The `format` marker of a hazard log file.
+pub const HAZARDS_FORMAT: &str = "hazards/v1";
+
+/// A hazard log (`hazards.json`): what could go wrong for the people a pathway serves, and
+/// the proven properties that control each hazard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HazardsFile {
+    /// Always `"hazards/v1"`.
+    pub format: String,
+    /// Identifier of the log.
+    pub id: String,
+    /// Title of the log.
+    pub title: String,
+    /// The hazards.
+    pub hazards: Vec<HazardDef>,
+}
+
+/// How bad the harm of a hazard would be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum HazardSeverity {
+    /// Death or serious lasting harm.
+    Catastrophic,
+    /// Serious harm, or a victim left without protection.
+    Major,
+    /// Harm that is put right later, or a delay.
+    Moderate,
+    /// Inconvenience.
+    Minor,
+}
+
+/// One hazard of the log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HazardDef {
+    /// Short id, e.g. `H-R1`.
+    pub id: String,
+    /// What could go wrong.
+    pub hazard: String,
+    /// Who is harmed.
+    pub harmed: String,
+    /// How bad.
+    pub severity: HazardSeverity,
+    /// What would cause it.
+    pub cause: String,
+    /// The review finding it answers, if any (e.g. `R1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding: Option<String>,
+    /// The invariant ids (of any pathway of the set) and `must_ask` that control it: the
+    /// hazard is controlled when every one is proven on every path.
+    pub controls: Vec<String>,
 }

@@ -30,17 +30,21 @@ use std::collections::BTreeMap;
 
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use crate::bundle::{Bundle, Derived, Edge, FactDecl, Invariant, Meta, Pathway, Step, StepKind};
+use crate::bundle::{
+    ActionEntry, Bundle, Derived, Edge, FactDecl, Invariant, Meta, Pathway, Rewrite, Settles, Step,
+    StepKind,
+};
 use crate::date::Date;
 use crate::model::{
-    ActionDef, BoolLabels, ChoiceOption, Confidence, Contact, FactType, Form, Source,
+    ActionDef, ActionVariant, BoolLabels, ChoiceOption, Confidence, Contact, FactType, Form,
+    HazardDef, HazardSeverity, Source,
 };
 use crate::rule::{CmpOp, Expr, ExprKind, PathPred, Slot, Span};
 use crate::template::{Part, Template};
 use crate::value::Value;
 
 /// The version of the snapshot format this library writes and reads.
-const SNAPSHOT_VERSION: u64 = 1;
+const SNAPSHOT_VERSION: u64 = 2;
 
 /// The bytes every snapshot starts with.
 const MAGIC: &[u8] = b"pathway-snapshot\n";
@@ -278,6 +282,7 @@ impl<'b> Writer<'b> {
             facts,
             contacts,
             contact_sources,
+            hazards,
             entry,
             hash,
             paths_verified,
@@ -295,6 +300,34 @@ impl<'b> Writer<'b> {
         for p in pathways {
             self.pathway(p);
         }
+        self.usize(hazards.len());
+        for h in hazards {
+            self.hazard(h);
+        }
+    }
+
+    fn hazard(&mut self, h: &'b HazardDef) {
+        let HazardDef {
+            id,
+            hazard,
+            harmed,
+            severity,
+            cause,
+            finding,
+            controls,
+        } = h;
+        self.str(id);
+        self.str(hazard);
+        self.str(harmed);
+        self.tag(match severity {
+            HazardSeverity::Catastrophic => 0,
+            HazardSeverity::Major => 1,
+            HazardSeverity::Moderate => 2,
+            HazardSeverity::Minor => 3,
+        });
+        self.str(cause);
+        self.opt_str(finding.as_ref());
+        self.strs(controls);
     }
 
     fn fact(&mut self, d: &'b FactDecl) {
@@ -308,6 +341,10 @@ impl<'b> Writer<'b> {
             max,
             labels,
             default,
+            more,
+            aliases,
+            settles,
+            rewrites,
         } = d;
         self.str(id);
         self.tag(match ty {
@@ -319,7 +356,14 @@ impl<'b> Writer<'b> {
         self.str(question);
         self.opt_str(help.as_ref());
         self.usize(options.len());
-        for ChoiceOption { value, label, help } in options {
+        // `sets` is typed into `settles` below (the decoded options have none).
+        for ChoiceOption {
+            value,
+            label,
+            help,
+            sets: _,
+        } in options
+        {
             self.str(value);
             self.str(label);
             self.opt_str(help.as_ref());
@@ -331,6 +375,33 @@ impl<'b> Writer<'b> {
             w.str(no);
         });
         self.opt(default.as_ref(), Self::value);
+        self.opt_str(more.as_ref());
+        for alias in aliases {
+            self.opt_str(alias.as_ref());
+        }
+        self.opt(settles.as_ref(), |w, Settles { facts, values }| {
+            w.strs(facts);
+            w.usize(values.len());
+            for row in values {
+                w.usize(row.len());
+                for v in row {
+                    w.value(v);
+                }
+            }
+        });
+        self.usize(rewrites.len());
+        for Rewrite {
+            when,
+            fact,
+            from,
+            to,
+        } in rewrites
+        {
+            self.value(when);
+            self.str(fact);
+            self.value(from);
+            self.value(to);
+        }
     }
 
     fn value(&mut self, v: &'b Value) {
@@ -364,8 +435,10 @@ impl<'b> Writer<'b> {
             first_responder,
             notes,
             source,
+            url,
             checked,
             verified,
+            service_of,
         } = c;
         self.str(name);
         self.opt_str(phone.as_ref());
@@ -375,23 +448,29 @@ impl<'b> Writer<'b> {
         self.tag(first_responder.map_or(0, |b| 1 + u8::from(b)));
         self.opt_str(notes.as_ref());
         self.str(source);
-        self.str(checked);
+        self.opt_str(url.as_ref());
+        self.opt_str(checked.as_ref());
         self.flag(*verified);
+        self.opt_str(service_of.as_ref());
     }
 
     fn source(&mut self, s: &'b Source) {
         let Source {
             title,
             url,
+            no_url,
             confidence,
+            note,
         } = s;
         self.str(title);
         self.opt_str(url.as_ref());
+        self.opt_str(no_url.as_ref());
         self.tag(match confidence {
             Confidence::H => 0,
             Confidence::M => 1,
             Confidence::L => 2,
         });
+        self.opt_str(note.as_ref());
     }
 
     fn pathway(&mut self, p: &'b Pathway) {
@@ -468,24 +547,57 @@ impl<'b> Writer<'b> {
         self.flag(*entry);
     }
 
-    fn action(&mut self, a: &'b ActionDef) {
+    fn action(&mut self, a: &'b ActionEntry) {
+        let ActionEntry { def, when, named } = a;
         let ActionDef {
             title,
             instructions,
             urgent,
             contact,
             form,
+            why,
+            variants,
             cites,
-        } = a;
+        } = def;
         self.str(title);
         self.str(instructions);
         self.flag(*urgent);
         self.opt_str(contact.as_ref());
-        self.opt(form.as_ref(), |w, Form { name, url }| {
-            w.str(name);
-            w.opt_str(url.as_ref());
-        });
+        self.opt(form.as_ref(), Self::form);
+        self.opt_str(why.as_ref());
         self.strs(cites);
+        // Each variant with its compiled rule (a variant whose rule did not compile makes the
+        // set fail to load, so there is one rule per variant).
+        self.usize(variants.len());
+        for (v, rule) in variants.iter().zip(when) {
+            let ActionVariant {
+                when: source,
+                title,
+                instructions,
+                why,
+                contact,
+                form,
+                cites,
+            } = v;
+            self.str(source);
+            self.expr(rule);
+            self.opt_str(title.as_ref());
+            self.opt_str(instructions.as_ref());
+            self.opt_str(why.as_ref());
+            self.opt_str(contact.as_ref());
+            self.opt(form.as_ref(), Self::form);
+            self.strs(cites);
+        }
+        self.usize(named.len());
+        for list in named {
+            self.strs(list);
+        }
+    }
+
+    fn form(&mut self, f: &'b Form) {
+        let Form { name, url } = f;
+        self.str(name);
+        self.opt_str(url.as_ref());
     }
 
     fn step(&mut self, s: &'b Step) {
@@ -672,6 +784,15 @@ impl<'b> Writer<'b> {
                         self.str(a);
                         self.str(b);
                     }
+                    PathPred::Urgent(c) => {
+                        self.tag(6);
+                        self.str(c);
+                    }
+                    PathPred::Contacted(c) => {
+                        self.tag(7);
+                        self.str(c);
+                    }
+                    PathPred::OwnService => self.tag(8),
                 }
             }
         }
@@ -861,6 +982,7 @@ impl<'a> Reader<'a> {
         let contacts = self.map(Self::contact);
         let contact_sources = self.map(Self::source);
         let pathways = self.list(Self::pathway);
+        let hazards = self.list(Self::hazard);
         let entry = entry.checked_sub(1).map(|e| e as usize);
         if self.error.is_none()
             && let Some(reason) = inconsistent(&pathways, entry)
@@ -872,9 +994,27 @@ impl<'a> Reader<'a> {
             facts: crate::bundle::Decls::new(facts),
             contacts,
             contact_sources,
+            hazards,
             entry,
             hash,
             paths_verified,
+        }
+    }
+
+    fn hazard(&mut self) -> HazardDef {
+        HazardDef {
+            id: self.string(),
+            hazard: self.string(),
+            harmed: self.string(),
+            severity: match self.tag(4) {
+                0 => HazardSeverity::Catastrophic,
+                1 => HazardSeverity::Major,
+                2 => HazardSeverity::Moderate,
+                _ => HazardSeverity::Minor,
+            },
+            cause: self.string(),
+            finding: self.opt_string(),
+            controls: self.strings(),
         }
     }
 
@@ -893,6 +1033,7 @@ impl<'a> Reader<'a> {
                 value: r.string(),
                 label: r.string(),
                 help: r.opt_string(),
+                sets: BTreeMap::new(),
             }),
             min: self.opt(Self::int),
             max: self.opt(Self::int),
@@ -901,6 +1042,18 @@ impl<'a> Reader<'a> {
                 no: r.string(),
             }),
             default: self.opt(Self::value),
+            more: self.opt_string(),
+            aliases: [self.opt_string(), self.opt_string()],
+            settles: self.opt(|r| Settles {
+                facts: r.strings(),
+                values: r.list(|r| r.list(Self::value)),
+            }),
+            rewrites: self.list(|r| Rewrite {
+                when: r.value(),
+                fact: r.string(),
+                from: r.value(),
+                to: r.value(),
+            }),
         }
     }
 
@@ -923,8 +1076,10 @@ impl<'a> Reader<'a> {
             first_responder: self.tag(3).checked_sub(1).map(|b| b == 1),
             notes: self.opt_string(),
             source: self.string(),
-            checked: self.string(),
+            url: self.opt_string(),
+            checked: self.opt_string(),
             verified: self.flag(),
+            service_of: self.opt_string(),
         }
     }
 
@@ -932,11 +1087,13 @@ impl<'a> Reader<'a> {
         Source {
             title: self.string(),
             url: self.opt_string(),
+            no_url: self.opt_string(),
             confidence: match self.tag(3) {
                 0 => Confidence::H,
                 1 => Confidence::M,
                 _ => Confidence::L,
             },
+            note: self.opt_string(),
         }
     }
 
@@ -1010,17 +1167,49 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn action(&mut self) -> ActionDef {
-        ActionDef {
-            title: self.string(),
-            instructions: self.string(),
-            urgent: self.flag(),
-            contact: self.opt_string(),
-            form: self.opt(|r| Form {
-                name: r.string(),
-                url: r.opt_string(),
-            }),
-            cites: self.strings(),
+    fn action(&mut self) -> ActionEntry {
+        let title = self.string();
+        let instructions = self.string();
+        let urgent = self.flag();
+        let contact = self.opt_string();
+        let form = self.opt(Self::form);
+        let why = self.opt_string();
+        let cites = self.strings();
+        let mut when = Vec::new();
+        let variants = self.list(|r| {
+            let source = r.string();
+            when.push(r.expr());
+            ActionVariant {
+                when: source,
+                title: r.opt_string(),
+                instructions: r.opt_string(),
+                why: r.opt_string(),
+                contact: r.opt_string(),
+                form: r.opt(Self::form),
+                cites: r.strings(),
+            }
+        });
+        let named = self.list(Self::strings);
+        ActionEntry {
+            def: ActionDef {
+                title,
+                instructions,
+                urgent,
+                contact,
+                form,
+                why,
+                variants,
+                cites,
+            },
+            when,
+            named,
+        }
+    }
+
+    fn form(&mut self) -> Form {
+        Form {
+            name: self.string(),
+            url: self.opt_string(),
         }
     }
 
@@ -1110,13 +1299,16 @@ impl<'a> Reader<'a> {
             }
             10 => ExprKind::AgeOn(self.sub(), self.sub()),
             11 => ExprKind::DaysUntilBirthday(self.sub(), self.i32(), self.sub()),
-            _ => ExprKind::Path(match self.tag(6) {
+            _ => ExprKind::Path(match self.tag(9) {
                 0 => PathPred::Asked(self.string()),
                 1 => PathPred::FirstAsked(self.string()),
                 2 => PathPred::Did(self.string()),
                 3 => PathPred::First(self.string()),
                 4 => PathPred::KnownBefore(self.string(), self.string()),
-                _ => PathPred::Before(self.string(), self.string()),
+                5 => PathPred::Before(self.string(), self.string()),
+                6 => PathPred::Urgent(self.string()),
+                7 => PathPred::Contacted(self.string()),
+                _ => PathPred::OwnService,
             }),
         };
         self.depth -= 1;

@@ -162,6 +162,25 @@ fn parts(
 
 /// `contact(id)`: its text, or an error for an id the directory lacks. `None` when the
 /// placeholder is not a contact.
+/// The contact ids a text names with `{{contact(id)}}`, in order (for checking that no
+/// action tells a worker to call their own service).
+pub(crate) fn contacts_named(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find("}}") else { break };
+        let inner = after[..close].trim();
+        if let Some((name, args)) = inner.strip_suffix(')').and_then(|i| i.split_once('('))
+            && name.trim() == "contact"
+        {
+            out.push(args.trim().to_owned());
+        }
+        rest = &after[close + 2..];
+    }
+    out
+}
+
 fn contact_placeholder(
     inner: &str,
     contact: &impl Fn(&str) -> Option<String>,

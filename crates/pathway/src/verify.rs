@@ -33,6 +33,8 @@ pub struct Report {
     pub paths: u64,
     /// Each invariant and must-ask rule, proven or broken.
     pub invariants: Vec<InvariantResult>,
+    /// Each hazard of the set's hazard log, controlled or not.
+    pub hazards: Vec<HazardResult>,
     /// Errors found (an empty list means the set is verified).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -51,6 +53,34 @@ pub struct InvariantResult {
     /// The shortest counterexample, if it is broken.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub counterexample: Option<Counterexample>,
+}
+
+/// The verdict on one hazard of the set's hazard log: controlled when every control (an
+/// invariant id, or `must_ask`) is proven on every path of every pathway that declares it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HazardResult {
+    /// Hazard id.
+    pub id: String,
+    /// What could go wrong.
+    pub hazard: String,
+    /// Who is harmed.
+    pub harmed: String,
+    /// How bad.
+    pub severity: crate::model::HazardSeverity,
+    /// The review finding it answers, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finding: Option<String>,
+    /// Its controls.
+    pub controls: Vec<String>,
+    /// The controls not proven (each has a counterexample among the invariant results).
+    pub failing: Vec<String>,
+}
+
+impl HazardResult {
+    /// Whether every control is proven.
+    pub fn controlled(&self) -> bool {
+        self.failing.is_empty()
+    }
 }
 
 /// Concrete answers that break a property, ready to feed to `pathway decide`.
@@ -242,7 +272,17 @@ impl Verifier<'_> {
                     let (id, _) = self.bundle.facts.at(i)?;
                     Some((std::sync::Arc::clone(id), i))
                 });
+                let decl = self.bundle.facts.get(fact);
                 for value in self.classes.values(self.bundle, fact) {
+                    // An answer that contradicts a fact it settles, given already, is a record
+                    // that is refused when read: no path.
+                    let contradicts = decl.is_some_and(|d| {
+                        d.settled_by(&value)
+                            .any(|(f, v)| facts.get(f).is_some_and(|given| given != v))
+                    });
+                    if contradicts {
+                        continue;
+                    }
                     match &declared {
                         Some((id, slot)) => facts.insert_at(id.clone(), *slot, value),
                         None => facts.insert(fact, value),
@@ -252,6 +292,43 @@ impl Verifier<'_> {
                     walk.at = at;
                 }
                 facts.remove(fact);
+                // A record may give the facts the answer settles instead of the answer (a v1
+                // record gives whether the worker's organisation is a First Responder, not
+                // which organisation it is): every combination of their classes is a path.
+                let unknown: Vec<&str> = decl
+                    .map(|d| d.settled_facts())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|f| !facts.contains(f))
+                    .collect();
+                if !unknown.is_empty() {
+                    let classes: Vec<Vec<Value>> = unknown
+                        .iter()
+                        .map(|f| self.classes.values(self.bundle, f))
+                        .collect();
+                    let mut pick = vec![0usize; unknown.len()];
+                    'combos: loop {
+                        for (i, f) in unknown.iter().enumerate() {
+                            self.insert(facts, f, classes[i][pick[i]].clone());
+                        }
+                        self.explore(facts, walk);
+                        walk.visits.truncate(len);
+                        walk.at = at;
+                        // The next combination, like an odometer.
+                        for i in 0..pick.len() {
+                            pick[i] += 1;
+                            if pick[i] < classes[i].len() {
+                                continue 'combos;
+                            }
+                            pick[i] = 0;
+                        }
+                        break;
+                    }
+                    for f in &unknown {
+                        facts.remove(f);
+                    }
+                }
             }
             Stop::Done => self.finished(facts, walk),
             Stop::Missing(fact) => self.report("fact-not-asked", &fact, facts, walk, |step| {
@@ -261,6 +338,18 @@ impl Verifier<'_> {
                 format!("no edge of step `{step}` holds for these answers")
             }),
         }
+    }
+
+    /// Inserts a fact under the set's own id and slot (found by slot), or by id.
+    fn insert(&self, facts: &mut Facts, fact: &str, value: Value) {
+        let declared = self.bundle.facts.slot(fact).and_then(|i| {
+            let (id, _) = self.bundle.facts.at(i)?;
+            Some((std::sync::Arc::clone(id), i))
+        });
+        match declared {
+            Some((id, slot)) => facts.insert_at(id, slot, value),
+            None => facts.insert(fact, value),
+        };
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -350,7 +439,7 @@ impl Verifier<'_> {
         }
         let visited: BTreeSet<usize> = walk.visits.iter().map(|v| v.pathway).collect();
         let answers = Answers::new(self.bundle, facts, &self.config);
-        let asked: Vec<&str> = walk.asked(self.bundle).collect();
+        let asked: Vec<&str> = asked_on(self.bundle, walk, facts);
         for &p in &visited {
             let pathway = &self.bundle.pathways[p];
             if !pathway.must_ask.is_empty() {
@@ -499,10 +588,34 @@ impl Verifier<'_> {
             });
         }
         self.coverage_diagnostics();
+        let hazards = self
+            .bundle
+            .hazards
+            .iter()
+            .map(|h| HazardResult {
+                id: h.id.clone(),
+                hazard: h.hazard.clone(),
+                harmed: h.harmed.clone(),
+                severity: h.severity,
+                finding: h.finding.clone(),
+                controls: h.controls.clone(),
+                failing: h
+                    .controls
+                    .iter()
+                    .filter(|c| {
+                        invariants
+                            .iter()
+                            .any(|r| r.id == **c && r.counterexample.is_some())
+                    })
+                    .cloned()
+                    .collect(),
+            })
+            .collect();
         Report {
             today: self.config.today,
             paths: self.paths,
             invariants,
+            hazards,
             diagnostics: self.diagnostics,
         }
     }
@@ -531,6 +644,25 @@ impl Verifier<'_> {
             }
         }
     }
+}
+
+/// The facts known on a finished path, in the order its question steps made them known: the
+/// fact a question asked, with the facts its answer settles; or, for a question passed
+/// because the record gave the facts its answer settles, those facts.
+fn asked_on<'b>(bundle: &'b Bundle, walk: &Walk, facts: &Facts) -> Vec<&'b str> {
+    let mut out = Vec::new();
+    for v in &walk.visits {
+        let StepKind::Question { fact, .. } = &bundle.pathways[v.pathway].graph[v.node].kind else {
+            continue;
+        };
+        if facts.contains(fact) {
+            out.push(fact.as_str());
+        }
+        if let Some(decl) = bundle.facts.get(fact) {
+            out.extend(decl.settled_facts().iter().map(String::as_str));
+        }
+    }
+    out
 }
 
 /// The facts a rule reads that are not known on the path (for a derived fact, the asked fact
@@ -562,7 +694,7 @@ struct PathScope<'a> {
     walk: &'a Walk,
     asked: &'a [&'a str],
     codes: &'a [&'a str],
-    actions: &'a [(Option<&'a crate::model::ActionDef>, &'a str, usize)],
+    actions: &'a [(Option<&'a crate::bundle::ActionEntry>, &'a str, usize)],
 }
 
 impl Scope for PathScope<'_> {
@@ -590,21 +722,29 @@ impl Scope for PathScope<'_> {
                 let Some(&(_, _, k)) = self.actions.iter().find(|(_, c, _)| c == code) else {
                     return Some(true);
                 };
-                // Facts asked at the question steps before the action's step, under the
-                // set's own ids and slots.
+                // Facts asked at the question steps before the action's step (with the
+                // facts a passed question's answer settles), under the set's own ids and
+                // slots.
                 let bundle = self.inner.bundle;
                 let mut known = Facts::default();
                 for v in &self.walk.visits[..k] {
-                    if let StepKind::Question { fact, slot, .. } =
+                    let StepKind::Question { fact, .. } =
                         &bundle.pathways[v.pathway].graph[v.node].kind
-                        && let Some(val) = self.facts.get(fact)
-                    {
-                        match slot {
-                            Slot::Fact(i) if let Some((id, _)) = bundle.facts.at(*i) => {
-                                known.insert_at(id.clone(), *i, val.clone())
-                            }
-                            _ => known.insert(fact.as_str(), val.clone()),
-                        };
+                    else {
+                        continue;
+                    };
+                    let settled = bundle.facts.get(fact).map(|d| d.settled_facts());
+                    for f in std::iter::once(fact).chain(settled.unwrap_or_default()) {
+                        if let Some(val) = self.facts.get(f) {
+                            match bundle
+                                .facts
+                                .slot(f)
+                                .and_then(|i| Some((bundle.facts.at(i)?.0, i)))
+                            {
+                                Some((id, i)) => known.insert_at(id.clone(), i, val.clone()),
+                                None => known.insert(f.as_str(), val.clone()),
+                            };
+                        }
                     }
                 }
                 // Only these facts: not the answers by slot of the whole path.
@@ -617,6 +757,43 @@ impl Scope for PathScope<'_> {
                 };
                 scope.fact(f, Slot::Unlinked).is_ok()
             }
+            PathPred::Urgent(c) => self
+                .actions
+                .iter()
+                .any(|(def, code, _)| code == c && def.is_some_and(|d| d.def.urgent)),
+            PathPred::OwnService => {
+                let bundle = self.inner.bundle;
+                let Ok(org) = self.fact(crate::compile::ORGANISATION, Slot::Unlinked) else {
+                    return Some(false);
+                };
+                let Value::Choice(org) = org.as_ref() else {
+                    return Some(false);
+                };
+                self.actions.iter().any(|&(def, _, k)| {
+                    let Some(def) = def else { return false };
+                    let scope = FactScope {
+                        bundle,
+                        pathway: self.walk.visits[k].pathway,
+                        config: self.inner.config,
+                        answers: self.inner.answers,
+                    };
+                    def.wording(&scope).named.iter().any(|n| {
+                        bundle.contacts.get(n).and_then(|c| c.service_of.as_deref())
+                            == Some(org.as_str())
+                    })
+                })
+            }
+            PathPred::Contacted(id) => self.actions.iter().any(|&(def, _, k)| {
+                let Some(def) = def else { return false };
+                // Worded for the case in the pathway that added the action.
+                let scope = FactScope {
+                    bundle: self.inner.bundle,
+                    pathway: self.walk.visits[k].pathway,
+                    config: self.inner.config,
+                    answers: self.inner.answers,
+                };
+                def.wording(&scope).named.iter().any(|n| n == id)
+            }),
         })
     }
 }
@@ -625,25 +802,126 @@ impl Scope for PathScope<'_> {
 struct Classes {
     ints: BTreeMap<String, Vec<i64>>,
     dates: BTreeMap<String, Vec<Date>>,
+    /// For each choice fact, one option per class of options no rule can tell apart.
+    choices: BTreeMap<String, Vec<String>>,
+    /// Facts that no rule names: one answer stands for all of them.
+    unread: BTreeSet<String>,
+}
+
+/// Every rule of the set: derived facts, invariants, guards and action variants.
+fn rules(bundle: &Bundle) -> impl Iterator<Item = &Expr> {
+    bundle.pathways.iter().flat_map(|p| {
+        let derived = p.derived.iter().map(|d| &d.rule);
+        let invariants = p.invariants.iter().map(|i| &i.rule);
+        let guards = p
+            .graph
+            .node_weights()
+            .flat_map(|s| s.edges.iter().filter_map(|e| e.when.as_ref()));
+        let variants = p.actions.iter().flat_map(|(_, a)| a.when.iter());
+        derived.chain(invariants).chain(guards).chain(variants)
+    })
+}
+
+/// The facts a rule names, and the option strings it compares each fact with.
+fn named_and_compared(
+    e: &Expr,
+    named: &mut BTreeSet<String>,
+    compared: &mut BTreeMap<String, BTreeSet<String>>,
+) {
+    match &e.kind {
+        ExprKind::Fact(id, _) => {
+            named.insert(id.clone());
+        }
+        ExprKind::Cmp(_, a, b) => {
+            if let (ExprKind::Fact(f, _), ExprKind::Str(v))
+            | (ExprKind::Str(v), ExprKind::Fact(f, _)) = (&a.kind, &b.kind)
+            {
+                compared.entry(f.clone()).or_default().insert(v.clone());
+            }
+        }
+        ExprKind::Path(
+            PathPred::Asked(f) | PathPred::FirstAsked(f) | PathPred::KnownBefore(f, _),
+        ) => {
+            named.insert(f.clone());
+        }
+        _ => {}
+    }
+    let mut children: Vec<&Expr> = Vec::new();
+    match &e.kind {
+        ExprKind::Not(a) => children.push(a),
+        ExprKind::And(a, b)
+        | ExprKind::Or(a, b)
+        | ExprKind::Implies(a, b)
+        | ExprKind::Cmp(_, a, b)
+        | ExprKind::AgeOn(a, b)
+        | ExprKind::DaysUntilBirthday(a, _, b) => {
+            children.push(a);
+            children.push(b);
+        }
+        _ => {}
+    }
+    for c in children {
+        named_and_compared(c, named, compared);
+    }
 }
 
 impl Classes {
     fn new(bundle: &Bundle, today: Date) -> Self {
         let mut thresholds = BTreeSet::new();
-        for p in &bundle.pathways {
-            for d in &p.derived {
-                d.rule.thresholds(&mut thresholds);
+        let mut named = BTreeSet::new();
+        let mut compared: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for rule in rules(bundle) {
+            rule.thresholds(&mut thresholds);
+            named_and_compared(rule, &mut named, &mut compared);
+        }
+        // A fact whose answer settles others is told apart by the values it settles; the
+        // organisation a worker works for, by the contacts of its own service.
+        let own_services: BTreeSet<&str> = bundle
+            .contacts
+            .values()
+            .filter_map(|c| c.service_of.as_deref())
+            .collect();
+        let mut choices = BTreeMap::new();
+        let mut unread = BTreeSet::new();
+        for decl in bundle.facts.iter() {
+            let settled = decl.settled_facts();
+            let is_named = named.contains(&decl.id)
+                || bundle
+                    .facts
+                    .iter()
+                    .any(|d| d.settled_facts().contains(&decl.id));
+            if decl.ty == FactType::Bool && !is_named {
+                unread.insert(decl.id.clone());
             }
-            for inv in &p.invariants {
-                inv.rule.thresholds(&mut thresholds);
+            if decl.ty != FactType::Choice {
+                continue;
             }
-            for node in p.graph.node_indices() {
-                for e in &p.graph[node].edges {
-                    if let Some(w) = &e.when {
-                        w.thresholds(&mut thresholds);
-                    }
+            let literals = compared.get(&decl.id);
+            let mut seen: Vec<(Option<&str>, Vec<&Value>, bool)> = Vec::new();
+            let mut kept = Vec::new();
+            for o in &decl.options {
+                let answer = Value::Choice(o.value.clone());
+                let signature = (
+                    literals
+                        .filter(|l| l.contains(&o.value))
+                        .map(|_| o.value.as_str()),
+                    decl.settled_by(&answer).map(|(_, v)| v).collect::<Vec<_>>(),
+                    decl.id == crate::compile::ORGANISATION
+                        && own_services.contains(o.value.as_str()),
+                );
+                // An option a rule compares with, or one that is some contact's service, is a
+                // class of its own; the others group by what they settle.
+                let alone = signature.0.is_some() || signature.2;
+                if alone || !seen.contains(&signature) {
+                    kept.push(o.value.clone());
+                    seen.push(signature);
                 }
             }
+            let _ = settled;
+            if !is_named && decl.settled_facts().is_empty() {
+                kept.truncate(1);
+            }
+            choices.insert(decl.id.clone(), kept);
         }
         let mut ints: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
         let mut dates: BTreeMap<String, BTreeSet<Date>> = BTreeMap::new();
@@ -755,7 +1033,12 @@ impl Classes {
                 (fact, kept)
             })
             .collect();
-        Self { ints, dates }
+        Self {
+            ints,
+            dates,
+            choices,
+            unread,
+        }
     }
 
     fn values(&self, bundle: &Bundle, fact: &str) -> Vec<Value> {
@@ -763,12 +1046,17 @@ impl Classes {
             return Vec::new();
         };
         match decl.ty {
+            // No rule reads it: one answer walks every path the other would.
+            FactType::Bool if self.unread.contains(fact) => vec![Value::Bool(false)],
             FactType::Bool => vec![Value::Bool(true), Value::Bool(false)],
-            FactType::Choice => decl
-                .options
-                .iter()
-                .map(|o| Value::Choice(o.value.clone()))
-                .collect(),
+            FactType::Choice => match self.choices.get(fact) {
+                Some(kept) => kept.iter().map(|v| Value::Choice(v.clone())).collect(),
+                None => decl
+                    .options
+                    .iter()
+                    .map(|o| Value::Choice(o.value.clone()))
+                    .collect(),
+            },
             FactType::Integer => self
                 .ints
                 .get(fact)

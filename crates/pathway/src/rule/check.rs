@@ -191,6 +191,9 @@ impl Checker<'_> {
             PathPred::Did(_) => "did",
             PathPred::First(_) => "first",
             PathPred::Before(..) => "before",
+            PathPred::Urgent(_) => "urgent",
+            PathPred::Contacted(_) => "contacted",
+            PathPred::OwnService => "own_service",
         };
         if self.ctx != Context::Invariant {
             self.err(e, format!("`{f}` can only be used in invariants"));
@@ -205,8 +208,16 @@ impl Checker<'_> {
                 self.err(e, format!("unknown fact `{fact}` in `{f}`"));
             }
         }
+        if let PathPred::Contacted(id) = pred
+            && !self.env.has_contact(id)
+        {
+            self.err(e, format!("unknown contact `{id}` in `{f}`"));
+        }
         let codes: Vec<&String> = match pred {
-            PathPred::KnownBefore(_, c) | PathPred::Did(c) | PathPred::First(c) => vec![c],
+            PathPred::KnownBefore(_, c)
+            | PathPred::Did(c)
+            | PathPred::First(c)
+            | PathPred::Urgent(c) => vec![c],
             PathPred::Before(a, b) => vec![a, b],
             _ => vec![],
         };

@@ -189,7 +189,12 @@ fn named(e: &Expr, out: &mut BTreeSet<String>, in_paths: bool) {
             PathPred::Asked(f) | PathPred::FirstAsked(f) | PathPred::KnownBefore(f, _) => {
                 out.insert(f.clone());
             }
-            PathPred::Did(_) | PathPred::First(_) | PathPred::Before(..) => {}
+            PathPred::Did(_)
+            | PathPred::First(_)
+            | PathPred::Before(..)
+            | PathPred::Urgent(_)
+            | PathPred::Contacted(_)
+            | PathPred::OwnService => {}
         },
     }
 }

@@ -26,7 +26,8 @@
 //! Functions: `age_on(DATE_FACT, today)` and `days_until_birthday(DATE_FACT, INT_LITERAL,
 //! today)` give integers. Path predicates, allowed only in invariants: `asked(fact)`,
 //! `first_asked(fact)`, `known_before(fact, "code")`, `did("code")`, `first("code")`,
-//! `before("code_a", "code_b")`.
+//! `before("code_a", "code_b")`, `urgent("code")`, `contacted("contact_id")` and
+//! `own_service()`.
 
 mod check;
 mod eval;
@@ -131,6 +132,15 @@ pub(crate) enum PathPred {
     First(String),
     /// Both actions are in the outcome and the first comes earlier, or only the first is.
     Before(String, String),
+    /// Some action of the outcome, as worded for the case, names the contact (as its contact
+    /// or in its texts): for proving that no worker is told to call their own service.
+    Contacted(String),
+    /// The action is in the outcome and is urgent (listed first, shown at once).
+    Urgent(String),
+    /// Some action of the outcome, as worded for the case, names a contact of the worker's
+    /// own service (a contact whose `service_of` is the `reporter_organisation` answer):
+    /// `!own_service()` proves no one is told to call their own service.
+    OwnService,
 }
 
 /// Where a rule is used: path predicates are only allowed in invariants.
@@ -158,6 +168,10 @@ pub(crate) trait TypeEnv {
     fn fact_type(&self, id: &str) -> Option<Ty>;
     /// Whether an action code is declared.
     fn has_action(&self, code: &str) -> bool;
+    /// Whether a contact id is in the set's directory.
+    fn has_contact(&self, _id: &str) -> bool {
+        true
+    }
 }
 
 /// A parse or type error, at a 1-based character column of the rule text.

@@ -226,8 +226,7 @@ struct Parser {
     depth: usize,
 }
 
-const FUNCTIONS: &str =
-    "age_on, days_until_birthday, asked, first_asked, known_before, did, first, before";
+const FUNCTIONS: &str = "age_on, days_until_birthday, asked, first_asked, known_before, did, first, before, urgent, contacted, own_service";
 
 impl Parser {
     fn peek(&self) -> &Tok {
@@ -400,6 +399,20 @@ impl Parser {
                 format!("unknown function `{name}`: the functions are {FUNCTIONS}"),
             ));
         };
+        if name == "own_service" {
+            // Takes nothing: `own_service()`.
+            let close = match self.peek() {
+                Tok::RParen => self.bump().1,
+                _ => return Err(self.shape(&name, takes)),
+            };
+            return Ok(Expr {
+                kind: ExprKind::Path(PathPred::OwnService),
+                span: Span {
+                    start: start.start,
+                    end: close.end,
+                },
+            });
+        }
         if *self.peek() == Tok::RParen {
             return Err(self.shape(&name, takes));
         }
@@ -437,6 +450,8 @@ impl Parser {
                 ExprKind::Path(PathPred::KnownBefore(fact, code))
             }
             "did" => ExprKind::Path(PathPred::Did(self.string(&name, takes)?)),
+            "urgent" => ExprKind::Path(PathPred::Urgent(self.string(&name, takes)?)),
+            "contacted" => ExprKind::Path(PathPred::Contacted(self.string(&name, takes)?)),
             "first" => ExprKind::Path(PathPred::First(self.string(&name, takes)?)),
             _ => {
                 let a = self.string(&name, takes)?;
@@ -511,7 +526,9 @@ fn takes(name: &str) -> Option<&'static str> {
         "days_until_birthday" => "three arguments: days_until_birthday(date_fact, years, today)",
         "asked" | "first_asked" => "one fact name",
         "known_before" => "a fact name and an action code in quotes",
-        "did" | "first" => "one action code in quotes",
+        "did" | "first" | "urgent" => "one action code in quotes",
+        "contacted" => "one contact id in quotes",
+        "own_service" => "nothing: own_service()",
         "before" => "two action codes in quotes",
         _ => return None,
     })
