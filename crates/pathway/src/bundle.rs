@@ -428,7 +428,7 @@ pub struct SourceFile<'a> {
     pub text: &'a str,
 }
 
-const BUNDLED: [SourceFile<'static>; 4] = [
+const BUNDLED: [SourceFile<'static>; 5] = [
     SourceFile {
         name: "entry.json",
         text: include_str!("../../../pathways/hertfordshire/entry.json"),
@@ -444,6 +444,10 @@ const BUNDLED: [SourceFile<'static>; 4] = [
     SourceFile {
         name: "contacts.json",
         text: include_str!("../../../pathways/hertfordshire/contacts.json"),
+    },
+    SourceFile {
+        name: "hazards.json",
+        text: include_str!("../../../pathways/hertfordshire/hazards.json"),
     },
 ];
 

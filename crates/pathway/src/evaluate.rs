@@ -87,9 +87,12 @@ pub struct Question<'b> {
     pub fact: Cow<'b, str>,
     /// The question text (owned only for a fact the set does not declare).
     pub text: Cow<'b, str>,
-    /// Help text.
+    /// Help text: a short answer first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<&'b str>,
+    /// The rest of the help, which fronts fold behind "More".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub more: Option<&'b str>,
     /// Guidance shown with the question at this step.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<&'b str>,
@@ -455,17 +458,18 @@ impl<'a> Answers<'a> {
         Self(table)
     }
 
-    /// Whether every fact that `decl`'s answer would settle is known: then the question that
-    /// asks it has nothing left to decide (a v1 record gives the settled facts themselves).
+    /// Whether a fact that `decl`'s answer would settle is known: a record written before the
+    /// fact existed (a v1 record gives whether the worker's organisation is a First
+    /// Responder, not which organisation it is) passes the question that asks it, and a walk
+    /// that later needs a settled fact the record did not give stops to ask for that fact,
+    /// as it did before.
     pub(crate) fn settled(&self, bundle: &Bundle, decl: &FactDecl) -> bool {
-        let facts = decl.settled_facts();
-        !facts.is_empty()
-            && facts.iter().all(|f| {
-                bundle
-                    .facts
-                    .slot(f)
-                    .is_some_and(|i| self.0.get(i as usize).is_some_and(Option::is_some))
-            })
+        decl.settled_facts().iter().any(|f| {
+            bundle
+                .facts
+                .slot(f)
+                .is_some_and(|i| self.0.get(i as usize).is_some_and(Option::is_some))
+        })
     }
 }
 
@@ -642,6 +646,7 @@ fn question<'b>(bundle: &'b Bundle, walk: &Walk, fact: Cow<'b, str>) -> Question
         },
         fact,
         help: decl.and_then(|d| d.help.as_deref()),
+        more: decl.and_then(|d| d.more.as_deref()),
         note,
         answer: decl.map_or(
             AnswerKind::Bool {

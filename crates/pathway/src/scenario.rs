@@ -113,7 +113,13 @@ impl Scenario {
             Ok(f) => f,
             Err(e) => return failed(format!("`facts`: {e}")),
         };
-        let evaluation = evaluate(bundle, pathway, &facts, &Config::new(today));
+        // As `pathway decide` reads a record: a fact the story does not give takes its
+        // declared default (so a scenario written with the v1 facts alone still finishes).
+        let config = Config {
+            today,
+            use_defaults: true,
+        };
+        let evaluation = evaluate(bundle, pathway, &facts, &config);
         let (status, codes, next_fact) = summary(bundle, &evaluation);
         let mut problems = Vec::new();
         if status != self.expect.status {

@@ -223,6 +223,30 @@ fn print_report(
             }
         }
     }
+    if !report.hazards.is_empty() {
+        say!("hazard log: {} hazards", report.hazards.len());
+    }
+    for h in &report.hazards {
+        let severity = serde_json::to_value(h.severity)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        if h.controlled() {
+            say!(
+                "  controlled: {} ({severity}): {} [by {}]",
+                h.id,
+                h.hazard,
+                h.controls.join(", ")
+            );
+        } else {
+            say!(
+                "  NOT controlled: {} ({severity}): {} [failing: {}]",
+                h.id,
+                h.hazard,
+                h.failing.join(", ")
+            );
+        }
+    }
     for d in report
         .diagnostics
         .iter()

@@ -102,6 +102,14 @@ fn do_now(w: &mut Writer, n: usize, action: &Action) {
         if let Some(notes) = &c.notes {
             w.field("contact note", &w.esc(notes));
         }
+        // Where the details come from: the page and the date they were checked, only when
+        // they were verified.
+        match (&c.url, &c.checked, c.verified) {
+            (Some(url), Some(checked), true) => {
+                w.field("checked", &format!("{} on <{url}>", w.esc(checked)));
+            }
+            _ => w.field("checked", "unverified: check locally"),
+        }
     }
     if let Some(form) = &action.form {
         let url = form
@@ -132,6 +140,9 @@ fn needs_answer(w: &mut Writer, bundle: &Bundle, evaluation: &Evaluation, q: &Qu
     }
     if let Some(help) = &q.help {
         w.field("help", &w.esc(help));
+    }
+    if let Some(more) = &q.more {
+        w.field("more", &w.esc(more));
     }
     match &q.answer {
         AnswerKind::Bool { yes, no } => {
@@ -306,11 +317,15 @@ fn sources(w: &mut Writer, bundle: &Bundle, evaluation: &Evaluation) {
                     .map(|u| format!(" <{u}>"))
                     .unwrap_or_default();
                 let unconfirmed = if s.confidence == Confidence::L {
-                    " (not confirmed)"
+                    " (unverified: check locally)"
                 } else {
                     ""
                 };
-                format!("{head}: {}{url}{unconfirmed}", w.esc(&s.title))
+                let why_no_url = match (&s.url, &s.no_url) {
+                    (None, Some(reason)) => format!(" (no web address: {})", w.esc(reason)),
+                    _ => String::new(),
+                };
+                format!("{head}: {}{url}{why_no_url}{unconfirmed}", w.esc(&s.title))
             }
             None => head,
         };
