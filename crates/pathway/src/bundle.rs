@@ -330,8 +330,9 @@ impl FactDecl {
         facts.iter().map(String::as_str).zip(values.iter())
     }
 
-    /// The facts this fact's answer settles (none for most facts).
-    pub(crate) fn settled_facts(&self) -> &[String] {
+    /// The facts this fact's answer settles (none for most facts): the organisation a worker
+    /// works for settles whether it is a First Responder and has the Duty to Notify.
+    pub fn settled_facts(&self) -> &[String] {
         self.settles.as_ref().map_or(&[], |s| s.facts.as_slice())
     }
 }

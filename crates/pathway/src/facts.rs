@@ -569,6 +569,11 @@ mod one_pass {
         fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
             match self.decl.ty {
                 FactType::Bool => Ok(Some(Value::Bool(v))),
+                // A widened v1 fact's v1 answer, read as its option.
+                FactType::Choice => self.decl.aliases[usize::from(v)]
+                    .as_ref()
+                    .map(|o| Some(Value::Choice(o.clone())))
+                    .ok_or_else(stop),
                 _ => Err(stop()),
             }
         }

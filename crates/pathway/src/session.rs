@@ -430,11 +430,14 @@ mod tests {
         let mut session = Session::new(&bundle, bundle.entry(), today);
         let answers = json!({
             "immediate_danger": false,
+            "needs_safe_place_tonight": false,
+            "language_barrier": false,
+            "someone_speaks_for_them": false,
             "age_basis": "stated_age",
             "age": 17,
-            "suspected_modern_slavery": true,
-            "reporter_is_first_responder": true,
-            "someone_speaks_for_them": false,
+            "suspected_modern_slavery": "yes",
+            "reporter_organisation": "police",
+            "exploitation_type": "labour",
         });
         // Answer whatever the walk asks next, in its order.
         while let State::NeedsAnswer(q) = session.current().state {
@@ -476,6 +479,13 @@ mod tests {
         })
         .to_string();
         let mut session = Session::from_json(&bundle, &text).unwrap();
+        for fact in [
+            "needs_safe_place_tonight",
+            "language_barrier",
+            "someone_speaks_for_them",
+        ] {
+            session.answer(fact, &json!(false)).unwrap();
+        }
         let State::NeedsAnswer(q) = session.current().state else {
             panic!("finished with no age basis")
         };

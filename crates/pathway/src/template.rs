@@ -249,8 +249,10 @@ mod tests {
             first_responder: None,
             notes: None,
             source: "PHONE".to_owned(),
-            checked: "2026-11-22".to_owned(),
+            url: verified.then(|| "https://example.org/contacts".to_owned()),
+            checked: verified.then(|| "2026-11-22".to_owned()),
             verified,
+            service_of: None,
         }
     }
 
@@ -380,7 +382,7 @@ mod tests {
         };
         let slot = detail(&read).unwrap();
         assert!(
-            slot.starts_with("18th birthday: 2026-12-20. Days left: 28."),
+            slot.starts_with("18th birthday: 2026-12-20 (28 days)."),
             "{slot}"
         );
         assert_eq!(detail(&by_id), Some(slot));

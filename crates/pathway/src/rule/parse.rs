@@ -813,12 +813,12 @@ mod tests {
             (
                 "nope(x)",
                 1,
-                "unknown function `nope`: the functions are age_on, days_until_birthday, asked, first_asked, known_before, did, first, before",
+                "unknown function `nope`: the functions are age_on, days_until_birthday, asked, first_asked, known_before, did, first, before, urgent, contacted, own_service",
             ),
             (
                 "a && agee_on(dob, today)",
                 6,
-                "unknown function `agee_on`: the functions are age_on, days_until_birthday, asked, first_asked, known_before, did, first, before",
+                "unknown function `agee_on`: the functions are age_on, days_until_birthday, asked, first_asked, known_before, did, first, before, urgent, contacted, own_service",
             ),
             (
                 "age_on()",
