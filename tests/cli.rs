@@ -437,7 +437,7 @@ fn check_exits_1_with_a_counterexample_on_a_broken_invariant() {
         o.stdout
             .contains("counterexample (starting in hertfordshire")
     );
-    assert!(o.stdout.contains("\"suspected_modern_slavery\":true"));
+    assert!(o.stdout.contains("\"suspected_modern_slavery\":\"yes\""));
 
     // The printed replay command, run as it is, reproduces the violation on this set.
     let replay = o
@@ -687,7 +687,7 @@ fn walk_refuses_without_a_terminal_and_refuses_a_tampered_session() {
         (
             "hash",
             good.replace(bundle.content_hash(), "ffffffffffffffff"),
-            "recorded with pathway `hertfordshire` version 1.0.0",
+            "recorded with pathway `hertfordshire` version 2.0.0",
         ),
         (
             "truncated",

@@ -31,58 +31,65 @@ fn cases() -> Vec<(&'static str, Option<&'static str>, serde_json::Value, bool)>
             None,
             json!({
                 "immediate_danger": false,
+                "needs_safe_place_tonight": false,
+                "language_barrier": false,
+                "someone_speaks_for_them": false,
                 "age_basis": "stated_age",
                 "age": 34,
-                "suspected_modern_slavery": true,
-                "someone_speaks_for_them": false,
+                "suspected_modern_slavery": "yes",
+                "reporter_organisation": "other_council_service",
+                "exploitation_type": "not_known",
                 "care_and_support_needs": false,
-                "has_capacity_to_consent": true,
-                "capacity_in_doubt": false,
+                "has_capacity_to_consent": "yes",
                 "consent_to_nrm": "declined",
-                "reporter_is_public_authority": true,
-                "reporter_is_first_responder": false,
             }),
             false,
         ),
         (
-            // Only the first answer so far: the walk stops to ask how the age is known.
+            // Only the first answer so far (the questions with a declared default take it):
+            // the walk stops to ask how the age is known, with 999 already due.
             "needs_answer_age_basis",
             None,
             json!({ "immediate_danger": true }),
-            false,
+            true,
         ),
         (
-            // Age unknown but no reason to think under 18; lacks capacity; a charity that
-            // is not a First Responder; someone speaks for them.
+            // Age unknown but no reason to think under 18; an assessment found they cannot
+            // decide; a charity that is not a First Responder; someone speaks for them.
             "adult_lacking_capacity",
             Some("adult"),
             json!({
                 "immediate_danger": false,
+                "needs_safe_place_tonight": false,
+                "language_barrier": false,
+                "someone_speaks_for_them": true,
                 "age_basis": "unknown",
                 "may_be_under_18": false,
-                "suspected_modern_slavery": true,
-                "someone_speaks_for_them": true,
+                "suspected_modern_slavery": "yes",
+                "reporter_organisation": "other",
+                "exploitation_type": "not_known",
                 "care_and_support_needs": false,
-                "has_capacity_to_consent": false,
-                "reporter_is_public_authority": false,
-                "reporter_is_first_responder": false,
+                "has_capacity_to_consent": "no",
             }),
             false,
         ),
         (
-            // Capacity presumed but in doubt: the consent question comes with the note to
-            // assess capacity first.
-            "needs_answer_consent_capacity_in_doubt",
+            // A real doubt about capacity, not assessed yet: assess it before consent, make
+            // nothing that needs their decision.
+            "adult_capacity_in_doubt",
             Some("adult"),
             json!({
                 "immediate_danger": false,
+                "needs_safe_place_tonight": false,
+                "language_barrier": false,
+                "someone_speaks_for_them": false,
                 "age_basis": "stated_age",
                 "age": 70,
-                "suspected_modern_slavery": true,
-                "someone_speaks_for_them": false,
+                "suspected_modern_slavery": "yes",
+                "reporter_organisation": "police",
+                "exploitation_type": "labour",
                 "care_and_support_needs": true,
-                "has_capacity_to_consent": true,
-                "capacity_in_doubt": true,
+                "has_capacity_to_consent": "in_doubt",
             }),
             false,
         ),

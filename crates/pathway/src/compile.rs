@@ -64,7 +64,8 @@ pub(crate) fn compile(
     }
     let mut facts = merge_facts(&pathways, &directory, &mut sink);
     check_settles(&pathways, &mut facts, &mut sink);
-    check_services(&directory, &facts, &mut sink);
+    let contacts_file = contacts.first().map_or("", |(name, _)| name.as_str());
+    check_services(contacts_file, &directory, &facts, &mut sink);
     let mut compiled = Vec::new();
     let mut handovers = Vec::new();
     for (file, model) in &pathways {
@@ -733,6 +734,7 @@ pub(crate) const ORGANISATION: &str = "reporter_organisation";
 
 /// A contact's `service_of` names an organisation type the set asks about.
 fn check_services(
+    file: &str,
     directory: &Option<ContactsFile>,
     facts: &BTreeMap<String, FactDecl>,
     sink: &mut Sink,
@@ -752,7 +754,7 @@ fn check_services(
             sink.push(
                 Diagnostic::error(
                     "unknown-option",
-                    &directory.id,
+                    file,
                     format!("contact `{id}`"),
                     format!("`service_of` is `{service}`, which is not an answer to `{ORGANISATION}` in this set"),
                 )

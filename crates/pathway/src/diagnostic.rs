@@ -146,7 +146,7 @@ fn default_hint(code: &str) -> Option<&'static str> {
             "an earlier edge of the step always wins, or the guard can never hold: reorder or remove it"
         }
         "vocabulary" => {
-            "v1 facts mean the same in every pathway (DESIGN.md section 4): for another meaning use a new fact id"
+            "vocabulary facts mean the same in every pathway (DESIGN.md sections 4 and 4b): for another meaning use a new fact id"
         }
         _ => return None,
     })
