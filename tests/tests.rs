@@ -6,6 +6,7 @@ mod cli;
 mod invalid;
 mod invariants;
 mod props;
+mod readability;
 mod render;
 mod scenarios;
 mod verify;
