@@ -25,9 +25,9 @@ fn fixture_files(path: &Path) -> Vec<(String, String)> {
     };
     paths.sort();
     // A folder with its own contacts directory tests that directory.
-    let own_contacts = paths.iter().any(|p| {
-        fs::read_to_string(p).is_ok_and(|t| t.contains("\"format\": \"contacts/v1\""))
-    });
+    let own_contacts = paths
+        .iter()
+        .any(|p| fs::read_to_string(p).is_ok_and(|t| t.contains("\"format\": \"contacts/v1\"")));
     if !own_contacts {
         paths.push(invalid_dir().join("_contacts.json"));
     }

@@ -14,7 +14,11 @@ use serde_json::Value as Json;
 
 /// Syllables of one word (letters only), by vowel groups.
 fn syllables(word: &str) -> usize {
-    let w: Vec<char> = word.to_lowercase().chars().filter(char::is_ascii_alphabetic).collect();
+    let w: Vec<char> = word
+        .to_lowercase()
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .collect();
     if w.is_empty() {
         return 0;
     }
@@ -50,11 +54,7 @@ pub fn flesch(text: &str) -> f64 {
         .filter(|s| s.chars().any(char::is_alphabetic))
         .count()
         .max(1);
-    let syllables: usize = words
-        .iter()
-        .flat_map(|w| w.split('-'))
-        .map(syllables)
-        .sum();
+    let syllables: usize = words.iter().flat_map(|w| w.split('-')).map(syllables).sum();
     let words = words.len() as f64;
     206.835 - 1.015 * (words / sentences as f64) - 84.6 * (syllables as f64 / words)
 }
@@ -104,7 +104,10 @@ fn table() -> String {
     rows.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut out = String::from("| reading ease | item | text |\n|---:|---|---|\n");
     for (score, id, text) in rows {
-        out.push_str(&format!("| {score:.0} | `{id}` | {} |\n", text.replace('|', "\\|")));
+        out.push_str(&format!(
+            "| {score:.0} | `{id}` | {} |\n",
+            text.replace('|', "\\|")
+        ));
     }
     out
 }

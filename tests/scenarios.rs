@@ -257,3 +257,80 @@ fn a_record_of_v1_facts_alone_always_finishes() {
         );
     }
 }
+
+/// Every scenario record of content 1.0.0 (`fixtures/v1/scenarios`, with its 1.0.0
+/// expectation) is still accepted. Its outcome under the current content is either the one
+/// 1.0.0 gave, or a change listed in `fixtures/v1/changes.json` with the review finding or
+/// December 2026 decision that asks for it; a listed change that no longer happens is stale.
+#[test]
+fn v1_records_keep_their_meaning_or_change_as_the_decisions_ask() {
+    let bundle = bundle();
+    let changes: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(&fs::read_to_string(root().join("fixtures/v1/changes.json")).unwrap())
+            .unwrap();
+    let dir = root().join("fixtures/v1/scenarios");
+    let mut seen = Vec::new();
+    let mut entries: Vec<_> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    assert!(entries.len() >= 30, "only {} v1 records", entries.len());
+    for path in entries {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let v1 = Scenario::from_json(&fs::read_to_string(&path).unwrap()).unwrap();
+        let run = v1.run(&bundle);
+        assert!(
+            !run.status.is_empty(),
+            "{name}: the v1 record is refused: {:?}",
+            run.problems
+        );
+        let now = serde_json::json!({
+            "status": run.status,
+            "codes": run.codes,
+            "next_fact": run.next_fact,
+        });
+        match changes.get(&name) {
+            None => assert!(
+                run.problems.is_empty(),
+                "{name}: the outcome changed and fixtures/v1/changes.json does not say why: {:?}",
+                run.problems
+            ),
+            Some(change) => {
+                seen.push(name.clone());
+                assert!(
+                    !run.problems.is_empty(),
+                    "{name} is listed as changed but is not"
+                );
+                for field in ["status", "codes", "next_fact"] {
+                    assert_eq!(
+                        change.get(field).unwrap_or(&serde_json::Value::Null),
+                        &now[field],
+                        "{name}: `{field}` differs from the change listed"
+                    );
+                }
+                let because: Vec<&str> = change["because"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|b| b.as_str().unwrap())
+                    .collect();
+                assert!(!because.is_empty(), "{name}: no reason given");
+                for reason in because {
+                    let cites_finding = (1..=11).any(|n| {
+                        reason.contains(&format!("R{n}")) || reason.contains(&format!("E{n}"))
+                    });
+                    assert!(
+                        cites_finding && reason.contains("December 2026 decisions"),
+                        "{name}: the reason {reason:?} names no review finding and no December 2026 decision"
+                    );
+                }
+            }
+        }
+    }
+    let stale: Vec<&String> = changes.keys().filter(|k| !seen.contains(k)).collect();
+    assert!(
+        stale.is_empty(),
+        "listed changes with no v1 record: {stale:?}"
+    );
+}
