@@ -11,11 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const www = normalize(join(here, '..', 'www'));
+// PATHWAY_WWW and PATHWAY_PKG_NODE point the tests at another build (to show a test fails on
+// an older commit).
+export const www = normalize(process.env.PATHWAY_WWW ?? join(here, '..', 'www'));
 export const artifacts = join(here, 'artifacts');
 export const root = join(here, '..', '..', '..');
 const require = createRequire(import.meta.url);
-export const wasm = require(join(here, '..', 'pkg-node', 'pathway_wasm.js'));
+export const wasm = require(process.env.PATHWAY_PKG_NODE ?? join(here, '..', 'pkg-node', 'pathway_wasm.js'));
 export const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 mkdirSync(artifacts, { recursive: true });
 
@@ -131,7 +133,10 @@ export function assertLocal(requests, allowed) {
 
 /** "Start now": the entry pathway, which routes by age. */
 export async function start(page) {
-  await page.locator('#start-now').click();
+  // (Before issue 13 the start button was the submit button of a form of pathway choices.)
+  const now = page.locator('#start-now');
+  if (await now.count()) await now.click();
+  else await page.locator('#start-form button[type="submit"]').click();
   await page.waitForSelector('#question:not([hidden]), #urgent:not([hidden])');
 }
 
@@ -156,6 +161,8 @@ export async function answer(page, facts) {
 export async function fill(page, kind, value) {
   if (kind === 'bool' || kind === 'choice') {
     await page.locator(`#q-input input[value="${String(value)}"]`).check();
+  } else if (kind === 'date' && (await page.locator('#answer-day').count()) === 0) {
+    await page.locator('#answer-input').fill(String(value)); // before issue 13: one field
   } else if (kind === 'date') {
     const [y, m, d] = String(value).split('-');
     await page.locator('#answer-day').fill(String(Number(d)));

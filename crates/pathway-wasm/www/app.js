@@ -347,6 +347,7 @@ function startWalk(pathway, day = todayIso()) {
 
 $('start-form').addEventListener('submit', (e) => {
   e.preventDefault();
+  if (!performance.getEntriesByName('pathway-start').length) performance.mark('pathway-start');
   training = null;
   startWalk(null);
 });
