@@ -144,8 +144,11 @@ for (const [what, pattern] of [['CSP meta', cspMeta], ['stylesheet link', styleL
 }
 // Functions as replacements: `$` sequences in the inlined code must stay as they are.
 if (!html.includes(manifestLink)) fail('index.html has no manifest link');
+// Nor preloads: everything is inline.
+const preloads = /<link rel="(modulepreload|preload)" [^>]*>\n/g;
 const out = html
   .replace(manifestLink, '')
+  .replace(preloads, '')
   .replace(cspMeta, () => `<meta http-equiv="Content-Security-Policy" content="${csp}">`)
   .replace(styleLink, () => `<style>${style}</style>`)
   .replace(scriptTag, () => `<script type="module">${script}</script>`);

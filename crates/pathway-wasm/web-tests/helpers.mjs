@@ -120,6 +120,9 @@ export async function open(browser, url, { viewport = PHONE, bypassCSP = false, 
     if (m.type() === 'error') errors.push(m.text());
   });
   page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
   await page.goto(url);
   if (ready) await page.waitForSelector('html[data-ready="true"]');
   return { context, page, requests, errors };

@@ -525,8 +525,16 @@ describe('training in the browser', () => {
       assert.equal(await different.count(), 1);
       assert.match(await page.locator('#outcome').innerText(), /Missed: /);
       assert.ok((await page.locator('#debrief-yours img').count()) > 0 && (await page.locator('#debrief-expected img').count()) > 0, 'both walks on the flowchart');
-      // Or open a scenario file.
-      await page.locator('#outcome-back').click();
+      // Or open a scenario file: a bad one is refused in words, a good one shows its story.
+      await page.locator('#restart').click();
+      await page.locator('#confirm-yes').click();
+      await page.locator('#other-starts > summary').click();
+      await page.locator('#open-training').click();
+      await page.locator('#scenario-file').setInputFiles({ name: 'x.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "other"}') });
+      assert.match(await page.locator('#scenario-error').textContent(), /not a scenario file/);
+      const own = { ...s, title: 'Our own case study', story: 'A worker at a nail bar meets Q.' };
+      await page.locator('#scenario-file').setInputFiles({ name: 'own.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(own)) });
+      assert.match(await page.locator('.story').innerText(), /nail bar/);
     } finally {
       await context.close();
     }

@@ -95,7 +95,11 @@ function neutralDocument() {
   const viewport = document.createElement('meta');
   viewport.setAttribute('name', 'viewport');
   viewport.setAttribute('content', 'width=device-width, initial-scale=1');
-  document.head.replaceChildren(charset, viewport, title);
+  // No icon link would make the browser ask the site for /favicon.ico (a request, and a 404).
+  const icon = document.createElement('link');
+  icon.setAttribute('rel', 'icon');
+  icon.setAttribute('href', 'data:,');
+  document.head.replaceChildren(charset, viewport, title, icon);
   document.documentElement.removeAttribute('data-ready');
   document.documentElement.removeAttribute('data-screen');
 }
@@ -1176,7 +1180,8 @@ function showHelpline() {
 function showReviewWarnings() {
   const warnings = reviewWarnings(today);
   if (warnings.length === 0) return;
-  $('review-warning-list').replaceChildren(...warnings.map((w) => el('li', {}, rich(`${w.message}: ${w.hint ?? ''}`))));
+  const dates = (text) => text.replace(/\b\d{4}-\d{2}-\d{2}\b/g, human);
+  $('review-warning-list').replaceChildren(...warnings.map((w) => el('li', {}, rich(dates(`${w.message}: ${w.hint ?? ''}`)))));
   $('review-warning').hidden = false;
 }
 
@@ -1193,6 +1198,7 @@ async function boot() {
     // eslint-disable-next-line no-undef
     if (typeof PATHWAY_WASM_BASE64 === 'string') await init({ module_or_path: base64Bytes(PATHWAY_WASM_BASE64) });
     else await init();
+    performance.mark('pathway-init');
     if (exited) return;
     show('loading', false);
     showHelpline();
