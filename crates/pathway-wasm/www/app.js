@@ -789,6 +789,8 @@ function contactBlock(c) {
   if (c.web) box.append(el('p', {}, 'Web: ', el('a', { href: c.web, target: '_blank', rel: 'noreferrer noopener', text: c.web })));
   if (c.notes) box.append(el('p', {}, rich(c.notes)));
   if (!c.verified) box.append(el('p', { class: 'unverified', text: 'Details not confirmed: check locally.' }));
+  // Where the details come from, when the directory gives it.
+  if (c.url) box.append(el('p', { class: 'hint' }, 'Source: ', el('a', { href: c.url, target: '_blank', rel: 'noreferrer noopener', text: c.url })));
   return box;
 }
 
