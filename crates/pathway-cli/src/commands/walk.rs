@@ -87,7 +87,7 @@ pub(crate) fn run(
         "{} (v{}, reviewed {})",
         meta.title,
         meta.version,
-        meta.reviewed
+        meta.reviewed.human()
     );
     say!("If anyone is in immediate danger, call 999 now.");
     if let Some(note) = &date_note {
