@@ -531,10 +531,11 @@ describe('training in the browser', () => {
       await page.locator('#other-starts > summary').click();
       await page.locator('#open-training').click();
       await page.locator('#scenario-file').setInputFiles({ name: 'x.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "other"}') });
+      await page.waitForFunction(() => document.getElementById('scenario-error').textContent.length > 0);
       assert.match(await page.locator('#scenario-error').textContent(), /not a scenario file/);
       const own = { ...s, title: 'Our own case study', story: 'A worker at a nail bar meets Q.' };
       await page.locator('#scenario-file').setInputFiles({ name: 'own.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(own)) });
-      assert.match(await page.locator('.story').innerText(), /nail bar/);
+      await page.locator('.story', { hasText: 'nail bar' }).waitFor();
     } finally {
       await context.close();
     }
