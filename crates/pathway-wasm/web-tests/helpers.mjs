@@ -162,6 +162,10 @@ export async function answer(page, facts) {
 }
 
 export async function fill(page, kind, value) {
+  if (kind === 'choice' && typeof value === 'boolean') {
+    // A v1 yes/no answer to a fact that v2 widened to a choice reads as "yes" or "no".
+    value = value ? 'yes' : 'no';
+  }
   if (kind === 'bool' || kind === 'choice') {
     await page.locator(`#q-input input[value="${String(value)}"]`).check();
   } else if (kind === 'date' && (await page.locator('#answer-day').count()) === 0) {

@@ -769,12 +769,18 @@ function actionItem(a, all, seenContacts) {
     }
   }
   if (a.form) {
-    const name = a.form.url ? el('a', { href: a.form.url, target: '_blank', rel: 'noreferrer noopener', text: a.form.name }) : rich(a.form.name);
+    const name = a.form.url ? webLink(a.form.url, a.form.name) : rich(a.form.name);
     item.append(el('p', { class: 'form' }, el('strong', { text: 'Form: ' }), name));
   }
   const reason = ownReason(a, all);
   if (reason) item.append(el('p', { class: 'reason' }, el('strong', { text: 'Why: ' }), rich(reason)));
   return item;
+}
+
+/** A web address from the content as a link only when it is http(s): never `javascript:`. */
+function webLink(url, text = url) {
+  if (!/^https?:\/\//i.test(String(url))) return document.createTextNode(text);
+  return el('a', { href: url, target: '_blank', rel: 'noreferrer noopener', text });
 }
 
 function phoneLink(phone) {
@@ -785,12 +791,12 @@ function contactBlock(c) {
   const box = el('div', { class: 'contact' });
   box.append(el('p', {}, el('strong', { text: c.name })));
   if (c.phone) box.append(el('p', {}, 'Phone: ', phoneLink(c.phone), c.hours ? ` (${c.hours})` : ''));
-  if (c.email) box.append(el('p', {}, 'Email: ', el('a', { href: `mailto:${c.email}`, text: c.email })));
-  if (c.web) box.append(el('p', {}, 'Web: ', el('a', { href: c.web, target: '_blank', rel: 'noreferrer noopener', text: c.web })));
+  if (c.email) box.append(el('p', {}, 'Email: ', /^[^\s:/]+@[^\s:/]+$/.test(c.email) ? el('a', { href: `mailto:${c.email}`, text: c.email }) : c.email));
+  if (c.web) box.append(el('p', {}, 'Web: ', webLink(c.web)));
   if (c.notes) box.append(el('p', {}, rich(c.notes)));
   if (!c.verified) box.append(el('p', { class: 'unverified', text: 'Details not confirmed: check locally.' }));
   // Where the details come from, when the directory gives it.
-  if (c.url) box.append(el('p', { class: 'hint' }, 'Source: ', el('a', { href: c.url, target: '_blank', rel: 'noreferrer noopener', text: c.url })));
+  if (c.url) box.append(el('p', { class: 'hint' }, 'Source: ', webLink(c.url)));
   return box;
 }
 
