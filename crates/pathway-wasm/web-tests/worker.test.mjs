@@ -168,7 +168,7 @@ describe('the review of December 2026, defect by defect', () => {
 
   test('D4: quick exit from the single file leaves nothing: reload, Back and Forward never show the tool', async () => {
     const file = join(www, 'pathway-offline.html');
-    const { context, page, requests } = await open(browser, `${pathToFileURL(file)}?today=${TODAY}`);
+    const { context, page, requests, errors } = await open(browser, `${pathToFileURL(file)}?today=${TODAY}`);
     try {
       await start(page);
       await answer(page, AR_AT_17);
@@ -197,6 +197,7 @@ describe('the review of December 2026, defect by defect', () => {
       await page.waitForTimeout(300);
       await neverTheTool('Forward again');
       assertLocal(requests, pathToFileURL(file).href);
+      assert.deepEqual(errors, []);
     } finally {
       await context.close();
     }

@@ -146,11 +146,9 @@ function quickExit() {
   }
 }
 
-if (!served && location.hash === '#recipe') {
-  // A reload, Back or Forward after quick exit from the single file: the recipe only.
-  exited = true;
-  neutralDocument();
-}
+// A reload, Back or Forward after quick exit from the single file: the recipe only (CSS
+// shows only #recipe until boot replaces the document).
+if (!served && location.hash === '#recipe') exited = true;
 
 let lastEscape = 0;
 document.addEventListener('keydown', (e) => {
@@ -708,11 +706,12 @@ function stepBack({ fromHistory = false } = {}) {
     session = null;
     view = null;
     if (training) {
+      // Back to the scenario's story: still inside the page, so the guard entry stays.
       renderTrainingScenario(training.scenario);
     } else {
       renderStart();
+      if (!fromHistory) unguard();
     }
-    if (!fromHistory) unguard();
     return;
   }
   render(session.back());
@@ -1201,7 +1200,10 @@ function base64Bytes(text) {
 }
 
 async function boot() {
-  if (exited) return;
+  if (exited) {
+    neutralDocument();
+    return;
+  }
   try {
     // eslint-disable-next-line no-undef
     if (typeof PATHWAY_WASM_BASE64 === 'string') await init({ module_or_path: base64Bytes(PATHWAY_WASM_BASE64) });
