@@ -22,6 +22,7 @@ import {
   artifacts,
   assertLocal,
   assertNeutral,
+  axe,
   completeFacts,
   launch,
   open,
@@ -226,7 +227,7 @@ describe('the review of December 2026, defect by defect', () => {
       ['phone, 200% text', PHONE, 32],
       ['320 px wide, 200% text', { width: 320, height: 640 }, 32],
     ]) {
-      const { context, page } = await open(browser, url(), { viewport, ready: false });
+      const { context, page } = await open(browser, url(), { viewport, ready: false, bypassCSP: true });
       try {
         // Text size as the browser's setting sets it (the default font size), before load.
         const cdp = await context.newCDPSession(page);
@@ -247,10 +248,17 @@ describe('the review of December 2026, defect by defect', () => {
         };
         const m = await check('start');
         assert.equal(m.root, fontSize, 'the text size took');
+        await axe(page, `${name}: start`);
         await start(page);
         await check('first question');
+        await page.locator('#q-input input[value="true"]').check();
+        await page.locator('#continue').click();
+        assert.ok(await page.locator('#urgent').isVisible());
+        await check('urgent');
+        await axe(page, `${name}: urgent`);
         await walkToOutcome(page, IN_DANGER);
         await check('outcome');
+        await axe(page, `${name}: outcome`);
         await page.screenshot({ path: join(artifacts, `large-text-${viewport.width}-${fontSize}.png`) });
       } finally {
         await context.close();
