@@ -1,6 +1,6 @@
 //! WebAssembly bindings for pathway: the bundled Hertfordshire pathways in a browser or in Node.
 //!
-//! A thin layer over the library: five exports, each taking strings or plain JS values and
+//! A thin layer over the library: seven exports, each taking strings or plain JS values and
 //! returning plain JS objects (through JSON, so outputs are what `JSON.parse` of the CLI's
 //! JSON would give).
 //!
