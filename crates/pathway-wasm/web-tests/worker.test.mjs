@@ -300,6 +300,28 @@ describe('the review of December 2026, defect by defect', () => {
     }
   });
 
+  test('D6: the engine marks every phone number and address in every text of every scenario', () => {
+    const dir = join(root, 'fixtures', 'scenarios');
+    const number = /(?<![\w§.-])(0\d{3,4} ?\d{2,3} ?\d{2,4}(?: \d\d)?|999|101)(?![\w-])/g;
+    const address = /[\w.+-]+@[\w-]+\.[\w.-]+|https?:\/\/\S+|www\.\S+/g;
+    let texts = 0;
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+      const sc = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+      const r = wasm.evaluate(sc.pathway ?? null, sc.facts, sc.today, true);
+      const o = r.outcome ?? { actions: [], next_steps: [] };
+      const all = [o.summary, ...o.next_steps, r.question?.help, r.question?.text];
+      for (const a of o.actions) all.push(a.title, a.instructions, a.detail, a.reason, a.contact?.notes);
+      for (const text of all.filter(Boolean)) {
+        texts++;
+        const plain = wasm.segments(text).filter((seg) => !seg.href).map((seg) => seg.text).join(' ');
+        assert.deepEqual(plain.match(number) ?? [], [], `${f}: a number not marked in: ${text}`);
+        assert.deepEqual(plain.match(address) ?? [], [], `${f}: an address not marked in: ${text}`);
+        assert.equal(wasm.segments(text).map((seg) => seg.text).join(''), text, 'segments join back to the text');
+      }
+    }
+    assert.ok(texts > 100, `${texts} texts checked`);
+  });
+
   test('D7: a "Why" line belongs to its action: no two actions give the same reason', async () => {
     const { context, page } = await open(browser, url());
     try {
