@@ -42,7 +42,7 @@ pub(crate) enum Command {
 
     /// Guided, interactive walk in the terminal: one question at a time.
     #[command(
-        after_help = "Keys: arrows and Enter choose; `?` shows help; Esc offers to save and quit.\n\nDates: a resumed session keeps working ages out on the date it was saved, and warns when that is not today. Ages decide the route (someone may have turned 18 since), so to use today's date resume with --today: the saved answers are replayed on that date and the walk says whether the route has changed.\n\nSaving: when the file cannot be written the walk says why and asks for another name; Esc goes back to the questions, so no answer is lost.\n\nExit status: 0 finished, or quit (saved or not); 1 the pathway has no route for the answers (a defect of the pathway set: report it); 2 bad input, a session that does not resume, or no terminal.\n\nExamples:\n  pathway walk\n  pathway walk child --save case.json\n  pathway walk --resume case.json\n  pathway walk --resume case.json --today 2026-12-21   # work ages out on a new date"
+        after_help = "Keys: arrows and Enter choose; `?` shows help; Esc offers to save and quit. Dates: DD/MM/YYYY (or YYYY-MM-DD).\n\nUrgent actions (999, somewhere safe tonight) are shown at once, the moment an answer makes them due.\n\nDates: a resumed session keeps working ages out on the date it was saved, and warns when that is not today. Ages decide the route (someone may have turned 18 since), so to use today's date resume with --today: the saved answers are replayed on that date and the walk says whether the route has changed.\n\nSaving: when the file cannot be written the walk says why and asks for another name; Esc goes back to the questions, so no answer is lost.\n\nExit status: 0 finished, or quit (saved or not); 1 the pathway has no route for the answers (a defect of the pathway set: report it); 2 bad input, a session that does not resume, or no terminal.\n\nExamples:\n  pathway walk\n  pathway walk child --save case.json\n  pathway walk --resume case.json\n  pathway walk --resume case.json --today 2026-12-21   # work ages out on a new date\n  pathway walk --summary notes.txt                     # case notes for the record"
     )]
     Walk {
         /// Pathway id (e.g. `adult`, `hertfordshire-child`), folder or file. Default: the entry pathway, which routes by age.
@@ -57,6 +57,11 @@ pub(crate) enum Command {
         /// Resume a saved session (and keep saving to the same file).
         #[arg(long, value_name = "FILE")]
         resume: Option<PathBuf>,
+        /// At the end, write the case notes (plain text: questions and answers in words,
+        /// what to do, contacts) to this file, with a case reference you type (not saved
+        /// anywhere else).
+        #[arg(long, value_name = "FILE")]
+        summary: Option<PathBuf>,
     },
 
     /// Evaluate facts records: one JSON object, or JSON Lines for batch audits.

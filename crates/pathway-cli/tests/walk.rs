@@ -168,12 +168,14 @@ fn walk_ar_at_17_with_help_validation_back_save_and_resume() {
     keys(&mut p, &[ENTER]); // yes, we are a First Responder
     let (screen, code) = finish(&mut p);
     assert_eq!(code, 0, "{screen}");
+    // The case notes (issue 13): in words, human dates, codes only under "About this advice".
     for text in [
-        "[refer_before_18th_birthday]",
-        "[childrens_services_referral]",
-        "[nrm_referral]",
-        "2026-12-20",
-        "HOW THE PATHWAY DECIDED",
+        "WHAT TO DO NOW",
+        "20 December 2026",
+        "QUESTIONS AND ANSWERS",
+        "Action codes: refer_before_18th_birthday, ",
+        "childrens_services_referral",
+        "nrm_referral",
         "Session saved to",
     ] {
         assert!(
@@ -181,8 +183,8 @@ fn walk_ar_at_17_with_help_validation_back_save_and_resume() {
             "`{text}` missing from the summary:\n{screen}"
         );
     }
-    let first = screen.find("1. [").unwrap();
-    assert!(screen[first..].starts_with("1. [refer_before_18th_birthday]"));
+    let first = screen.find("\n1. ").unwrap();
+    assert!(screen[first..].starts_with("\n1. Urgent: refer before their 18th birthday"));
 }
 
 #[test]
@@ -403,9 +405,9 @@ fn resuming_on_another_day_warns_and_today_works_ages_out_on_the_new_date() {
     );
     loop {
         let (_, seen) = p
-            .exp_regex(r"to move, Enter to choose|HOW THE PATHWAY DECIDED")
+            .exp_regex(r"to move, Enter to choose|ABOUT THIS ADVICE")
             .unwrap();
-        if seen == "HOW THE PATHWAY DECIDED" {
+        if seen == "ABOUT THIS ADVICE" {
             break;
         }
         keys(&mut p, &[ENTER]);

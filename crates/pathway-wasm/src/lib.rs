@@ -1,6 +1,6 @@
 //! WebAssembly bindings for pathway: the bundled Hertfordshire pathways in a browser or in Node.
 //!
-//! A thin layer over the library: five exports, each taking strings or plain JS values and
+//! A thin layer over the library: seven exports, each taking strings or plain JS values and
 //! returning plain JS objects (through JSON, so outputs are what `JSON.parse` of the CLI's
 //! JSON would give).
 //!
@@ -8,10 +8,14 @@
 //! |---|---|
 //! | `listPathways()` | the bundled pathways (id, title, version, review dates) |
 //! | `reviewWarnings(today)` | pathways past their review date: every front end shows them |
-//! | `WalkSession` | a guided walk: `current`, `answer`, `back`, `edit`, outcome text, save/load |
+//! | `WalkSession` | a guided walk: `current`, `answer`, `back`, `edit`, case notes, save/load |
 //! | `evaluate(pathway, facts, today)` | facts to the next question or the outcome (`decide`) |
 //! | `graphSvg(pathway, trail)` | the flowchart as SVG, with the walked steps highlighted |
+//! | `segments(text)` | a text split into plain runs and links (phone numbers, e-mail, web) |
+//! | `contact(id)` | an entry of the contacts directory (e.g. `ms_helpline`) |
 //!
+//! Every text the engine returns may name a phone number, an e-mail or a web address: pass it
+//! through `segments` and render each `href` as a link (`tel:` for numbers), the rest as text.
 //! Errors: every failure throws a `PathwayError`, a JS `Error` whose `type` says what went wrong
 //! (`fact_error`, `session_error`, ...), with `fact` naming the fact when there is one. Nothing
 //! else is thrown; a panic (a bug) is logged to the console by `console_error_panic_hook`.
@@ -22,7 +26,7 @@ use std::sync::OnceLock;
 use pathway::model::FactType;
 use pathway::{
     AnswerKind, Bundle, Date, Evaluation, FactDecl, FactError, Facts, GraphFormat, PathwayId,
-    Session, SessionError, State, Value, Visit, evaluate as evaluate_facts,
+    Session, SessionError, State, Visit, evaluate as evaluate_facts,
 };
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -177,7 +181,7 @@ export interface Visit {
   /** Index of the edge taken out of the step. */
   edge?: number;
   /** The fact read at a question step, and its value. */
-  answer?: [string, AnswerValue];
+  answer?: { fact: string; value: AnswerValue };
   rule?: string;
   reason?: string;
   cites?: string[];
@@ -255,6 +259,14 @@ export interface WalkView {
   trail: Visit[];
   /** While unfinished: the actions already due (urgent first), to show an urgent one at once. */
   due?: Action[];
+  /** Once finished: the outcome's title led by the danger (999, somewhere safe tonight). */
+  headline?: string;
+}
+
+/** A piece of an engine text: plain, or a link (`tel:…`, `mailto:…`, `https://…`). */
+export interface Segment {
+  text: string;
+  href?: string;
 }
 "#;
 
@@ -452,6 +464,9 @@ struct WalkView<'a> {
     /// Actions already due while the walk is unfinished (urgent first).
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     due: &'a [pathway::Action<'a>],
+    /// Once finished: the outcome's title led by the danger.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    headline: Option<String>,
 }
 
 /// Largest integer a JS number holds exactly: unbounded integer facts are clamped to it.
@@ -483,29 +498,6 @@ fn answer_kind(decl: Option<&FactDecl>) -> AnswerKind<'_> {
     }
 }
 
-/// The answer as the worker read it: the option label, or the yes/no label.
-fn answer_label(bundle: &Bundle, fact: &str, value: &Value) -> String {
-    let decl = bundle.fact(fact);
-    match value {
-        Value::Bool(b) => {
-            let labels = decl.and_then(|d| d.labels.as_ref());
-            match (b, labels) {
-                (true, Some(l)) => l.yes.clone(),
-                (false, Some(l)) => l.no.clone(),
-                (true, None) => "Yes".into(),
-                (false, None) => "No".into(),
-            }
-        }
-        Value::Choice(v) => decl
-            .and_then(|d| d.options.iter().find(|o| &o.value == v))
-            .map_or_else(|| v.clone(), |o| o.label.clone()),
-        other => other
-            .to_json()
-            .as_str()
-            .map_or_else(|| other.to_string(), str::to_owned),
-    }
-}
-
 impl WalkSession {
     fn view(&self, evaluation: &Evaluation) -> Result<JsValue, JsValue> {
         let bundle = bundle()?;
@@ -521,7 +513,7 @@ impl WalkSession {
                     help: decl.and_then(|d| d.help.as_deref()),
                     answer: answer_kind(decl),
                     value: value.to_json(),
-                    label: answer_label(bundle, fact, value),
+                    label: pathway::answer_words(bundle, fact, value),
                 }
             })
             .collect();
@@ -532,6 +524,10 @@ impl WalkSession {
             state: &evaluation.state,
             trail: &evaluation.trail,
             due: &evaluation.due,
+            headline: match &evaluation.state {
+                State::Finished(o) => Some(pathway::danger_first(o.title, &o.actions)),
+                _ => None,
+            },
         })
     }
 }
@@ -592,17 +588,24 @@ impl WalkSession {
         self.view(&evaluation)
     }
 
-    /// Where the walk stands as a plain-text report: the outcome with its actions, contacts
-    /// and reasons once finished, else the next question with its help.
-    #[wasm_bindgen(js_name = outcomeText)]
-    pub fn outcome_text(&self) -> Result<String, JsValue> {
-        Ok(pathway::outcome_text(bundle()?, &self.inner.current()))
-    }
-
-    /// The same report as `outcomeText`, in Markdown (for a printed or saved case record).
-    #[wasm_bindgen(js_name = outcomeMarkdown)]
-    pub fn outcome_markdown(&self) -> Result<String, JsValue> {
-        Ok(pathway::outcome_markdown(bundle()?, &self.inner.current()))
+    /// The case notes as plain text (questions and answers in words, what to do, contacts),
+    /// with the time of the walk and the worker's case reference when given: neither is kept.
+    #[wasm_bindgen(js_name = caseNotes)]
+    pub fn case_notes(
+        &self,
+        reference: Option<String>,
+        time: Option<String>,
+    ) -> Result<String, JsValue> {
+        let config = pathway::NotesConfig {
+            today: Some(self.inner.today()),
+            time: time.as_deref(),
+            reference: reference.as_deref(),
+        };
+        Ok(pathway::case_notes(
+            bundle()?,
+            &self.inner.current(),
+            &config,
+        ))
     }
 
     /// The session as JSON text, to save to a file the user chose.
@@ -700,4 +703,24 @@ pub fn graph_svg(
         GraphFormat::Svg,
         walked.as_deref(),
     ))
+}
+
+// ---------------------------------------------------------------- links and contacts
+
+/// A text the engine returned, split into plain runs and links: each phone number (`tel:`),
+/// e-mail (`mailto:`) and web address (`https://`). Joined, the segments' texts are the text.
+#[wasm_bindgen(unchecked_return_type = "Segment[]")]
+pub fn segments(text: &str) -> Result<JsValue, JsValue> {
+    to_js(&pathway::segments(text))
+}
+
+/// An entry of the bundled contacts directory by id (`ms_helpline`: the Modern Slavery &
+/// Exploitation Helpline), or `undefined` when there is none.
+#[wasm_bindgen(unchecked_return_type = "ContactInfo | undefined")]
+pub fn contact(id: &str) -> Result<JsValue, JsValue> {
+    let bundle = bundle()?;
+    match bundle.contact(id) {
+        Some(contact) => to_js(&pathway::ContactInfo { id, contact }),
+        None => Ok(JsValue::UNDEFINED),
+    }
 }

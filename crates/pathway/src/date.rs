@@ -240,3 +240,109 @@ mod tests {
         assert_eq!(days_until_birthday(birth, 18, d("2027-02-21")), -1);
     }
 }
+
+// ---------------------------------------------------------------- for people (UK style)
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl Date {
+    /// The date as a person in the UK reads it: `14 March 2027` (GOV.UK style: no leading
+    /// zero, no ordinal, the month in full).
+    pub fn human(self) -> String {
+        format!(
+            "{} {} {}",
+            self.day,
+            MONTHS[usize::from(self.month - 1)],
+            self.year
+        )
+    }
+
+    /// A date as a UK worker types it: `DD/MM/YYYY` (also with one-digit day or month, and
+    /// `.`, `-` or a space between the parts), or ISO `YYYY-MM-DD`. The year is always four
+    /// digits, so `14/03/2009` and `2009-03-14` cannot be confused.
+    pub fn parse_uk(text: &str) -> Result<Self, DateError> {
+        let text = text.trim();
+        if let Ok(date) = text.parse() {
+            return Ok(date);
+        }
+        let err = || DateError {
+            text: text.to_owned(),
+        };
+        let mut parts = text.split(['/', '.', '-', ' ']);
+        let mut number = |max_len: usize| -> Option<u32> {
+            let part = parts.next()?;
+            (!part.is_empty() && part.len() <= max_len && part.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| part.parse().ok())?
+        };
+        let (day, month) = (number(2), number(2));
+        let year = parts
+            .next()
+            .filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|y| y.parse::<i32>().ok());
+        match (day, month, year, parts.next()) {
+            (Some(d), Some(m), Some(y), None) => Self::new(y, m, d).ok_or_else(err),
+            _ => Err(err()),
+        }
+    }
+}
+
+/// An ISO date (`YYYY-MM-DD`) inside a text a person reads, written as [`Date::human`]; any
+/// other text is returned as it is.
+pub fn human_date(text: &str) -> String {
+    text.parse::<Date>()
+        .map_or_else(|_| text.to_owned(), Date::human)
+}
+
+#[cfg(test)]
+mod uk_tests {
+    use super::*;
+
+    #[test]
+    fn human_dates_have_no_leading_zero_and_the_month_in_words() {
+        assert_eq!(Date::new(2027, 3, 14).unwrap().human(), "14 March 2027");
+        assert_eq!(Date::new(2026, 12, 1).unwrap().human(), "1 December 2026");
+        assert_eq!(human_date("2008-02-29"), "29 February 2008");
+        assert_eq!(human_date("not a date"), "not a date");
+    }
+
+    #[test]
+    fn uk_dates_are_read_day_first_and_iso_still_works() {
+        let d = Date::new(2009, 3, 14).unwrap();
+        for text in [
+            "14/03/2009",
+            "14/3/2009",
+            " 14.03.2009 ",
+            "14-03-2009",
+            "14 3 2009",
+            "2009-03-14",
+        ] {
+            assert_eq!(Date::parse_uk(text), Ok(d), "{text}");
+        }
+        for bad in [
+            "03/14/2009",
+            "14/03/09",
+            "31/02/2009",
+            "14/03",
+            "14//2009",
+            "1/2/3/2009",
+            "",
+            "x4/03/2009",
+            "114/03/2009",
+        ] {
+            assert!(Date::parse_uk(bad).is_err(), "{bad} should be refused");
+        }
+    }
+}

@@ -52,6 +52,7 @@ pub mod model;
 mod render;
 mod rule;
 mod scenario;
+mod segments;
 mod session;
 mod snapshot;
 mod suggest;
@@ -64,15 +65,19 @@ pub use bundle::{
     Bundle, FactDecl, LoadOptions, Meta, PathwayId, SourceFile, bundled, bundled_files,
 };
 pub use coverage::{Coverage, coverage};
-pub use date::{Date, DateError, age_on, days_until_birthday};
+pub use date::{Date, DateError, age_on, days_until_birthday, human_date};
 pub use diagnostic::{Diagnostic, LoadError, Severity};
 pub use evaluate::{
     Action, Answer, AnswerKind, Config, ContactInfo, Decision, Evaluation, Outcome, Question,
     State, Status, Visit, decide, evaluate,
 };
 pub use facts::FactError;
-pub use render::{GraphFormat, evaluation_json, graph, outcome_markdown, outcome_text};
+pub use render::{
+    DANGER_CODES, GraphFormat, NotesConfig, answer_words, case_notes, danger_first,
+    evaluation_json, graph, outcome_markdown, outcome_text,
+};
 pub use scenario::{Expectation, SCENARIO_FORMAT, Scenario, ScenarioRun, summary};
+pub use segments::{Segment, segments};
 pub use session::{SESSION_FORMAT, Session, SessionError};
 pub use snapshot::SnapshotError;
 pub use value::{Facts, Value};

@@ -126,7 +126,8 @@ impl Template {
                 },
                 Part::Birthday(id, slot, n) => {
                     match date(id, *slot).and_then(|d| d.anniversary(*n)) {
-                        Some(d) => write!(out, "{d}"),
+                        // Read by a person: "15 December 2026", never ISO.
+                        Some(d) => out.write_str(&d.human()),
                         None => out.write_str(UNKNOWN),
                     }
                 }
@@ -291,7 +292,7 @@ mod tests {
         let today = "2026-11-22".parse().unwrap();
         assert_eq!(
             template.render(&|id, _| facts.get(id), today),
-            "Turns 18 on 2026-12-02, in 10 days."
+            "Turns 18 on 2 December 2026, in 10 days."
         );
         assert_eq!(
             template.render(&|_, _| None, today),
@@ -382,7 +383,7 @@ mod tests {
         };
         let slot = detail(&read).unwrap();
         assert!(
-            slot.starts_with("18th birthday: 2026-12-20 (28 days)."),
+            slot.starts_with("18th birthday: 20 December 2026 (28 days)."),
             "{slot}"
         );
         assert_eq!(detail(&by_id), Some(slot));

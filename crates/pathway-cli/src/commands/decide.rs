@@ -7,8 +7,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use pathway::{
-    Bundle, Config, Date, FactError, LoadOptions, PathwayId, State, Status, decide, evaluate,
-    evaluation_json, outcome_markdown, outcome_text,
+    Bundle, Config, Date, FactError, LoadOptions, NotesConfig, PathwayId, State, Status,
+    case_notes, decide, evaluate, evaluation_json, outcome_markdown,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -330,7 +330,13 @@ impl Decider<'_> {
             }
             DecideFormat::Text => {
                 let sep = self.separator();
-                write!(out, "{sep}{}", outcome_text(self.bundle, &evaluation))
+                // The case notes every front writes: in words, no codes or fact ids
+                // outside "About this advice".
+                let notes = NotesConfig {
+                    today: Some(config.today),
+                    ..NotesConfig::default()
+                };
+                write!(out, "{sep}{}", case_notes(self.bundle, &evaluation, &notes))
             }
             DecideFormat::Markdown => {
                 let sep = self.separator();

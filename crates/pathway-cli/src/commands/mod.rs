@@ -25,7 +25,15 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             today,
             save,
             resume,
-        } => walk::run(dir, pathway.as_deref(), today.as_deref(), save, resume),
+            summary,
+        } => walk::run(
+            dir,
+            pathway.as_deref(),
+            today.as_deref(),
+            save,
+            resume,
+            summary,
+        ),
         Command::Decide {
             pathway,
             facts,

@@ -73,7 +73,7 @@ pub(crate) fn ask(
         q.pathway.clone_into(&mut progress.pathway);
     }
     if let Some(note) = &q.note {
-        say!("Note: {note}");
+        say!("{}", fill(&format!("Note: {note}")));
     }
     loop {
         let reply = match &q.answer {
@@ -105,8 +105,9 @@ pub(crate) fn ask(
             ),
             AnswerKind::Date => typed(
                 &q.text,
-                "a date written YYYY-MM-DD, for example 2008-03-14",
-                |t| Some(json!(t)),
+                "a date as DD/MM/YYYY, for example 14/03/2009",
+                // Day first, as UK workers write dates; ISO works too. JSON stays ISO.
+                |t| Date::parse_uk(t).ok().map(|d| json!(d.to_string())),
                 |v| {
                     bundle
                         .check_value(&q.fact, v, today)
@@ -119,7 +120,7 @@ pub(crate) fn ask(
             Picked::Help => {
                 say!(
                     "\n{}\n",
-                    q.help.unwrap_or("No help is written for this question.")
+                    fill(q.help.unwrap_or("No help is written for this question."))
                 );
             }
             Picked::Retry => {}
@@ -158,7 +159,9 @@ fn pick(text: &str, choices: Vec<(String, Json)>, can_go_back: bool) -> Result<P
         labels.push(BACK.into());
     }
     labels.push(QUIT.into());
-    let chosen = match Select::new(text, labels)
+    // Wrapped here at words: inquire would break the line wherever it meets the edge.
+    let text = fill_question(text);
+    let chosen = match Select::new(&text, labels)
         .with_help_message("↑↓ to move, Enter to choose, Esc to save and quit")
         .prompt()
     {
@@ -205,7 +208,8 @@ fn typed(
             },
         })
     };
-    let entered = match Text::new(text)
+    let text = fill_question(text);
+    let entered = match Text::new(&text)
         .with_help_message(&help)
         .with_validator(validator)
         .prompt()
@@ -225,4 +229,59 @@ fn typed(
             }
         },
     })
+}
+
+/// The terminal's width in columns (80 when it cannot be told).
+pub(crate) fn width() -> usize {
+    terminal_size::terminal_size().map_or(80, |(w, _)| usize::from(w.0))
+}
+
+/// Text wrapped at the terminal's width at word boundaries (never mid-word: a terminal
+/// wraps long lines wherever they reach the edge), keeping its line breaks.
+pub(crate) fn fill(text: &str) -> String {
+    fill_to(text, width().saturating_sub(1).max(20))
+}
+
+/// A question as a prompt's message, wrapped to leave room for inquire's `? ` before it.
+fn fill_question(text: &str) -> String {
+    fill_to(text, width().saturating_sub(3).max(20))
+}
+
+fn fill_to(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    for (i, paragraph) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        // A paragraph's own indentation (a command to type) is kept.
+        let indent = paragraph.len() - paragraph.trim_start_matches(' ').len();
+        out.push_str(&paragraph[..indent]);
+        let mut len = indent;
+        for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
+            let n = word.chars().count();
+            if len > indent && len + 1 + n > width {
+                out.push('\n');
+                len = 0;
+            } else if len > indent {
+                out.push(' ');
+                len += 1;
+            }
+            out.push_str(word);
+            len += n;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fill_to;
+
+    #[test]
+    fn fill_wraps_at_words_and_keeps_line_breaks() {
+        assert_eq!(fill_to("one two three four", 9), "one two\nthree\nfour");
+        assert_eq!(fill_to("a\n\nb c", 3), "a\n\nb c");
+        assert_eq!(fill_to("unbreakable", 4), "unbreakable");
+        assert_eq!(fill_to("see:\n  pathway walk", 40), "see:\n  pathway walk");
+    }
 }

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use inquire::error::InquireError;
 use inquire::{Confirm, Select, Text};
-use pathway::{Bundle, Date, Evaluation, Session, SessionError, State, Value, outcome_text};
+use pathway::{
+    Action, Bundle, Date, Evaluation, NotesConfig, Session, SessionError, State, Value, case_notes,
+};
 use serde_json::Value as Json;
 
 use super::prompt::{self, Progress, Reply};
@@ -19,6 +21,7 @@ pub(crate) fn run(
     today: Option<&str>,
     save: Option<PathBuf>,
     resume: Option<PathBuf>,
+    summary: Option<PathBuf>,
 ) -> Result<ExitCode> {
     // A bad --today is refused whatever else is given, --resume included.
     let given = today.map(|t| parse_today(Some(t))).transpose()?;
@@ -84,17 +87,21 @@ pub(crate) fn run(
         "{} (v{}, reviewed {})",
         meta.title,
         meta.version,
-        meta.reviewed
+        meta.reviewed.human()
     );
     say!("If anyone is in immediate danger, call 999 now.");
     if let Some(note) = &date_note {
         say!("\n{note}");
     }
     let mut progress = Progress::new(&meta.id);
+    // Urgent actions already shown (each once, the moment it becomes due).
+    let mut shown: Vec<String> = Vec::new();
     // Whether saving to `save_to` failed since it last worked (said once, not after every answer).
     let mut unsaved = false;
     loop {
-        match session.current().state {
+        let evaluation = session.current();
+        urgent_now(&evaluation.due, &mut shown);
+        match evaluation.state {
             State::NeedsAnswer(q) => match prompt::ask(bundle, &q, session.today(), &mut progress)?
             {
                 Reply::Answer(value) => {
@@ -130,8 +137,33 @@ pub(crate) fn run(
             },
             State::Finished(_) | State::Blocked { .. } => {
                 let evaluation = session.current();
+                if let State::Finished(outcome) = &evaluation.state {
+                    urgent_now(&outcome.actions, &mut shown);
+                }
+                let reference = match &summary {
+                    Some(_) => case_reference()?,
+                    None => None,
+                };
+                let notes = case_notes(
+                    bundle,
+                    &evaluation,
+                    &NotesConfig {
+                        today: Some(session.today()),
+                        time: Some(&clock_time()),
+                        reference: reference.as_deref(),
+                    },
+                );
                 say!();
-                say_raw!("{}", outcome_text(bundle, &evaluation));
+                say_raw!("{notes}");
+                if let Some(file) = &summary {
+                    match write_atomic(file, &notes) {
+                        Ok(()) => say!("\nCase notes written to {}.", file.display()),
+                        Err(e) => say!(
+                            "\nCould not write the case notes ({}): copy them from above.",
+                            e.message
+                        ),
+                    }
+                }
                 if let Some(reminder) = &reminder {
                     say!("\n{reminder}");
                 }
@@ -146,6 +178,61 @@ pub(crate) fn run(
                 });
             }
         }
+    }
+}
+
+/// Shows each urgent action not shown yet as a banner, before anything else is asked: the
+/// worker must act on it now (999, somewhere safe tonight).
+fn urgent_now(actions: &[Action<'_>], shown: &mut Vec<String>) {
+    for action in actions.iter().filter(|a| a.urgent) {
+        if shown.iter().any(|c| c == action.code) {
+            continue;
+        }
+        shown.push(action.code.to_owned());
+        let width = prompt::width().saturating_sub(1).clamp(20, 78);
+        let rule = "!".repeat(width);
+        say!("\n{rule}");
+        say!("{}", prompt::fill(&format!("URGENT NOW: {}", action.title)));
+        say!("{}", prompt::fill(action.instructions));
+        if let Some(detail) = &action.detail {
+            say!("{}", prompt::fill(detail));
+        }
+        if let Some(c) = &action.contact {
+            let phone = c
+                .contact
+                .phone
+                .as_deref()
+                .map(|p| format!(": {p}"))
+                .unwrap_or_default();
+            say!(
+                "{}",
+                prompt::fill(&format!("Contact {}{phone}", c.contact.name))
+            );
+        }
+        say!("Continue when they are safe.");
+        say!("{rule}");
+    }
+}
+
+/// The time on the clock, `HH:MM UTC` (the library reads no clock; this is for the notes).
+fn clock_time() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let minutes = (secs / 60) % (24 * 60);
+    format!("{:02}:{:02} UTC", minutes / 60, minutes % 60)
+}
+
+/// The worker's case reference for the notes file (never saved in the session).
+fn case_reference() -> Result<Option<String>> {
+    match Text::new("Case reference for the case notes (optional):")
+        .with_help_message("Enter to leave it out; it is written only into the notes file")
+        .prompt()
+    {
+        Ok(r) if r.trim().is_empty() => Ok(None),
+        Ok(r) => Ok(Some(r.trim().to_owned())),
+        Err(InquireError::OperationCanceled | InquireError::OperationInterrupted) => Ok(None),
+        Err(e) => Err(prompt_failed(e)),
     }
 }
 

@@ -6,6 +6,7 @@
 //! `pathway decide --format json`.
 
 mod graph;
+mod notes;
 mod svg;
 mod text;
 
@@ -18,6 +19,7 @@ use crate::bundle::{Bundle, Meta, PathwayId, StepKind};
 use crate::evaluate::{Evaluation, State, Visit};
 
 pub use graph::graph;
+pub use notes::{DANGER_CODES, NotesConfig, answer_words, case_notes, danger_first};
 pub use text::{outcome_markdown, outcome_text};
 
 /// The output format of [`graph`].
