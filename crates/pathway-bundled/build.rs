@@ -16,7 +16,14 @@ fn main() {
             "the bundled pathway set (pathways/hertfordshire) does not load:\n{e}"
         ))
     });
-    let bytes = bundle.snapshot();
+    // The WebAssembly page only walks the set: it gets the snapshot without the proofs
+    // (invariants, hazard log, authors' notes), which keeps the module within its size budget.
+    let wasm = std::env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|arch| arch == "wasm32");
+    let bytes = if wasm {
+        bundle.snapshot_for_walking()
+    } else {
+        bundle.snapshot()
+    };
     // The module must decode what it embeds.
     if let Err(e) = pathway::Bundle::from_snapshot(&bytes) {
         fail(&format!(

@@ -107,8 +107,16 @@ fn prev_char(text: &str, i: usize) -> char {
 }
 
 /// Letters, digits and the characters that glue a token together (`s52`, `§2.1`, `a_b`).
+/// Any character outside ASCII counts as a letter: that keeps a number inside a word in any
+/// language from being taken for a phone number, without the Unicode tables (kilobytes of the
+/// WebAssembly module's budget).
 fn is_word(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '_' | '§' | '/' | '@' | '.' | '-' | '+' | '£' | '#')
+    is_letter_or_digit(c) || matches!(c, '_' | '§' | '/' | '@' | '.' | '-' | '+' | '£' | '#')
+}
+
+/// An ASCII letter or digit, or any character outside ASCII (see [`is_word`]).
+fn is_letter_or_digit(c: char) -> bool {
+    c.is_ascii_alphanumeric() || !c.is_ascii()
 }
 
 /// A phone number starting at `i`: its end and `tel:` link.
@@ -168,7 +176,7 @@ fn is_word_end(c: char, text: &str, at: usize) -> bool {
         return text[at + c.len_utf8()..]
             .chars()
             .next()
-            .is_some_and(char::is_alphanumeric);
+            .is_some_and(is_letter_or_digit);
     }
     is_word(c)
 }

@@ -109,7 +109,22 @@ impl Bundle {
     /// records; it carries the content hash, so sessions saved by any front end on the same
     /// content open in every other.
     pub fn snapshot(&self) -> Vec<u8> {
-        let mut w = Writer::default();
+        self.snapshot_with(true)
+    }
+
+    /// [`Bundle::snapshot`] for a front end that only walks the set (the WebAssembly page):
+    /// without the invariants, the hazard log and the authors' notes on sources, which only
+    /// checking and reviewing read. The set it decodes to walks exactly as the full one
+    /// (its `invariants` and `hazards` are empty: it was verified before it was written).
+    pub fn snapshot_for_walking(&self) -> Vec<u8> {
+        self.snapshot_with(false)
+    }
+
+    fn snapshot_with(&self, proofs: bool) -> Vec<u8> {
+        let mut w = Writer {
+            proofs,
+            ..Writer::default()
+        };
         w.bundle(self);
         let mut payload = Vec::new();
         put_uint(&mut payload, w.table.len() as u64);
@@ -207,6 +222,9 @@ struct Writer<'b> {
     body: Vec<u8>,
     ids: BTreeMap<&'b str, u64>,
     table: Vec<&'b str>,
+    /// Whether to write what checking and reviewing read (invariants, the hazard log, the
+    /// authors' notes on sources); a set for walking leaves them out.
+    proofs: bool,
 }
 
 impl<'b> Writer<'b> {
@@ -300,6 +318,7 @@ impl<'b> Writer<'b> {
         for p in pathways {
             self.pathway(p);
         }
+        let hazards: &[HazardDef] = if self.proofs { hazards } else { &[] };
         self.usize(hazards.len());
         for h in hazards {
             self.hazard(h);
@@ -470,7 +489,7 @@ impl<'b> Writer<'b> {
             Confidence::M => 1,
             Confidence::L => 2,
         });
-        self.opt_str(note.as_ref());
+        self.opt_str(note.as_ref().filter(|_| self.proofs));
     }
 
     fn pathway(&mut self, p: &'b Pathway) {
@@ -507,6 +526,7 @@ impl<'b> Writer<'b> {
         }
         self.usize(start.index());
         self.strs(must_ask);
+        let invariants: &[Invariant] = if self.proofs { invariants } else { &[] };
         self.usize(invariants.len());
         for Invariant {
             id,
@@ -1468,6 +1488,41 @@ mod tests {
         assert_eq!(back.paths_verified(), b.paths_verified());
         // Writing it again gives the same bytes.
         assert_eq!(back.snapshot(), bytes);
+    }
+
+    /// The snapshot for walking leaves out only what checking reads: it decodes to the set
+    /// with no invariants, no hazard log and no authors' notes, and every walk is the same.
+    #[test]
+    fn a_snapshot_for_walking_is_the_set_without_its_proofs() {
+        let b = bundle();
+        let lean = b.snapshot_for_walking();
+        assert!(lean.len() < snapshot().len());
+        let back = Bundle::from_snapshot(&lean).expect("the lean snapshot decodes");
+        let mut stripped = b.clone();
+        stripped.hazards.clear();
+        for p in &mut stripped.pathways {
+            p.invariants.clear();
+            for s in p.sources.values_mut() {
+                s.note = None;
+            }
+        }
+        stripped
+            .contact_sources
+            .values_mut()
+            .for_each(|s| s.note = None);
+        assert_eq!(format!("{back:#?}"), format!("{stripped:#?}"));
+        assert!(!b.hazards.is_empty() && back.hazards.is_empty());
+        walk_everything(&back);
+        for (id, facts, today) in examples() {
+            let config = Config {
+                today: *today,
+                use_defaults: true,
+            };
+            assert_eq!(
+                evaluate(&back, *id, facts, &config),
+                evaluate(b, *id, facts, &config)
+            );
+        }
     }
 
     #[test]

@@ -314,7 +314,7 @@ impl Notes {
     fn section(&mut self, title: &str) {
         self.blank();
         self.0.push('\n');
-        self.line(&title.to_uppercase());
+        self.line(&title.to_ascii_uppercase());
         self.line(&"-".repeat(title.chars().count()));
     }
 

@@ -357,7 +357,9 @@ impl Writer {
     fn section(&mut self, text: &str) {
         self.blank();
         match self.style {
-            Style::Text => self.out.push_str(&format!("{}\n\n", text.to_uppercase())),
+            Style::Text => self
+                .out
+                .push_str(&format!("{}\n\n", text.to_ascii_uppercase())),
             Style::Markdown => self.out.push_str(&format!("## {text}\n\n")),
         }
     }
