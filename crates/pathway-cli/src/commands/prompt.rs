@@ -75,6 +75,7 @@ pub(crate) fn ask(
     if let Some(note) = &q.note {
         say!("{}", fill(&format!("Note: {note}")));
     }
+    let mut helped = false;
     loop {
         let reply = match &q.answer {
             AnswerKind::Bool { yes, no } => pick(
@@ -117,11 +118,20 @@ pub(crate) fn ask(
             ),
         }?;
         match reply {
+            // The short answer first; choosing Help again shows the rest (the fold every
+            // front has behind "More").
+            Picked::Help if helped && q.more.is_some() => {
+                say!("\n{}\n", fill(q.more.unwrap_or_default()));
+            }
             Picked::Help => {
+                helped = true;
                 say!(
                     "\n{}\n",
                     fill(q.help.unwrap_or("No help is written for this question."))
                 );
+                if q.more.is_some() {
+                    say!("(More: choose Help again.)\n");
+                }
             }
             Picked::Retry => {}
             Picked::Reply(Reply::Answer(value)) => match bundle.check_value(&q.fact, &value, today)

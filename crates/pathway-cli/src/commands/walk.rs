@@ -553,11 +553,26 @@ mod tests {
         let before = saved(
             &bundle,
             "2026-11-22",
-            &[("immediate_danger", json!(true)), ("age", json!(17))],
+            &[
+                ("immediate_danger", json!(true)),
+                ("needs_safe_place_tonight", json!(false)),
+                ("language_barrier", json!(false)),
+                ("someone_speaks_for_them", json!(false)),
+                ("age", json!(17)),
+            ],
         );
         let (mut session, note) = redate(&bundle, &before, "2026-11-30".parse().unwrap());
         assert_eq!(session.today().to_string(), "2026-11-30");
-        assert_eq!(facts(&session), ["immediate_danger", "age"]);
+        assert_eq!(
+            facts(&session),
+            [
+                "immediate_danger",
+                "needs_safe_place_tonight",
+                "language_barrier",
+                "someone_speaks_for_them",
+                "age"
+            ]
+        );
         assert!(
             note.ends_with("The route is the same as on the saved date."),
             "{note}"
@@ -577,9 +592,12 @@ mod tests {
             "2026-11-22",
             &[
                 ("immediate_danger", json!(false)),
+                ("needs_safe_place_tonight", json!(false)),
+                ("language_barrier", json!(false)),
+                ("someone_speaks_for_them", json!(false)),
                 ("age_basis", json!("date_of_birth")),
                 ("date_of_birth", json!("2026-11-01")),
-                ("suspected_modern_slavery", json!(true)),
+                ("suspected_modern_slavery", json!("yes")),
             ],
         );
         // The date of birth is after the new date.
@@ -587,7 +605,7 @@ mod tests {
         assert!(!note.contains("route is different"), "{note}");
         assert!(
             note.contains(
-                "The route so far is the same as on the saved date: 3 of the 4 saved answers \
+                "The route so far is the same as on the saved date: 6 of the 7 saved answers \
                  still apply. The saved answer to `date_of_birth` cannot be used on 2026-10-01: \
                  `date_of_birth` is 2026-11-01, which is after today (2026-10-01); it is asked \
                  again."
@@ -599,28 +617,41 @@ mod tests {
         // The answer after it is kept, and used once the date of birth is given again.
         assert_eq!(
             facts(&session),
-            ["immediate_danger", "age_basis", "suspected_modern_slavery"]
+            [
+                "immediate_danger",
+                "needs_safe_place_tonight",
+                "language_barrier",
+                "someone_speaks_for_them",
+                "age_basis",
+                "suspected_modern_slavery"
+            ]
         );
         session
             .answer("date_of_birth", &json!("2008-12-20"))
             .unwrap();
-        assert_eq!(next(&session), "someone_speaks_for_them");
+        assert_eq!(next(&session), "reporter_organisation");
     }
 
     #[test]
     fn redate_says_the_route_changed_and_names_the_answers_left_out() {
         let bundle = bundled().unwrap();
-        // 18 on the saved date (adult route), 17 on the new one (child route, which does not
-        // ask about care and support needs).
+        // 18 on the saved date (adult route, which asks whether a young adult may be under
+        // 18, and about care and support needs), 17 on the new one (child route, which asks
+        // neither).
         let before = saved(
             &bundle,
             "2026-12-21",
             &[
                 ("immediate_danger", json!(false)),
+                ("needs_safe_place_tonight", json!(false)),
+                ("language_barrier", json!(false)),
+                ("someone_speaks_for_them", json!(false)),
                 ("age_basis", json!("date_of_birth")),
                 ("date_of_birth", json!("2008-12-20")),
-                ("suspected_modern_slavery", json!(true)),
-                ("someone_speaks_for_them", json!(false)),
+                ("may_be_under_18", json!(false)),
+                ("suspected_modern_slavery", json!("yes")),
+                ("reporter_organisation", json!("police")),
+                ("exploitation_type", json!("labour")),
                 ("care_and_support_needs", json!(true)),
             ],
         );
@@ -628,17 +659,19 @@ mod tests {
         assert!(
             note.contains(
                 "With this date the route is different (for example, the person has turned \
-                 18): 5 of the 6 saved answers still apply"
+                 18): 9 of the 11 saved answers still apply"
             ),
             "{note}"
         );
         assert!(
-            note.contains("Not asked on this route, so left out: `care_and_support_needs`."),
+            note.contains(
+                "Not asked on this route, so left out: `may_be_under_18`, `care_and_support_needs`."
+            ),
             "{note}"
         );
         assert!(!note.contains("cannot be used"), "{note}");
-        assert_eq!(next(&session), "reporter_is_first_responder");
-        assert_eq!(facts(&session).len(), 5);
+        assert_eq!(next(&session), "finished");
+        assert_eq!(facts(&session).len(), 9);
     }
 
     #[test]
@@ -646,9 +679,12 @@ mod tests {
         let bundle = bundled().unwrap();
         let answers = [
             ("immediate_danger", json!(false)),
+            ("needs_safe_place_tonight", json!(false)),
+            ("language_barrier", json!(false)),
+            ("someone_speaks_for_them", json!(false)),
             ("age_basis", json!("date_of_birth")),
             ("date_of_birth", json!("2008-12-20")),
-            ("suspected_modern_slavery", json!(true)),
+            ("suspected_modern_slavery", json!("yes")),
         ];
         let before = saved(&bundle, "2026-11-22", &answers);
         let (session, note) = redate(&bundle, &before, "2026-11-23".parse().unwrap());
