@@ -260,6 +260,29 @@ fn check_proves_the_bundled_set_and_writes_covering_examples() {
     assert!(o.stdout.contains("paths explored"));
     assert!(o.stdout.contains("proven over"));
     assert!(o.stdout.contains("result: verified"));
+    // One line per hazard of the log, each controlled, naming what controls it.
+    let hazards: Json = serde_json::from_str(
+        &fs::read_to_string(root().join("pathways/hertfordshire/hazards.json")).unwrap(),
+    )
+    .unwrap();
+    let ids: Vec<&str> = hazards["hazards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.len() >= 11, "{ids:?}");
+    assert!(o.stdout.contains(&format!("hazard log: {} hazards", ids.len())));
+    for id in ids {
+        let line = o
+            .stdout
+            .lines()
+            .find(|l| l.contains(&format!(" {id} (")))
+            .unwrap_or_else(|| panic!("no line for hazard {id}:\n{}", o.stdout));
+        assert!(line.trim_start().starts_with("controlled: "), "{line}");
+        assert!(line.contains("[by "), "{line}");
+    }
+    assert!(!o.stdout.contains("NOT controlled"));
     // Each example finishes through decide, and together they take every edge.
     let mut files: Vec<_> = fs::read_dir(&dir)
         .unwrap()
