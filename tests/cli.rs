@@ -272,7 +272,10 @@ fn check_proves_the_bundled_set_and_writes_covering_examples() {
         .map(|h| h["id"].as_str().unwrap())
         .collect();
     assert!(ids.len() >= 11, "{ids:?}");
-    assert!(o.stdout.contains(&format!("hazard log: {} hazards", ids.len())));
+    assert!(
+        o.stdout
+            .contains(&format!("hazard log: {} hazards", ids.len()))
+    );
     for id in ids {
         let line = o
             .stdout

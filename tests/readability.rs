@@ -41,7 +41,7 @@ fn syllables(word: &str) -> usize {
 }
 
 /// Flesch reading ease of a text.
-pub fn flesch(text: &str) -> f64 {
+fn flesch(text: &str) -> f64 {
     let words: Vec<&str> = text
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
         .filter(|w| w.chars().any(char::is_alphabetic))

@@ -54,7 +54,7 @@ pub fn case_notes(bundle: &Bundle, evaluation: &Evaluation, config: &NotesConfig
             w.para(outcome.summary);
             w.section("What to do now");
             for (i, action) in outcome.actions.iter().enumerate() {
-                action_lines(&mut w, i + 1, action, &outcome.actions);
+                action_lines(&mut w, i + 1, action);
             }
             if !outcome.next_steps.is_empty() {
                 w.section("What happens next");
@@ -70,7 +70,7 @@ pub fn case_notes(bundle: &Bundle, evaluation: &Evaluation, config: &NotesConfig
             if !evaluation.due.is_empty() {
                 w.section("Already due");
                 for (i, action) in evaluation.due.iter().enumerate() {
-                    action_lines(&mut w, i + 1, action, &evaluation.due);
+                    action_lines(&mut w, i + 1, action);
                 }
             }
         }
@@ -142,15 +142,7 @@ pub fn answer_words(bundle: &Bundle, fact: &str, value: &Value) -> String {
     }
 }
 
-/// Whether an action's reason is its own: a reason several actions share is the route's
-/// (the edge that led to their step), so it is told once under "About this advice".
-fn own_reason<'a>(action: &Action<'a>, all: &[Action<'a>]) -> Option<&'a str> {
-    let reason = action.reason?;
-    let shared = all.iter().filter(|a| a.reason == Some(reason)).count() > 1;
-    (!shared).then_some(reason)
-}
-
-fn action_lines(w: &mut Notes, n: usize, action: &Action, all: &[Action]) {
+fn action_lines(w: &mut Notes, n: usize, action: &Action) {
     w.blank();
     let title = if action.urgent {
         format!("{} (urgent)", action.title)
@@ -173,7 +165,7 @@ fn action_lines(w: &mut Notes, n: usize, action: &Action, all: &[Action]) {
             .unwrap_or_default();
         w.indented("   ", &format!("Form: {}{url}", form.name));
     }
-    if let Some(reason) = own_reason(action, all) {
+    if let Some(reason) = action.reason {
         w.indented("   ", &format!("Why: {reason}"));
     }
 }
@@ -370,7 +362,12 @@ mod tests {
         let bundle = crate::bundled().unwrap();
         let today = "2026-11-22".parse().unwrap();
         let facts = bundle.parse_facts(&facts, today).unwrap();
-        let evaluation = evaluate(&bundle, bundle.entry(), &facts, &Config::new(today));
+        // As `decide` reads a record: a fact it does not give takes its declared default.
+        let config_eval = Config {
+            today,
+            use_defaults: true,
+        };
+        let evaluation = evaluate(&bundle, bundle.entry(), &facts, &config_eval);
         case_notes(&bundle, &evaluation, config)
     }
 
@@ -442,28 +439,36 @@ mod tests {
         assert!(due.contains("999"), "{text}");
     }
 
+    /// Every action gives its own reason (E11): one "Why" line per action, none repeated.
     #[test]
-    fn a_reason_shared_by_several_actions_is_not_given_as_each_ones_why() {
+    fn every_action_gives_its_own_reason() {
         let bundle = crate::bundled().unwrap();
         let today = "2026-11-22".parse().unwrap();
         let facts = bundle
             .parse_facts(
                 &json!({
                     "immediate_danger": false, "age_basis": "stated_age", "age": 41,
-                    "suspected_modern_slavery": true, "someone_speaks_for_them": false,
-                    "care_and_support_needs": false, "capacity_in_doubt": false,
-                    "has_capacity_to_consent": true, "consent_to_nrm": "given",
-                    "reporter_is_public_authority": true, "reporter_is_first_responder": true,
+                    "suspected_modern_slavery": "yes", "reporter_organisation": "other_council_service",
+                    "care_and_support_needs": true, "has_capacity_to_consent": "yes",
+                    "consent_to_nrm": "declined",
                 }),
                 today,
             )
             .unwrap();
-        let evaluation = evaluate(&bundle, bundle.entry(), &facts, &Config::new(today));
+        let config = Config {
+            today,
+            use_defaults: true,
+        };
+        let evaluation = evaluate(&bundle, bundle.entry(), &facts, &config);
+        let crate::evaluate::State::Finished(outcome) = &evaluation.state else {
+            panic!("not finished")
+        };
         let text = case_notes(&bundle, &evaluation, &NotesConfig::default());
         let whys: Vec<&str> = text
             .lines()
             .filter(|l| l.trim_start().starts_with("Why: "))
             .collect();
+        assert_eq!(whys.len(), outcome.actions.len(), "{text}");
         let mut unique = whys.clone();
         unique.sort_unstable();
         unique.dedup();
