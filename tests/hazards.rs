@@ -1,5 +1,5 @@
 //! The hazard log (DESIGN.md §7c): every route the December 2026 content review found
-//! dangerous (findings R1-R11, `/work/shared/reviews/content-2026-12.md`) is a hazard of
+//! dangerous (findings R1-R11 of the review of content 1.0.0) is a hazard of
 //! `hazards.json`, and a fixture in `fixtures/hazards/R<n>-<slug>.json` puts the content 1.0.0
 //! behaviour the review describes back into the shipped set (the patch format of
 //! `invariants.rs`, with `"hazard": "H-R<n>"`). For each fixture, verification shows the hazard
@@ -85,10 +85,15 @@ fn every_dangerous_route_of_the_review_is_a_hazard_with_a_fixture() {
         "no fixture {FIXTURES}/R<n>-<slug>.json for {missing:?}"
     );
     for p in &fixtures {
-        let hazard = p.hazard.as_deref().unwrap_or_else(|| {
-            panic!("{}: a hazard fixture names its `hazard`", p.name)
-        });
-        assert!(p.breaks.is_none(), "{}: `breaks` is for broken copies", p.name);
+        let hazard = p
+            .hazard
+            .as_deref()
+            .unwrap_or_else(|| panic!("{}: a hazard fixture names its `hazard`", p.name));
+        assert!(
+            p.breaks.is_none(),
+            "{}: `breaks` is for broken copies",
+            p.name
+        );
         let (_, finding, _) = hazards
             .iter()
             .find(|(id, _, _)| id == hazard)
@@ -109,7 +114,12 @@ fn the_shipped_set_controls_every_hazard() {
     let hazards = shipped_hazards();
     assert_eq!(report.hazards.len(), hazards.len());
     for h in &report.hazards {
-        assert!(h.controlled(), "{} is not controlled: {:?}", h.id, h.failing);
+        assert!(
+            h.controlled(),
+            "{} is not controlled: {:?}",
+            h.id,
+            h.failing
+        );
     }
     let o = pathway(&["check"], "");
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
@@ -126,7 +136,11 @@ fn the_shipped_set_controls_every_hazard() {
 #[test]
 fn each_hazard_fixture_shows_its_control_failing_with_a_replayable_counterexample() {
     let fixtures = patches_in(FIXTURES);
-    assert!(fixtures.len() >= 11, "only {} hazard fixtures", fixtures.len());
+    assert!(
+        fixtures.len() >= 11,
+        "only {} hazard fixtures",
+        fixtures.len()
+    );
     let hazards = shipped_hazards();
     let options = LoadOptions {
         prove_invariants: false,

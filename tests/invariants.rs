@@ -87,7 +87,10 @@ fn edit(name: &str, json: &serde_json::Map<String, Json>) -> Edit {
     .into_iter()
     .filter_map(|(key, within)| text(key).map(|id| (within, id)))
     .collect();
-    assert!(targets.len() <= 1, "{name}: an edit names one element: {json:?}");
+    assert!(
+        targets.len() <= 1,
+        "{name}: an edit names one element: {json:?}"
+    );
     let e = Edit {
         file: text("file").unwrap_or_else(|| panic!("{name}: an edit without `file`")),
         target: targets.into_iter().next(),
@@ -106,7 +109,7 @@ fn edit(name: &str, json: &serde_json::Map<String, Json>) -> Edit {
         "{name}: an edit that changes nothing: {json:?}"
     );
     assert!(
-        !(e.remove && !e.set.is_empty()),
+        !e.remove || e.set.is_empty(),
         "{name}: an edit both removes and sets: {json:?}"
     );
     e
@@ -630,8 +633,11 @@ impl Walk<'_> {
         for (p, s, a) in visits {
             match a {
                 Some((f, v)) => {
-                    if let Some((_, settled)) =
-                        self.set.settled_by(f, v).into_iter().find(|(g, _)| *g == fact)
+                    if let Some((_, settled)) = self
+                        .set
+                        .settled_by(f, v)
+                        .into_iter()
+                        .find(|(g, _)| *g == fact)
                     {
                         return Some(settled.clone());
                     }
@@ -746,9 +752,8 @@ impl Walk<'_> {
         };
         let own = self.set.own_contacts(organisation.as_str().unwrap());
         self.replay.actions.iter().any(|a| {
-            own.iter().any(|(id, name)| {
-                a.contact.as_deref() == Some(*id) || a.text.contains(name)
-            })
+            own.iter()
+                .any(|(id, name)| a.contact.as_deref() == Some(*id) || a.text.contains(name))
         })
     }
 
@@ -821,8 +826,9 @@ impl Walk<'_> {
                     && !did("duty_to_notify"),
             ),
             "child_never_dtn" => child.then(!did("duty_to_notify")),
-            "child_kept_safe" => (child & signs)
-                .then(did("keep_child_safe") && did("childrens_services_referral")),
+            "child_kept_safe" => {
+                (child & signs).then(did("keep_child_safe") && did("childrens_services_referral"))
+            }
             "seventeen_urgent" => (child & signs & (self.age_in(17, 17) | self.age_disputed()))
                 .then(self.urgent("refer_before_18th_birthday")),
             "adult_nrm_needs_consent" => (adult & did("nrm_referral")).then(
@@ -853,14 +859,14 @@ impl Walk<'_> {
             "adult_needs_asked" => (adult & signs).then(
                 self.asked("care_and_support_needs") && self.asked("has_capacity_to_consent"),
             ),
-            "capacity_doubt_assessed" => (adult
-                & self.asked_is("has_capacity_to_consent", "in_doubt"))
-            .then(
-                did("assess_mental_capacity")
-                    && !consent_asked
-                    && !did("duty_to_notify")
-                    && !did("nrm_referral"),
-            ),
+            "capacity_doubt_assessed" => {
+                (adult & self.asked_is("has_capacity_to_consent", "in_doubt")).then(
+                    did("assess_mental_capacity")
+                        && !consent_asked
+                        && !did("duty_to_notify")
+                        && !did("nrm_referral"),
+                )
+            }
             "lacking_capacity" => (adult & self.asked_is("has_capacity_to_consent", "no")).then(
                 K::from(
                     did("best_interests_decision")
@@ -875,10 +881,8 @@ impl Walk<'_> {
             "not_yet_defers" => self
                 .asked_is("consent_to_nrm", "not_yet")
                 .then(!did("duty_to_notify") && !did("nrm_referral")),
-            "identity_protected" => (adult
-                & consent_asked
-                & !self.is("consent_to_nrm", "given"))
-            .then(did("share_without_identifying_details")),
+            "identity_protected" => (adult & consent_asked & !self.is("consent_to_nrm", "given"))
+                .then(did("share_without_identifying_details")),
             "no_own_service" => K::from(!self.own_service()),
             "age_route_first" => K::from(
                 [
@@ -1427,8 +1431,9 @@ fn a_contact_placeholder_naming_no_contact_is_refused() {
     let bad: Vec<_> = err.0.iter().filter(|d| d.code == "bad-template").collect();
     assert!(!bad.is_empty(), "{err}");
     assert!(
-        bad.iter().any(|d| d.location.contains("report_labour_exploitation")
-            && d.message.contains("`gla`")),
+        bad.iter()
+            .any(|d| d.location.contains("report_labour_exploitation")
+                && d.message.contains("`gla`")),
         "{err}"
     );
 }
