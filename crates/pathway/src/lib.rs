@@ -58,6 +58,7 @@ mod suggest;
 mod template;
 mod value;
 mod verify;
+mod visible;
 pub mod vocab;
 
 pub use bundle::{
@@ -80,3 +81,4 @@ pub use verify::{
     Counterexample, InvariantResult, Report, covering_examples, path_signatures, trail_signature,
     verify,
 };
+pub use visible::{Visible, is_hidden, visible};
