@@ -5,7 +5,6 @@
 mod args;
 mod commands;
 mod io;
-mod records;
 
 use std::process::ExitCode;
 
@@ -16,7 +15,7 @@ fn main() -> ExitCode {
     match commands::run(args) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("{err}");
+            io::emit_err(format_args!("{err}"));
             ExitCode::from(err.exit)
         }
     }
