@@ -35,7 +35,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    let bytes = if mode & 1 == 0 { seal(rest) } else { rest.to_vec() };
+    let bytes = if mode & 1 == 0 {
+        seal(rest)
+    } else {
+        rest.to_vec()
+    };
     let Ok(bundle) = Bundle::from_snapshot(&bytes) else {
         return;
     };

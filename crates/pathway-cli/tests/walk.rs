@@ -504,13 +504,17 @@ fn colour_is_on_unless_no_color_is_set_and_not_empty() {
     }
 }
 
-/// V17, V5 and the resume hint: Ctrl-C at a question saves to the session's file first, then
-/// exits 130; the file is private (0600) and the hint to resume quotes its path for the shell.
+/// V17, V5, V4 and the resume hint: Ctrl-C at a question saves to the session's file first,
+/// then exits 130; the file is private (0600), a stale temporary copy beside it is removed,
+/// and the hint to resume quotes its path for the shell.
 #[test]
 fn ctrl_c_at_a_question_saves_privately_and_exits_130() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a case; rm -rf ~.json");
+    // A temporary copy left by a save that did not finish (no process has this id): removed.
+    let stale = dir.path().join(".a case; rm -rf ~.json.4194305.tmp");
+    std::fs::write(&stale, "{\"answers\": \"of an earlier walk\"}").unwrap();
     let mut p = walk(&["--save", file.to_str().unwrap()]);
     wait(&mut p, "Is the person in immediate danger");
     keys(&mut p, &[DOWN, ENTER]);
@@ -524,6 +528,7 @@ fn ctrl_c_at_a_question_saves_privately_and_exits_130() {
     assert_eq!(mode, 0o600);
     let saved: Json = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(saved["answers"][0]["fact"], "immediate_danger");
+    assert!(!stale.exists(), "the stale temporary file is removed");
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(names.len(), 1, "no temporary file is left");
 }
