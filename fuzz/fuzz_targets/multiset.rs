@@ -47,7 +47,7 @@ fuzz_target!(|data: &[u8]| {
             for d in &e.0 {
                 assert!(d.hint.is_some(), "no hint: {d}");
                 assert!(
-                    d.message.chars().count() <= 1000,
+                    d.message.chars().count() <= 1100,
                     "a message of {} characters",
                     d.message.len()
                 );

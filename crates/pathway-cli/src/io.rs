@@ -13,6 +13,12 @@ use pathway_cli::save;
 /// pathway files are about 60 kB.
 pub(crate) const MAX_FILE: u64 = 16 * 1024 * 1024;
 
+/// The most a pathway set's files may hold together, in bytes.
+pub(crate) const MAX_SET: u64 = 64 * 1024 * 1024;
+
+/// The most files a pathway set may have. The bundled set has four.
+pub(crate) const MAX_SET_FILES: usize = 1000;
+
 /// The largest saved session `walk --resume` reads, in bytes. A session is a few kB.
 pub(crate) const MAX_SESSION: u64 = 1024 * 1024;
 
@@ -192,6 +198,14 @@ pub(crate) fn set_files(path: &Path) -> Result<Vec<(String, String)>> {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     paths.sort();
+    if paths.len() > MAX_SET_FILES {
+        return Err(CliError::input(format!(
+            "{} holds {} .json files, more than a pathway set may have ({MAX_SET_FILES})",
+            dir.display(),
+            paths.len()
+        ))
+        .hint("give the folder of one pathway set"));
+    }
     if paths.is_empty() {
         return Err(CliError::input(format!(
             "{} holds no .json pathway files",
@@ -199,12 +213,22 @@ pub(crate) fn set_files(path: &Path) -> Result<Vec<(String, String)>> {
         )));
     }
     let mut texts = Vec::new();
+    let mut total = 0;
     for p in &paths {
         let name = p
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let text = read(p)?;
+        total += text.len() as u64;
+        if total > MAX_SET {
+            return Err(CliError::input(format!(
+                "the .json files of {} hold more than a pathway set may ({})",
+                dir.display(),
+                bytes(MAX_SET)
+            ))
+            .hint("give the folder of one pathway set"));
+        }
         let keep = match only {
             None => true,
             Some(file) => p.file_name() == file.file_name() || is_contacts(&text),

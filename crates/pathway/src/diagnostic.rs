@@ -101,7 +101,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// The most characters a diagnostic's location or message shows.
-pub(crate) const LONGEST: usize = 400;
+pub(crate) const LONGEST: usize = 1000;
 
 /// `text` cut to its first and last [`LONGEST`]`/2` characters, with `…` between, when longer.
 fn cut(text: String) -> String {
@@ -219,6 +219,6 @@ mod tests {
             "{}",
             d.message.len()
         );
-        assert!(d.to_string().len() < 1000);
+        assert!(d.to_string().len() < 1100);
     }
 }
