@@ -425,3 +425,31 @@ fn v17_exit_codes_follow_one_table() {
         assert!(help.contains("Exit status: 0"), "{command}:\n{help}");
     }
 }
+
+/// Regression (fuzz `multiset`): a contact whose `source` is not among its file's sources was
+/// refused with no hint; every diagnostic says how to fix it.
+#[test]
+fn fuzz_multiset_a_contact_citing_an_unknown_source_has_a_hint() {
+    let mini = fs::read_to_string(root().join("fixtures/valid/mini.json")).unwrap();
+    let mut contacts: Json = serde_json::from_str(
+        &fs::read_to_string(root().join("fixtures/invalid/_contacts.json")).unwrap(),
+    )
+    .unwrap();
+    contacts["contacts"]["police"]["source"] = json!("H%ERTS");
+    let contacts = contacts.to_string();
+    let files = [
+        SourceFile {
+            name: "mini.json",
+            text: &mini,
+        },
+        SourceFile {
+            name: "contacts.json",
+            text: &contacts,
+        },
+    ];
+    let e = Bundle::load(&files).err().expect("refused");
+    assert!(e.0.iter().any(|d| d.code == "unknown-source"), "{e}");
+    for d in &e.0 {
+        assert!(d.hint.is_some(), "no hint: {d}");
+    }
+}

@@ -158,6 +158,9 @@ fn default_hint(code: &str) -> Option<&'static str> {
         "unknown-fact" => "list only facts declared under `facts`",
         "unknown-format" => "every pathway file starts with \"format\": \"pathway/v1\"",
         "no-pathway" => "add a pathway file (\"format\": \"pathway/v1\") to the folder",
+        "unknown-source" => {
+            "declare the tag under `sources` in the same file, or cite a tag that is declared there"
+        }
         "no-contacts" => "add a contacts.json with \"format\": \"contacts/v1\" to the folder",
         "duplicate-contacts" => "keep one contacts directory (\"format\": \"contacts/v1\") per set",
         "duplicate-pathway" => "give each pathway file its own `id`",
