@@ -5,8 +5,8 @@
 //! record's facts (or its error) go through the bundled set's reader without a panic, with an
 //! error message that, as printed, cannot control a terminal.
 //!
-//! The first byte scales the input: with its high bit set, the rest is repeated to reach
-//! sizes around the limit (up to 512 KiB), which libFuzzer's default input size never does.
+//! The first byte scales the input: from 0xf0 up, the rest is repeated to reach sizes around
+//! the limit (16 to 256 KiB), which libFuzzer's default input size never does.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -24,10 +24,10 @@ fuzz_target!(|data: &[u8]| {
     let Some((&scale, rest)) = data.split_first() else {
         return;
     };
-    let input: Vec<u8> = if scale & 0x80 != 0 && !rest.is_empty() {
-        let times = (usize::from(scale & 0x7f) * 1024 / rest.len())
-            .clamp(1, 512 * 1024 / rest.len().max(1));
-        rest.repeat(times)
+    // One input in sixteen is scaled: the rest repeated to 16 to 256 KiB.
+    let input: Vec<u8> = if scale >= 0xf0 && !rest.is_empty() {
+        let target = (usize::from(scale & 0x0f) + 1) * 16 * 1024;
+        rest.repeat(target.div_ceil(rest.len()))
     } else {
         rest.to_vec()
     };
