@@ -241,7 +241,7 @@ impl<'a> Records<'a> {
         }
         let number = first.number;
         match self.spread(first, out)? {
-            Ok(text) => {
+            Spread::Record(text) => {
                 self.given += 1;
                 let mut whole = false;
                 if self.given == 1 {
@@ -268,7 +268,7 @@ impl<'a> Records<'a> {
                     whole,
                 }))
             }
-            Err((mut held, why)) => {
+            Spread::Lines(mut held, why) => {
                 let (from, to) = (number, held.back().map_or(number, |l| l.number));
                 self.note = Some(format!(
                     "lines {from} to {to} do not make one JSON object ({why}): each line is read as a record"
@@ -294,12 +294,7 @@ impl<'a> Records<'a> {
     /// The lines from `first` on as one value, read by one incremental parse (each byte is
     /// read once) while they are an unfinished value of at most [`MAX_RECORD`] bytes: its text
     /// when they make one value ending at the end of a line. Otherwise every line read and why.
-    #[allow(clippy::type_complexity)]
-    fn spread(
-        &mut self,
-        first: Line,
-        out: &mut impl Write,
-    ) -> io::Result<Result<String, (VecDeque<Line>, String)>> {
+    fn spread(&mut self, first: Line, out: &mut impl Write) -> io::Result<Spread> {
         let size = first.text.as_ref().map_or(0, |t| t.len() + 1);
         let padding = first.number - 1;
         let mut feed = Feed {
@@ -321,7 +316,7 @@ impl<'a> Records<'a> {
         match parsed {
             Some(Ok(_)) => {}
             Some(Err(e)) if !e.is_eof() => {
-                return Ok(Err((feed.held, e.to_string())));
+                return Ok(Spread::Lines(feed.held, e.to_string()));
             }
             Some(Err(_)) | None => {
                 let why = match feed.stop {
@@ -332,7 +327,7 @@ impl<'a> Records<'a> {
                     }
                     Some(Stop::End) | None => "the input ends inside it",
                 };
-                return Ok(Err((feed.held, why.to_owned())));
+                return Ok(Spread::Lines(feed.held, why.to_owned()));
             }
         }
         // The value ends on the line being given: only blank space may follow it there.
@@ -342,15 +337,23 @@ impl<'a> Records<'a> {
             .unwrap_or_default();
         if !is_blank(rest) {
             let why = "more follows the value on its last line".to_owned();
-            return Ok(Err((feed.held, why)));
+            return Ok(Spread::Lines(feed.held, why));
         }
         let lines: Vec<&str> = feed
             .held
             .iter()
             .map(|l| l.text.as_deref().unwrap_or_default())
             .collect();
-        Ok(Ok(lines.join("\n")))
+        Ok(Spread::Record(lines.join("\n")))
     }
+}
+
+/// What lines that begin a value made.
+enum Spread {
+    /// One record: its text.
+    Record(String),
+    /// Not one value: the lines read, each a record of its own, and why.
+    Lines(VecDeque<Line>, String),
 }
 
 /// The lines after a first line that begins a value, given to the JSON parser as they are
