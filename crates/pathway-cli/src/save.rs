@@ -2,10 +2,10 @@
 //! them), so it is written privately, atomically, and never through a link someone planted.
 //!
 //! [`write`] writes a temporary file beside the target, created exclusively (`O_CREAT |
-//! O_EXCL`, and `O_NOFOLLOW`: a file or link already at that name is never opened) with mode
-//! 0600, syncs it, renames it over the target and syncs the folder, so a crash leaves the old
-//! file or the new one, never a mix. A new target gets the mode asked (0600 for a session); an
-//! existing one keeps its own mode, so a `chmod 600` stays. A target that is a symbolic link
+//! O_EXCL`, and `O_NOFOLLOW`: a file or link already at that name is never opened) with the
+//! mode asked (0600 for a session; the umask can only narrow it), syncs it, renames it over
+//! the target and syncs the folder, so a crash leaves the old file or the new one, never a
+//! mix. An existing target keeps its own mode, so a `chmod 600` stays. A target that is a symbolic link
 //! is refused: replacing the link would leave the file it points to stale, and writing
 //! through it would let a link planted at a session's name overwrite its target. Temporary
 //! files of this program left beside the target by an earlier save that did not finish (they
@@ -63,10 +63,12 @@ pub fn write(path: &Path, bytes: &[u8], mode: u32) -> io::Result<Vec<PathBuf>> {
     };
     let keep = existing_mode(path)?;
     let removed = remove_stale(dir, name);
-    let (tmp, mut file) = create_temporary(dir, name)?;
+    let (tmp, mut file) = create_temporary(dir, name, mode)?;
     let written = (|| {
         file.write_all(bytes)?;
-        set_mode(&file, keep.unwrap_or(mode))?;
+        if let Some(keep) = keep {
+            set_mode(&file, keep)?;
+        }
         file.sync_all()
     })();
     drop(file);
@@ -150,8 +152,9 @@ fn remove_stale(dir: &Path, name: &str) -> Vec<PathBuf> {
     removed
 }
 
-/// A new temporary file beside the target, created exclusively, not through a link, mode 0600.
-fn create_temporary(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
+/// A new temporary file beside the target, created exclusively, not through a link, with
+/// `mode` (less the umask, which the kernel applies).
+fn create_temporary(dir: &Path, name: &str, mode: u32) -> io::Result<(PathBuf, File)> {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let pid = std::process::id();
     let mut last = None;
@@ -164,7 +167,7 @@ fn create_temporary(dir: &Path, name: &str) -> io::Result<(PathBuf, File)> {
         {
             use std::os::unix::fs::OpenOptionsExt;
             options
-                .mode(PRIVATE)
+                .mode(mode)
                 .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC);
         }
         match options.open(&tmp) {
@@ -234,9 +237,12 @@ mod tests {
         assert_eq!(mode(&file), 0o640);
         assert_eq!(fs::read(&file).unwrap(), b"two");
         assert_eq!(names(&dir), ["case.json"], "no temporary file is left");
+        // A shared file gets the mode any new file gets (the umask applies), never more.
         let report = dir.join("report.json");
         write(&report, b"r", SHARED).unwrap();
-        assert_eq!(mode(&report) & 0o600, 0o600);
+        let usual = dir.join("usual.json");
+        fs::write(&usual, b"u").unwrap();
+        assert_eq!(mode(&report), mode(&usual));
     }
 
     /// V4: a link planted at every temporary name this save could use is never written
