@@ -39,8 +39,11 @@ fuzz_target!(|data: &[u8]| {
     let _ = bundle.review_warnings(today);
     let mut session = Session::new(bundle, id, today);
     for op in fields {
-        let (verb, arg) = op.split_at(op.len().min(1));
-        match verb {
+        // The first character is the verb (any character: not a byte, which may be inside one).
+        let mut chars = op.chars();
+        let verb = chars.next().map(String::from).unwrap_or_default();
+        let arg = chars.as_str();
+        match verb.as_str() {
             // evaluate(pathway, facts as JSON text, today, useDefaults)
             "e" => {
                 if let Ok(facts) = bundle.parse_facts_str(arg, today) {
