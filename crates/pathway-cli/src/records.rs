@@ -296,14 +296,13 @@ impl<'a> Records<'a> {
     /// when they make one value ending at the end of a line. Otherwise every line read and why.
     fn spread(&mut self, first: Line, out: &mut impl Write) -> io::Result<Spread> {
         let size = first.text.as_ref().map_or(0, |t| t.len() + 1);
-        let padding = first.number - 1;
+        let before = first.number - 1;
         let mut feed = Feed {
             input: &mut self.input,
             out,
             held: VecDeque::from([first]),
             given: 0,
-            padding,
-            line_start: padding,
+            line_start: 0,
             at: 0,
             size,
             stop: None,
@@ -316,7 +315,13 @@ impl<'a> Records<'a> {
         match parsed {
             Some(Ok(_)) => {}
             Some(Err(e)) if !e.is_eof() => {
-                return Ok(Spread::Lines(feed.held, e.to_string()));
+                // The parser counts lines from the first line of the value: give lines of the
+                // input (never by feeding it the lines before, which costs their number).
+                let text = e.to_string();
+                let what = text.split(" at line ").next().unwrap_or(&text);
+                let line = e.line() as u64 + before;
+                let why = format!("{what} at line {line} column {}", e.column());
+                return Ok(Spread::Lines(feed.held, why));
             }
             Some(Err(_)) | None => {
                 let why = match feed.stop {
@@ -365,14 +370,11 @@ struct Feed<'r, 'a, W> {
     held: VecDeque<Line>,
     /// The line being given.
     given: usize,
-    /// Line endings still to give before the first line, one for each line before it, so
-    /// that the parser's positions are lines of the input.
-    padding: u64,
-    /// Where the line being given starts, in bytes given (padding included).
+    /// Where the line being given starts, in bytes given.
     line_start: u64,
     /// How much of the line being given is given, its line ending counting as one byte.
     at: usize,
-    /// Bytes of the lines given, line endings included, padding not.
+    /// Bytes of the lines given, line endings included.
     size: usize,
     /// Why nothing more is given (a line refused for its length or encoding is held).
     stop: Option<Stop>,
@@ -389,14 +391,6 @@ impl<W: Write> Read for Feed<'_, '_, W> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         if buf.is_empty() {
             return Ok(0);
-        }
-        if self.padding > 0 {
-            let n = buf
-                .len()
-                .min(usize::try_from(self.padding).unwrap_or(usize::MAX));
-            buf[..n].fill(b'\n');
-            self.padding -= n as u64;
-            return Ok(n);
         }
         loop {
             let bytes = self.held[self.given]
