@@ -447,7 +447,9 @@ fn fuzz_multiset_a_contact_citing_an_unknown_source_has_a_hint() {
             text: &contacts,
         },
     ];
-    let e = Bundle::load(&files).err().expect("refused");
+    let Err(e) = Bundle::load(&files) else {
+        panic!("a contact citing an unknown source loaded")
+    };
     assert!(e.0.iter().any(|d| d.code == "unknown-source"), "{e}");
     for d in &e.0 {
         assert!(d.hint.is_some(), "no hint: {d}");
