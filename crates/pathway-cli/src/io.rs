@@ -1,12 +1,12 @@
 //! Files, dates and errors: everything the library leaves to its callers.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use pathway::{Bundle, Date, LoadError, LoadOptions, PathwayId, SourceFile, Visible};
+use pathway::{Bundle, Date, LoadError, LoadOptions, PathwayId, SourceFile};
 use pathway_cli::save;
 
 /// The largest file `pathway` reads as a pathway file or a scenario, in bytes. The bundled
@@ -400,9 +400,11 @@ fn write_file(path: &Path, text: &str, mode: u32) -> Result<()> {
 /// as an escape (`\u001b`; [`pathway::visible`]): what `pathway` prints may quote its input.
 /// The escape is JSON's, so JSON output stays the same JSON.
 pub(crate) fn shown(args: fmt::Arguments<'_>) -> String {
-    let mut text = String::new();
-    let _ = Visible(&mut text).write_fmt(args);
-    text
+    let text = fmt::format(args);
+    match pathway::visible(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(escaped) => escaped,
+    }
 }
 
 /// Writes to standard output ([`shown`]); a reader that has gone (`| head`) ends the program

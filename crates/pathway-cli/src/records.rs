@@ -8,9 +8,10 @@
 //! - **One whitespace:** JSON's four characters (space, tab, line feed, carriage return) are
 //!   the only blank space. A line holding a no-break space or a line separator is not blank: it
 //!   is a record, refused with a message that names the character.
-//! - **No good record lost:** lines that begin a value are read on as one record only while
-//!   they are an unfinished value of at most [`MAX_RECORD`] bytes, ending at the end of a line;
-//!   otherwise every line read for it is a record of its own.
+//! - **No good record lost:** lines that begin a value (a line that ends with `}` never does:
+//!   it is a record of its own) are read on as one record only while they are an unfinished
+//!   value of at most [`MAX_RECORD`] bytes, ending at the end of a line; otherwise every line
+//!   read for it is a record of its own.
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead, BufReader, Read, Write};
@@ -93,63 +94,61 @@ impl<'a> Input<'a> {
     /// stream sees each result as soon as its record is in, while a file is still written in
     /// large blocks.
     pub fn line(&mut self, out: &mut impl Write) -> io::Result<Option<Line>> {
-        // The line and its ending, while it fits; its length in any case.
-        let mut bytes = Vec::new();
-        let mut length: u64 = 0;
-        let mut kept = true;
-        // Whether the line is blank so far, so that a long blank line is still blank.
-        let mut blank = true;
-        loop {
-            if self.reader.buffer().is_empty() {
-                let _ = out.flush();
-            }
-            let buffer = match self.reader.fill_buf() {
-                Ok(buffer) => buffer,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if buffer.is_empty() {
-                break;
-            }
-            let (chunk, ends) = match buffer.iter().position(|&b| b == b'\n') {
-                Some(i) => (&buffer[..=i], true),
-                None => (buffer, false),
-            };
-            let n = chunk.len();
-            length += n as u64;
-            blank = blank && is_blank_bytes(chunk);
-            // A line ending takes at most two bytes beyond the record.
-            if kept && bytes.len() + n <= MAX_RECORD + 2 {
-                bytes.extend_from_slice(chunk);
-            } else if kept {
-                kept = false;
-                bytes = Vec::new();
-            }
-            self.reader.consume(n);
-            if ends {
-                break;
-            }
+        if self.reader.buffer().is_empty() {
+            let _ = out.flush();
         }
+        // The line and its ending (at most two bytes) while it fits.
+        const KEPT: u64 = MAX_RECORD as u64 + 2;
+        let mut bytes = Vec::new();
+        let mut length = (&mut self.reader)
+            .take(KEPT)
+            .read_until(b'\n', &mut bytes)? as u64;
         if length == 0 {
             return Ok(None);
         }
         self.lines += 1;
-        let text = if kept {
-            if bytes.ends_with(b"\n") {
-                bytes.pop();
-                if bytes.ends_with(b"\r") {
-                    bytes.pop();
+        let whole = bytes.ends_with(b"\n") || length < KEPT;
+        if !whole {
+            // Too long: the rest is read to the end of the line in pieces and dropped.
+            let mut blank = is_blank_bytes(&bytes);
+            drop(bytes);
+            let mut piece = Vec::new();
+            loop {
+                piece.clear();
+                let n = (&mut self.reader)
+                    .take(KEPT)
+                    .read_until(b'\n', &mut piece)?;
+                length += n as u64;
+                blank = blank && is_blank_bytes(&piece);
+                if n == 0 || piece.ends_with(b"\n") {
+                    break;
                 }
             }
-            if bytes.len() > MAX_RECORD && !blank {
-                Err(Unreadable::TooLong(bytes.len() as u64))
+            let ending = if piece.ends_with(b"\r\n") {
+                2
             } else {
-                String::from_utf8(bytes).map_err(|_| Unreadable::NotUtf8)
+                u64::from(piece.ends_with(b"\n"))
+            };
+            let text = if blank {
+                Ok(String::new())
+            } else {
+                Err(Unreadable::TooLong(length - ending))
+            };
+            return Ok(Some(Line {
+                number: self.lines,
+                text,
+            }));
+        }
+        if bytes.ends_with(b"\n") {
+            bytes.pop();
+            if bytes.ends_with(b"\r") {
+                bytes.pop();
             }
-        } else if blank {
-            Ok(String::new())
+        }
+        let text = if bytes.len() > MAX_RECORD && !is_blank_bytes(&bytes) {
+            Err(Unreadable::TooLong(bytes.len() as u64))
         } else {
-            Err(Unreadable::TooLong(length - 1))
+            String::from_utf8(bytes).map_err(|_| Unreadable::NotUtf8)
         };
         Ok(Some(Line {
             number: self.lines,
@@ -232,10 +231,12 @@ impl<'a> Records<'a> {
             },
         };
         // A line that begins a value without finishing it may be the first of a spread record.
-        let begins = first
-            .text
-            .as_deref()
-            .is_ok_and(|t| serde_json::from_str::<IgnoredAny>(t).is_err_and(|e| e.is_eof()));
+        // A line that ends with `}` is a record of its own (as every JSON Lines record is),
+        // which costs no parsing here; any other line is asked of the parser.
+        let begins = first.text.as_deref().is_ok_and(|t| {
+            !t.trim_end_matches([' ', '\t', '\r']).ends_with('}')
+                && serde_json::from_str::<IgnoredAny>(t).is_err_and(|e| e.is_eof())
+        });
         if !begins {
             return Ok(Some(self.one_line(first)));
         }
@@ -462,6 +463,19 @@ mod tests {
             .iter()
             .map(|r| r.text.as_deref().unwrap_or("<unreadable>"))
             .collect()
+    }
+
+    /// A line that ends with `}` is a record of its own, even one that leaves an object open:
+    /// no JSON Lines writer or pretty-printer writes a record so.
+    #[test]
+    fn a_line_ending_with_a_brace_is_a_record_of_its_own() {
+        let (records, notes, _) =
+            read(b"{\"a\": {\"b\": 1}\n}\n{\n\"c\": {\"d\": 2}\n}\n".to_vec());
+        assert_eq!(
+            texts(&records),
+            ["{\"a\": {\"b\": 1}", "}", "{\n\"c\": {\"d\": 2}\n}"]
+        );
+        assert!(notes.is_empty());
     }
 
     #[test]

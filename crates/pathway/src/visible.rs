@@ -85,7 +85,7 @@ pub(crate) fn describe(c: char) -> String {
 /// assert_eq!(pathway::visible("plain text\n"), "plain text\n");
 /// ```
 pub fn visible(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_hidden) {
+    if first_hidden(text).is_none() {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);
@@ -104,10 +104,45 @@ pub fn visible(text: &str) -> Cow<'_, str> {
 /// ```
 pub struct Visible<W>(pub W);
 
+/// The first hidden character of `text` and where it is. Eight bytes at a time are skipped
+/// while they are all printable ASCII (most of what is printed); only the bytes that can begin
+/// a hidden character (below 0x20, 0x7F, and the lead bytes 0xC2, 0xD8, 0xE2 of C1 controls,
+/// U+061C and U+200E..U+2069) are decoded.
+fn first_hidden(text: &str) -> Option<(usize, char)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some(word) = bytes.get(at..at + 8) {
+            let w = u64::from_le_bytes(word.try_into().ok()?);
+            // A byte below 0x20, or at or above 0x7F (a carry only adds false alarms).
+            let below = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+            let above = (w.wrapping_add(ONES) | w) & HIGH;
+            if below | above == 0 {
+                at += 8;
+                continue;
+            }
+        }
+        let b = bytes[at];
+        if b < 0x20 || b == 0x7f || b == 0xc2 || b == 0xd8 || b == 0xe2 {
+            // A byte below 0x80 or a lead byte starts a character.
+            let c = text.get(at..)?.chars().next()?;
+            if is_hidden(c) {
+                return Some((at, c));
+            }
+            at += c.len_utf8();
+        } else {
+            at += 1;
+        }
+    }
+    None
+}
+
 impl<W: fmt::Write> fmt::Write for Visible<W> {
     fn write_str(&mut self, text: &str) -> fmt::Result {
         let mut rest = text;
-        while let Some((at, c)) = rest.char_indices().find(|&(_, c)| is_hidden(c)) {
+        while let Some((at, c)) = first_hidden(rest) {
             self.0.write_str(&rest[..at])?;
             write!(self.0, "\\u{:04x}", c as u32)?;
             rest = &rest[at + c.len_utf8()..];
@@ -200,6 +235,15 @@ mod tests {
         );
         let plain = "Tab\there, line\nand « é ∞ 👍 » — الاتجار (Arabic) unchanged";
         assert!(matches!(visible(plain), Cow::Borrowed(_)));
+    }
+
+    proptest::proptest! {
+        /// The byte scan finds exactly the characters `is_hidden` names.
+        #[test]
+        fn the_byte_scan_agrees_with_is_hidden(text in "\\PC*|[\\x00-\\x{2070}]{0,40}") {
+            let expected = text.char_indices().find(|&(_, c)| is_hidden(c));
+            proptest::prop_assert_eq!(first_hidden(&text), expected);
+        }
     }
 
     #[test]

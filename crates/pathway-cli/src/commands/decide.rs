@@ -1,7 +1,6 @@
 //! `pathway decide`: one facts object, or JSON Lines streamed record by record.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::fs::File;
 use std::io::{self, BufWriter, Read, Write};
 use std::path::Path;
@@ -15,7 +14,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::args::DecideFormat;
-use crate::io::{CliError, EXIT_INPUT, Result, load_set, plain, shown, tell, today as parse_today};
+use crate::io::{CliError, EXIT_INPUT, Result, load_set, plain, tell, today as parse_today};
 use pathway_cli::records::{Input, MAX_RECORD, Record, Records, Unreadable};
 
 pub(crate) struct Options {
@@ -245,11 +244,11 @@ impl Decider<'_> {
                             if let (Some(obj), Some(hint)) = (error.as_object_mut(), hint) {
                                 obj.insert("hint".into(), json!(hint));
                             }
-                            put(out, format_args!("{error}\n"))
+                            put(out, &format!("{error}\n"))
                         }
                         DecideFormat::Text => put(
                             out,
-                            format_args!(
+                            &format!(
                                 "{}{} not evaluated: {message}\n",
                                 self.separator(),
                                 capitalised(&place)
@@ -257,7 +256,7 @@ impl Decider<'_> {
                         ),
                         DecideFormat::Markdown => put(
                             out,
-                            format_args!(
+                            &format!(
                                 "{}**{} not evaluated:** {message}\n",
                                 self.separator(),
                                 capitalised(&place)
@@ -305,17 +304,17 @@ impl Decider<'_> {
                 if lines && let Some(obj) = json.as_object_mut() {
                     obj.insert("record".into(), json!(n));
                 }
-                put(out, format_args!("{json}\n"))
+                put(out, &format!("{json}\n"))
             }
             DecideFormat::Text => {
                 let sep = self.separator();
                 let text = outcome_text(self.bundle, &evaluation);
-                put(out, format_args!("{sep}{text}"))
+                out.write_all(sep.as_bytes()).and_then(|()| put(out, &text))
             }
             DecideFormat::Markdown => {
                 let sep = self.separator();
                 let text = outcome_markdown(self.bundle, &evaluation);
-                put(out, format_args!("{sep}{text}"))
+                out.write_all(sep.as_bytes()).and_then(|()| put(out, &text))
             }
         };
         written.map_err(|_| Stop::Closed)
@@ -332,10 +331,10 @@ impl Decider<'_> {
     }
 }
 
-/// Writes `args` with every character that could control a terminal shown as an escape
-/// ([`shown`]; JSON stays the same JSON).
-fn put(out: &mut impl Write, args: fmt::Arguments<'_>) -> io::Result<()> {
-    out.write_all(shown(args).as_bytes())
+/// Writes `text` with every character that could control a terminal shown as an escape
+/// ([`pathway::visible`]: one scan, no copy when there is none; JSON stays the same JSON).
+fn put(out: &mut impl Write, text: &str) -> io::Result<()> {
+    out.write_all(pathway::visible(text).as_bytes())
 }
 
 fn capitalised(place: &str) -> String {
