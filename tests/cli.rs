@@ -348,6 +348,8 @@ fn shell(command: &str) -> Out {
 
 #[test]
 fn check_of_one_file_checks_it_alone_and_a_missing_path_exits_2_as_documented() {
+    // A set that does not load is a finding of check: exit 1 (decide, graph and list, which
+    // need a set that loads, exit 2).
     let o = pathway(&["check", "fixtures/invalid/cycle.json"], "");
     assert_eq!(o.code, 1);
     assert!(
@@ -420,7 +422,8 @@ fn check_of_one_file_checks_it_alone_and_a_missing_path_exits_2_as_documented() 
     let help = pathway(&["check", "--help"], "").stdout;
     let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        help.contains("2 a bad invocation, or a path that does not exist or cannot be read"),
+        help.contains("1 an error in a set: it does not load (its diagnostics are printed)")
+            && help.contains("2 a bad invocation, or a path that does not exist or cannot be read"),
         "{help}"
     );
 }
@@ -571,7 +574,7 @@ fn check_exits_1_with_a_counterexample_on_a_broken_invariant() {
         child["steps"][0]["next"][0]["when"] = json!("immediate_danger &&")
     });
     let o = pathway(&["check", syntax.to_str().unwrap()], "");
-    assert_eq!(o.code, 1);
+    assert_eq!(o.code, 1, "a set that does not load is a finding of check");
     assert!(
         o.stdout.contains("error[rule-syntax]: child.json"),
         "{}",
@@ -836,20 +839,34 @@ fn decide_reads_a_pretty_printed_object_whole_but_never_swallows_good_lines() {
         o.stderr
     );
 
-    // A pretty-printed object followed by more: not one record, so every line is one.
-    let more = format!("{pretty}{}\n", r#"{"immediate_danger": true}"#);
+    // V13: a pretty-printed object followed by more is a record, and so is each after it:
+    // its urgent result is not lost to error records.
+    let more = format!("{pretty}{}\n{pretty}", r#"{"immediate_danger": true}"#);
     let o = pathway(&["decide", "--today", TODAY, "--brief"], &more);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let lines = json_lines(&o.stdout);
+    assert_eq!(lines.len(), 3, "{}", o.stdout);
+    assert_eq!(lines[0]["record"], 1);
+    assert_eq!(lines[0]["codes"][0], "refer_before_18th_birthday");
+    assert_eq!(lines[1]["codes"], json!(["call_999"]));
+    assert_eq!(lines[2]["codes"], lines[0]["codes"]);
+    // A later spread record with a mistake: its lines are records of their own, placed on
+    // their lines of the file, and the mistake is named.
+    let wrong = format!("{pretty}{}", pretty.replace("false", "fals"));
+    let o = pathway(&["decide", "--today", TODAY, "--brief"], &wrong);
     assert_eq!(o.code, 2);
     let lines = json_lines(&o.stdout);
-    let records = more.lines().filter(|l| !l.trim().is_empty()).count();
-    assert_eq!(lines.len(), records);
-    assert_eq!(lines[records - 1]["codes"], json!(["call_999"]));
-    assert_eq!(
-        lines[records - 1]["line"],
-        Json::Null,
-        "good records carry no line"
+    assert_eq!(lines[0]["status"], "finished");
+    let first_false = pretty.lines().position(|l| l.contains("false")).unwrap() + 1;
+    let at = pretty.lines().count() + first_false;
+    assert!(
+        o.stderr.contains(&format!(
+            "do not make one JSON object (expected ident at line {at} column"
+        )),
+        "{}",
+        o.stderr
     );
-    assert_eq!(lines[0]["line"], 2, "the blank first line is counted");
+    assert_eq!(lines[1]["line"], pretty.lines().count() + 2);
 }
 
 /// `pathway decide --brief` reading a stream we keep open, with its output piped.

@@ -4,6 +4,7 @@
 
 mod cli;
 mod hazards;
+mod hostile;
 mod invalid;
 mod invariants;
 mod props;

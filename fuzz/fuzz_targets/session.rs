@@ -47,6 +47,9 @@ fuzz_target!(|data: &[u8]| {
     );
     let ahead = answers.len() - on_path.len();
     if ahead == 0 {
-        assert!(again == session, "replaying the answers gives another session");
+        assert!(
+            again == session,
+            "replaying the answers gives another session"
+        );
     }
 });

@@ -1,7 +1,7 @@
 //! Snapshots: any bytes decode to a bundle or are refused, never a panic; and a bundle that
-//! decodes walks, saves and renders without one. Half the inputs are sealed as version-1
-//! snapshots (marker, length and checksum put right), so the decoder's checks past the
-//! checksum are reached; the others are taken as they are.
+//! decodes walks, saves and renders without one (its SVG well-formed XML). Half the inputs
+//! are sealed as version-1 snapshots (marker, length and checksum put right), so the
+//! decoder's checks past the checksum are reached; the others are taken as they are.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -35,7 +35,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((&mode, rest)) = data.split_first() else {
         return;
     };
-    let bytes = if mode & 1 == 0 { seal(rest) } else { rest.to_vec() };
+    let bytes = if mode & 1 == 0 {
+        seal(rest)
+    } else {
+        rest.to_vec()
+    };
     let Ok(bundle) = Bundle::from_snapshot(&bytes) else {
         return;
     };
@@ -64,7 +68,12 @@ fuzz_target!(|data: &[u8]| {
         let evaluation = session.current();
         let _ = pathway::outcome_text(&bundle, &evaluation);
         let _ = pathway::evaluation_json(&bundle, &evaluation);
-        let _ = pathway::graph(&bundle, id, GraphFormat::Svg, Some(&evaluation.trail));
+        // A snapshot is not compiled again, so its texts may hold anything: the SVG is still
+        // well-formed XML.
+        let svg = pathway::graph(&bundle, id, GraphFormat::Svg, Some(&evaluation.trail));
+        if let Err(e) = roxmltree::Document::parse(&svg) {
+            panic!("the SVG is not well-formed XML: {e}");
+        }
         let saved = session.to_json();
         let _ = Session::from_json(&bundle, &saved);
     }

@@ -4,6 +4,32 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+macro_rules! examples {
+    () => {
+        "Examples:
+  pathway walk                                   guided walk (routes adults and children by age)
+  pathway decide --facts case.json --format text what to do for one record
+  pathway check                                  verify every path and invariant
+  pathway scenarios fixtures/scenarios --coverage"
+    };
+}
+
+/// The exit codes, the same for every command (README.md has the same table).
+macro_rules! exit_codes {
+    () => {
+        "Exit status, the same for every command:
+  0    done
+  1    a check or a scenario failed: `check` found an error in a set (a set that does not
+       load, a broken invariant, a hazard not controlled); `scenarios` found a scenario that
+       does not give what it expects; `walk` found no route for the answers (a defect of the
+       set: report it)
+  2    bad input: a bad argument; a file, folder or record that is missing, unreadable, too
+       large or refused (each is named, with the reason); a pathway set that does not load
+       (for every command but `check`, whose finding it is); no terminal for `walk` or `quiz`
+  130  interrupted (Ctrl-C); `walk` saves first when it has a file to save to"
+    };
+}
+
 /// Walk the UK modern slavery and human trafficking victim referral pathways.
 ///
 /// Answer a few questions and get what to do now: call 999, refer to children's or adult
@@ -11,7 +37,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// with the reasons and sources. Uses the bundled Hertfordshire pathways unless told
 /// otherwise.
 #[derive(Debug, Parser)]
-#[command(name = "pathway", version, after_help = EXAMPLES)]
+#[command(name = "pathway", version, after_help = concat!(examples!(), "\n\n", exit_codes!()))]
 pub(crate) struct Args {
     /// A folder holding another pathway set (pathway files and a contacts.json), or one
     /// pathway file, used alone with the contacts directory beside it.
@@ -22,17 +48,11 @@ pub(crate) struct Args {
     pub(crate) command: Command,
 }
 
-const EXAMPLES: &str = "Examples:
-  pathway walk                                   guided walk (routes adults and children by age)
-  pathway decide --facts case.json --format text what to do for one record
-  pathway check                                  verify every path and invariant
-  pathway scenarios fixtures/scenarios --coverage";
-
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// List the pathways of the set, with versions and review dates.
     #[command(
-        after_help = "Examples:\n  pathway list\n  pathway list --format json\n  pathway --pathways my-set/ list"
+        after_help = "Exit status: 0 listed; 2 a pathway set that does not load.\n\nExamples:\n  pathway list\n  pathway list --format json\n  pathway --pathways my-set/ list"
     )]
     List {
         /// Output format.
@@ -42,7 +62,7 @@ pub(crate) enum Command {
 
     /// Guided, interactive walk in the terminal: one question at a time.
     #[command(
-        after_help = "Keys: arrows and Enter choose; `?` shows help; Esc offers to save and quit. Dates: DD/MM/YYYY (or YYYY-MM-DD).\n\nUrgent actions (999, somewhere safe tonight) are shown at once, the moment an answer makes them due.\n\nDates: a resumed session keeps working ages out on the date it was saved, and warns when that is not today. Ages decide the route (someone may have turned 18 since), so to use today's date resume with --today: the saved answers are replayed on that date and the walk says whether the route has changed.\n\nSaving: when the file cannot be written the walk says why and asks for another name; Esc goes back to the questions, so no answer is lost.\n\nExit status: 0 finished, or quit (saved or not); 1 the pathway has no route for the answers (a defect of the pathway set: report it); 2 bad input, a session that does not resume, or no terminal.\n\nExamples:\n  pathway walk\n  pathway walk child --save case.json\n  pathway walk --resume case.json\n  pathway walk --resume case.json --today 2026-12-21   # work ages out on a new date\n  pathway walk --summary notes.txt                     # case notes for the record"
+        after_help = "Keys: arrows and Enter choose; `?` shows help; Esc offers to save and quit. Dates: DD/MM/YYYY (or YYYY-MM-DD).\n\nUrgent actions (999, somewhere safe tonight) are shown at once, the moment an answer makes them due.\n\nDates: a resumed session keeps working ages out on the date it was saved, and warns when that is not today. Ages decide the route (someone may have turned 18 since), so to use today's date resume with --today: the saved answers are replayed on that date and the walk says whether the route has changed.\n\nSaving: when the file cannot be written the walk says why and asks for another name; Esc goes back to the questions, so no answer is lost.\n\nSaved sessions hold personal data: a new file is readable by you alone (mode 0600), an existing one keeps its mode, and a file that is a symbolic link is refused. A session file may be at most 1 MiB.\n\nExit status: 0 finished, or quit (saved or not); 1 the pathway has no route for the answers (a defect of the pathway set: report it); 2 bad input, a session that does not resume, or no terminal; 130 interrupted by Ctrl-C (after saving, when there is a file to save to).\n\nExamples:\n  pathway walk\n  pathway walk child --save case.json\n  pathway walk --resume case.json\n  pathway walk --resume case.json --today 2026-12-21   # work ages out on a new date\n  pathway walk --summary notes.txt                     # case notes for the record"
     )]
     Walk {
         /// Pathway id (e.g. `adult`, `hertfordshire-child`), folder or file. Default: the entry pathway, which routes by age.
@@ -66,7 +86,7 @@ pub(crate) enum Command {
 
     /// Evaluate facts records: one JSON object, or JSON Lines for batch audits.
     #[command(
-        after_help = "Input: one JSON object (it may span several lines, when it is the whole input) or JSON Lines, one record per line. A fact given twice in a record is refused.\n\nExit status: 0 ok; 2 bad input (each bad record is reported with its number, its line when blank lines make that differ, and a hint; the others are still processed). With --stats the errors name no value and no unknown key from the input.\n\nExamples:\n  pathway decide --facts case.json --format text\n  echo '{\"immediate_danger\": true}' | pathway decide\n  pathway decide adult --facts audit.jsonl > results.jsonl\n  pathway decide --facts audit.jsonl --brief > codes.jsonl\n  pathway decide --facts audit.jsonl --stats"
+        after_help = "Input: JSON Lines, one record per line, or JSON objects spread over several lines (one pretty-printed object, or several one after another). A record may be at most 64 KiB; blank space is JSON's (space, tab, line feed, carriage return). A fact given twice in a record is refused.\n\nExit status: 0 ok; 2 bad input or a pathway set that does not load (each bad record is reported with its number, its line when blank lines make that differ, and a hint; the others are still processed). With --stats the errors name no value and no unknown key from the input.\n\nExamples:\n  pathway decide --facts case.json --format text\n  echo '{\"immediate_danger\": true}' | pathway decide\n  pathway decide adult --facts audit.jsonl > results.jsonl\n  pathway decide --facts audit.jsonl --brief > codes.jsonl\n  pathway decide --facts audit.jsonl --stats"
     )]
     Decide {
         /// Pathway id, folder or file. Default: the entry pathway, which routes by age.
@@ -98,7 +118,7 @@ pub(crate) enum Command {
 
     /// Compile, validate and verify pathway sets: every path, every invariant.
     #[command(
-        after_help = "A folder is checked as one set. A file is checked alone, with the contacts directory beside it (any file of its folder with \"format\": \"contacts/v1\"): give the folder to check a set whose pathways hand over to each other.\n\nEach broken invariant comes with its counterexample and the complete `pathway decide` command that replays it on the set under check.\n\nExit status: 0 verified; 1 a set that does not load, fails a check or breaks an invariant; 2 a bad invocation, or a path that does not exist or cannot be read (nothing is checked then).\n\nExamples:\n  pathway check\n  pathway check pathways/my-partnership\n  pathway check fixtures/invalid/cycle.json    # one file, with its folder's contacts\n  pathway check --examples covering/   # facts files that together take every edge\n  pathway check my-set/ --counterexamples broken/   # each counterexample as a facts file"
+        after_help = "A folder is checked as one set. A file is checked alone, with the contacts directory beside it (any file of its folder with \"format\": \"contacts/v1\"): give the folder to check a set whose pathways hand over to each other.\n\nEach broken invariant comes with its counterexample and the complete `pathway decide` command that replays it on the set under check.\n\nExit status: 0 verified; 1 an error in a set: it does not load (its diagnostics are printed), or it breaks an invariant or leaves a hazard not controlled (each with its counterexample); 2 a bad invocation, or a path that does not exist or cannot be read (nothing is checked then).\n\nExamples:\n  pathway check\n  pathway check pathways/my-partnership\n  pathway check fixtures/invalid/cycle.json    # one file, with its folder's contacts\n  pathway check --examples covering/   # facts files that together take every edge\n  pathway check my-set/ --counterexamples broken/   # each counterexample as a facts file"
     )]
     Check {
         /// Pathway set folders or files. Default: the bundled set (or --pathways).
@@ -120,7 +140,7 @@ pub(crate) enum Command {
 
     /// Run trainers' scenario files and report pass/fail (and coverage).
     #[command(
-        after_help = "Exit status: 0 all passed; 1 any failed.\n\nExamples:\n  pathway scenarios\n  pathway scenarios fixtures/scenarios --coverage"
+        after_help = "Exit status: 0 all passed; 1 a scenario failed; 2 the folder is missing or holds no scenario file (*.json), a scenario file is not valid, or the pathway set does not load.\n\nExamples:\n  pathway scenarios\n  pathway scenarios fixtures/scenarios --coverage"
     )]
     Scenarios {
         /// Folder of scenario files. Default: fixtures/scenarios.
@@ -135,7 +155,7 @@ pub(crate) enum Command {
 
     /// Trainee mode: read a scenario's story, answer the questions, get a debrief.
     #[command(
-        after_help = "Examples:\n  pathway quiz fixtures/scenarios/ar-at-17.json\n  pathway quiz fixtures/scenarios/ar-at-17.json --answers my-answers.json"
+        after_help = "Exit status: 0 debriefed (whatever the differences), or quit; 2 bad input (the scenario, the answers), a pathway set that does not load, or no terminal; 130 interrupted by Ctrl-C.\n\nExamples:\n  pathway quiz fixtures/scenarios/ar-at-17.json\n  pathway quiz fixtures/scenarios/ar-at-17.json --answers my-answers.json"
     )]
     Quiz {
         /// The scenario file.
@@ -147,7 +167,7 @@ pub(crate) enum Command {
 
     /// Draw a pathway as a flowchart, optionally highlighting the walk for some facts.
     #[command(
-        after_help = "Examples:\n  pathway graph adult --format svg > adult.svg\n  pathway graph --format mermaid --facts case.json\n  pathway graph child --format dot | dot -Tpng > child.png"
+        after_help = "Exit status: 0 drawn; 2 bad input (an unknown pathway, bad facts) or a pathway set that does not load.\n\nExamples:\n  pathway graph adult --format svg > adult.svg\n  pathway graph --format mermaid --facts case.json\n  pathway graph child --format dot | dot -Tpng > child.png"
     )]
     Graph {
         /// Pathway id, folder or file. Default: the entry pathway.

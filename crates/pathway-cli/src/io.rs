@@ -2,11 +2,30 @@
 
 use std::fmt;
 use std::fs;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use pathway::{Bundle, Date, LoadError, LoadOptions, PathwayId, SourceFile};
+use pathway_cli::save;
+
+/// The largest file `pathway` reads as a pathway file or a scenario, in bytes. The bundled
+/// pathway files are about 60 kB.
+pub(crate) const MAX_FILE: u64 = 16 * 1024 * 1024;
+
+/// The most a pathway set's files may hold together, in bytes.
+pub(crate) const MAX_SET: u64 = 64 * 1024 * 1024;
+
+/// The most files a pathway set may have. The bundled set has four.
+pub(crate) const MAX_SET_FILES: usize = 1000;
+
+/// The largest saved session `walk --resume` reads, in bytes. A session is a few kB.
+pub(crate) const MAX_SESSION: u64 = 1024 * 1024;
+
+/// What the exit codes mean, the same for every command (in `--help` and README.md).
+pub(crate) const EXIT_FAILED: u8 = 1;
+pub(crate) const EXIT_INPUT: u8 = 2;
+pub(crate) const EXIT_INTERRUPTED: u8 = 130;
 
 /// An error for the user: `error: …` and an optional hint, with the exit status.
 #[derive(Debug)]
@@ -22,7 +41,7 @@ impl CliError {
         Self {
             message: message.into(),
             hint: None,
-            exit: 2,
+            exit: EXIT_INPUT,
         }
     }
 
@@ -50,10 +69,78 @@ impl From<LoadError> for CliError {
 
 pub(crate) type Result<T, E = CliError> = std::result::Result<T, E>;
 
-/// Reads a file, naming it in the error.
+/// Reads a file of at most [`MAX_FILE`] bytes, naming it in the error.
 pub(crate) fn read(path: &Path) -> Result<String> {
-    fs::read_to_string(path)
-        .map_err(|e| CliError::input(format!("cannot read {}: {}", path.display(), plain(&e))))
+    read_at_most(path, MAX_FILE, "a pathway or scenario file")
+}
+
+/// Reads a JSON file of at most `limit` bytes (`what` it is, for the message): a larger one is
+/// refused without reading more than `limit` bytes of it, and so is text that is not UTF-8 or
+/// that starts with a byte order mark (which JSON does not allow).
+pub(crate) fn read_at_most(path: &Path, limit: u64, what: &str) -> Result<String> {
+    let fail = |why: String| CliError::input(format!("cannot read {}: {why}", path.display()));
+    let file = fs::File::open(path).map_err(|e| fail(plain(&e)))?;
+    let too_large = |size: String| {
+        fail(format!(
+            "it is {size}, larger than {what} may be ({})",
+            bytes(limit)
+        ))
+        .hint("give the right file: this one is far larger than any such file")
+    };
+    match file.metadata() {
+        Ok(meta) if meta.is_dir() => return Err(fail("it is a folder, not a file".into())),
+        Ok(meta) if meta.is_file() && meta.len() > limit => {
+            return Err(too_large(bytes(meta.len())));
+        }
+        _ => {}
+    }
+    let mut data = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| fail(plain(&e)))?;
+    if data.len() as u64 > limit {
+        return Err(too_large(format!("more than {}", bytes(limit))));
+    }
+    let text = String::from_utf8(data).map_err(|e| {
+        fail(format!(
+            "it is not UTF-8 text (byte {} is not)",
+            e.utf8_error().valid_up_to() + 1
+        ))
+        .hint("save the file as UTF-8 text")
+    })?;
+    if text.starts_with('\u{feff}') {
+        return Err(fail(
+            "it starts with a byte order mark (U+FEFF), which JSON does not allow".into(),
+        )
+        .hint(
+            "save the file as UTF-8 without a byte order mark (\"UTF-8\", not \"UTF-8 with BOM\")",
+        ));
+    }
+    Ok(text)
+}
+
+/// A size for people: `64 KiB`, `16 MiB`, or bytes.
+pub(crate) fn bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MiB", n >> 20),
+        n if n >= 1 << 10 && n % (1 << 10) == 0 => format!("{} KiB", n >> 10),
+        n => format!("{n} bytes"),
+    }
+}
+
+/// A word for a POSIX shell: as it is when nothing in it is special, else in single quotes.
+pub(crate) fn quoted(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// A path as a word for a POSIX shell ([`quoted`]).
+pub(crate) fn quoted_path(path: &Path) -> String {
+    quoted(&path.display().to_string())
 }
 
 /// An IO error's message without the "(os error N)" suffix.
@@ -111,6 +198,14 @@ pub(crate) fn set_files(path: &Path) -> Result<Vec<(String, String)>> {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     paths.sort();
+    if paths.len() > MAX_SET_FILES {
+        return Err(CliError::input(format!(
+            "{} holds {} .json files, more than a pathway set may have ({MAX_SET_FILES})",
+            dir.display(),
+            paths.len()
+        ))
+        .hint("give the folder of one pathway set"));
+    }
     if paths.is_empty() {
         return Err(CliError::input(format!(
             "{} holds no .json pathway files",
@@ -118,12 +213,22 @@ pub(crate) fn set_files(path: &Path) -> Result<Vec<(String, String)>> {
         )));
     }
     let mut texts = Vec::new();
+    let mut total = 0;
     for p in &paths {
         let name = p
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let text = read(p)?;
+        total += text.len() as u64;
+        if total > MAX_SET {
+            return Err(CliError::input(format!(
+                "the .json files of {} hold more than a pathway set may ({})",
+                dir.display(),
+                bytes(MAX_SET)
+            ))
+            .hint("give the folder of one pathway set"));
+        }
         let keep = match only {
             None => true,
             Some(file) => p.file_name() == file.file_name() || is_contacts(&text),
@@ -261,49 +366,78 @@ impl Set {
     /// Prints the set's review warnings on standard error.
     pub(crate) fn warn(&self, today: Date) {
         for w in self.bundle.review_warnings(today) {
-            eprintln!("{w}");
+            emit_err(format_args!("{w}"));
         }
     }
 }
 
-/// Writes a file atomically: a temporary file in the same folder, flushed, then renamed.
+/// Writes a file that holds personal data (a session): privately (0600 when new, its own
+/// mode kept otherwise), atomically, never through a link ([`save::write`]). Temporary files
+/// left by an earlier save that did not finish are removed, and said so on standard error.
 pub(crate) fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let dir = folder_of(path);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "session".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let fail = |e: std::io::Error| {
-        CliError::input(format!("cannot write {}: {}", path.display(), plain(&e)))
-    };
-    let mut file = fs::File::create(&tmp).map_err(fail)?;
-    file.write_all(text.as_bytes()).map_err(fail)?;
-    file.sync_all().map_err(fail)?;
-    drop(file);
-    fs::rename(&tmp, path).map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        fail(e)
-    })
+    write_file(path, text, save::PRIVATE)
 }
 
-/// Writes to standard output; a reader that has gone (`| head`) ends the program quietly.
+/// [`write_atomic`] for a file anyone may read (reports, facts files): a new one gets the
+/// usual mode (0666 less the umask).
+pub(crate) fn write_shared(path: &Path, text: &str) -> Result<()> {
+    write_file(path, text, save::SHARED)
+}
+
+fn write_file(path: &Path, text: &str, mode: u32) -> Result<()> {
+    let removed = save::write(path, text.as_bytes(), mode)
+        .map_err(|e| CliError::input(format!("cannot write {}: {}", path.display(), plain(&e))))?;
+    for file in removed {
+        emit_err(format_args!(
+            "note: removed {}, a temporary copy left by an earlier save that did not finish",
+            file.display()
+        ));
+    }
+    Ok(())
+}
+
+/// `args` formatted with every character that could control a terminal or hide text shown
+/// as an escape (`\u001b`; [`pathway::visible`]): what `pathway` prints may quote its input.
+/// The escape is JSON's, so JSON output stays the same JSON.
+pub(crate) fn shown(args: fmt::Arguments<'_>) -> String {
+    let text = fmt::format(args);
+    match pathway::visible(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(escaped) => escaped,
+    }
+}
+
+/// Writes to standard output ([`shown`]); a reader that has gone (`| head`) ends the program
+/// quietly.
 pub(crate) fn emit(args: fmt::Arguments<'_>, newline: bool) {
+    let mut text = shown(args);
+    if newline {
+        text.push('\n');
+    }
     let mut out = std::io::stdout().lock();
-    let written = out.write_fmt(args).and_then(|()| {
-        if newline {
-            out.write_all(b"\n")
-        } else {
-            Ok(())
-        }
-    });
+    let written = out.write_all(text.as_bytes());
     if let Err(e) = written.and_then(|()| out.flush()) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
-        eprintln!("error: cannot write the output: {}", plain(&e));
-        std::process::exit(2);
+        emit_err(format_args!(
+            "error: cannot write the output: {}",
+            plain(&e)
+        ));
+        std::process::exit(EXIT_INPUT.into());
     }
+}
+
+/// Writes a line to standard error ([`shown`]).
+pub(crate) fn emit_err(args: fmt::Arguments<'_>) {
+    let mut text = shown(args);
+    text.push('\n');
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// `eprintln!` whose text cannot control the terminal ([`shown`]).
+macro_rules! tell {
+    ($($t:tt)*) => { $crate::io::emit_err(format_args!($($t)*)) };
 }
 
 /// `println!` that survives a closed pipe.
@@ -317,4 +451,4 @@ macro_rules! say_raw {
     ($($t:tt)*) => { $crate::io::emit(format_args!($($t)*), false) };
 }
 
-pub(crate) use {say, say_raw};
+pub(crate) use {say, say_raw, tell};

@@ -335,19 +335,32 @@ fn a_save_that_keeps_failing_can_still_be_quit_without_saving_esc_confirmed_or_c
     );
     assert!(!screen.contains("Saved to"), "{screen}");
 
-    // Ctrl-C at the file name quits at once, saying the answers were not stored.
+    // Ctrl-C at the file name quits at once (exit 130), saying the answers were not stored.
     let mut p = walk(&["--save", bad.to_str().unwrap()]);
     wait(&mut p, "Is the person in immediate danger");
     keys(&mut p, &[DOWN, ENTER]);
     wait(&mut p, "How do you know the person's age?");
-    keys(&mut p, &[CTRL_C]); // quit at a question, like Esc
+    keys(&mut p, &[ESC]);
     wait(&mut p, "Could not save the session");
     wait(&mut p, "File name");
     keys(&mut p, &[CTRL_C]);
     let (screen, code) = finish(&mut p);
-    assert_eq!(code, 0, "{screen}");
+    assert_eq!(code, 130, "{screen}");
     assert!(
         screen.contains("Quit (Ctrl-C) without saving: your answers were not stored."),
+        "{screen}"
+    );
+
+    // Ctrl-C at a question tries the file once more, says it failed, and exits 130.
+    let mut p = walk(&["--save", bad.to_str().unwrap()]);
+    wait(&mut p, "Is the person in immediate danger");
+    keys(&mut p, &[DOWN, ENTER]);
+    wait(&mut p, "How do you know the person's age?");
+    keys(&mut p, &[CTRL_C]);
+    let (screen, code) = finish(&mut p);
+    assert_eq!(code, 130, "{screen}");
+    assert!(
+        screen.contains("Interrupted (Ctrl-C). Could not save the session"),
         "{screen}"
     );
     assert_eq!(
@@ -491,4 +504,33 @@ fn colour_is_on_unless_no_color_is_set_and_not_empty() {
         wait(&mut p, "Not saved: nothing was stored.");
         assert_eq!(finish(&mut p).1, 0);
     }
+}
+
+/// V17, V5, V4 and the resume hint: Ctrl-C at a question saves to the session's file first,
+/// then exits 130; the file is private (0600), a stale temporary copy beside it is removed,
+/// and the hint to resume quotes its path for the shell.
+#[test]
+fn ctrl_c_at_a_question_saves_privately_and_exits_130() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a case; rm -rf ~.json");
+    // A temporary copy left by a save that did not finish (no process has this id): removed.
+    let stale = dir.path().join(".a case; rm -rf ~.json.4194305.tmp");
+    std::fs::write(&stale, "{\"answers\": \"of an earlier walk\"}").unwrap();
+    let mut p = walk(&["--save", file.to_str().unwrap()]);
+    wait(&mut p, "Is the person in immediate danger");
+    keys(&mut p, &[DOWN, ENTER]);
+    wait(&mut p, "How do you know the person's age?");
+    keys(&mut p, &[CTRL_C]);
+    let (screen, code) = finish(&mut p);
+    assert_eq!(code, 130, "{screen}");
+    let quoted = format!("pathway walk --resume '{}'", file.display());
+    assert!(screen.contains(&quoted), "{screen}");
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let saved: Json = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(saved["answers"][0]["fact"], "immediate_danger");
+    assert!(!stale.exists(), "the stale temporary file is removed");
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1, "no temporary file is left");
 }

@@ -15,7 +15,7 @@ use crate::bundle::{
     Pathway, Settles, SourceFile, Step, StepKind,
 };
 use crate::date::Date;
-use crate::diagnostic::{Diagnostic, LoadError};
+use crate::diagnostic::{Diagnostic, LoadError, excerpt};
 use crate::model::{
     ActionDef, CONTACTS_FORMAT, ChoiceOption, Confidence, ContactsFile, FactDef, FactType,
     HAZARDS_FORMAT, HazardDef, HazardsFile, PATHWAY_FORMAT, PathwayFile, Source, StepDef,
@@ -146,6 +146,9 @@ enum Parsed {
 fn read_file(file: &SourceFile<'_>, sink: &mut Sink) -> Option<Parsed> {
     // Strictly first (a key given twice is an error), then into the typed model.
     let value: serde_json::Value = report_json(file, sink, crate::json::parse(file.text))?;
+    for d in crate::visible::refused_texts(file.name, &value) {
+        sink.push(d);
+    }
     let format = value.get("format").and_then(|f| f.as_str()).unwrap_or("");
     match format {
         PATHWAY_FORMAT => parse_json(file, sink).map(|p| Parsed::Pathway(Box::new(p))),
@@ -181,7 +184,7 @@ fn report_json<T>(
 ) -> Option<T> {
     parsed
         .map_err(|e| {
-            let text = e.to_string();
+            let text = crate::json::explain(file.text, &e);
             let message = text.split(" at line ").next().unwrap_or(&text).to_owned();
             let code = if e.is_syntax() || e.is_eof() {
                 "json-syntax"
@@ -1069,7 +1072,7 @@ impl Ctx<'_> {
                     sink,
                     "rule-syntax",
                     &format!("{at}, column {}", e.column),
-                    format!("{} in `{src}`", e.message),
+                    format!("{} in `{}`", e.message, excerpt(src, e.column)),
                     RULE_HINT,
                 );
                 return None;
@@ -1083,7 +1086,7 @@ impl Ctx<'_> {
                         sink,
                         "rule-type",
                         &format!("{at}, column {}", e.column),
-                        format!("{} in `{src}`", e.message),
+                        format!("{} in `{}`", e.message, excerpt(src, e.column)),
                         RULE_HINT,
                     );
                 }
@@ -1229,6 +1232,11 @@ fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<(Pathway, Vec<Pendi
     let mut invariants = Vec::new();
     for (i, inv) in model.invariants.iter().enumerate() {
         let at = format!("invariants[{i}] (`{}`)", inv.id);
+        // Invariant ids name counterexample files (`check --counterexamples`).
+        if !is_ident(&inv.id) {
+            let why = "is not a valid invariant id: use lowercase letters, digits and `_`";
+            ctx.err(sink, "bad-id", &at, format!("`{}` {why}", inv.id));
+        }
         ctx.cites(sink, &at, &inv.cites, true);
         if let Some(rule) = ctx.rule(sink, &env, &at, &inv.rule, Context::Invariant) {
             invariants.push(Invariant {

@@ -17,11 +17,60 @@ pub struct Date {
     day: u8,
 }
 
-/// Why a text is not a date.
+/// Why a text is not a date: it is not written `YYYY-MM-DD`, or it is but names a day the
+/// calendar does not have (`2026-02-29`, `2026-13-01`, `0000-01-01`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{text}` is not a date: write it as YYYY-MM-DD, for example 2008-03-14")]
+#[error("{}", match .missing {
+    None => format!("`{}` is not a date: write it as YYYY-MM-DD, for example 2008-03-14", .text),
+    Some(why) => format!("`{}` does not exist: {why}", .text),
+})]
 pub struct DateError {
+    /// The text (at most 40 characters of it).
     text: String,
+    /// For a text written `YYYY-MM-DD`, why there is no such day.
+    missing: Option<String>,
+}
+
+impl DateError {
+    /// Why a text written `YYYY-MM-DD` names no day (`February 2026 has 28 days`); `None`
+    /// when it is not written `YYYY-MM-DD` at all.
+    pub fn missing_day(&self) -> Option<&str> {
+        self.missing.as_deref()
+    }
+}
+
+/// Why `year-month-day`, written in the right shape, is not a day of the calendar.
+fn why_missing(year: u32, month: u32, day: u32) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    if year == 0 {
+        return "the years run from 0001 to 9999".to_owned();
+    }
+    let Some(name) = month.checked_sub(1).and_then(|m| MONTHS.get(m as usize)) else {
+        return format!("there is no month {month:02}: months run from 01 to 12");
+    };
+    if day == 0 {
+        return "there is no day 00: days run from 01".to_owned();
+    }
+    let days = days_in_month(year as i32, month as u8);
+    let leap = if month == 2 && days == 28 && day == 29 {
+        format!(" ({year} is not a leap year)")
+    } else {
+        String::new()
+    };
+    format!("{name} {year} has {days} days{leap}")
 }
 
 impl Date {
@@ -147,8 +196,16 @@ impl FromStr for Date {
     type Err = DateError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let shown = || {
+            let mut shown: String = text.chars().take(40).collect();
+            if shown.len() < text.len() {
+                shown.push('…');
+            }
+            shown
+        };
         let err = || DateError {
-            text: text.to_owned(),
+            text: shown(),
+            missing: None,
         };
         let bytes = text.as_bytes();
         let digits = |r: std::ops::Range<usize>| -> Option<u32> {
@@ -162,7 +219,10 @@ impl FromStr for Date {
         }
         let (y, m, d) = (digits(0..4), digits(5..7), digits(8..10));
         match (y, m, d) {
-            (Some(y), Some(m), Some(d)) => Self::new(y as i32, m, d).ok_or_else(err),
+            (Some(y), Some(m), Some(d)) => Self::new(y as i32, m, d).ok_or_else(|| DateError {
+                text: shown(),
+                missing: Some(why_missing(y, m, d)),
+            }),
             _ => Err(err()),
         }
     }
@@ -203,6 +263,44 @@ mod tests {
             assert!(bad.parse::<Date>().is_err(), "{bad} should be rejected");
         }
         assert!("2008-02-29".parse::<Date>().is_ok());
+    }
+
+    /// V14: a date written right that the calendar does not have says so, not "write it as
+    /// YYYY-MM-DD".
+    #[test]
+    fn a_day_the_calendar_does_not_have_is_named_as_such() {
+        let e = "2026-02-29".parse::<Date>().unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "`2026-02-29` does not exist: February 2026 has 28 days (2026 is not a leap year)"
+        );
+        assert_eq!(
+            "2026-04-31".parse::<Date>().unwrap_err().to_string(),
+            "`2026-04-31` does not exist: April 2026 has 30 days"
+        );
+        assert_eq!(
+            "2026-13-01".parse::<Date>().unwrap_err().to_string(),
+            "`2026-13-01` does not exist: there is no month 13: months run from 01 to 12"
+        );
+        assert!(
+            "0000-01-01"
+                .parse::<Date>()
+                .unwrap_err()
+                .to_string()
+                .contains("0001 to 9999")
+        );
+        assert!(
+            "2026-01-00"
+                .parse::<Date>()
+                .unwrap_err()
+                .missing_day()
+                .is_some()
+        );
+        let shape = "2026-2-28".parse::<Date>().unwrap_err();
+        assert_eq!(shape.missing_day(), None);
+        assert!(shape.to_string().contains("write it as YYYY-MM-DD"));
+        let long = "x".repeat(10_000).parse::<Date>().unwrap_err().to_string();
+        assert!(long.len() < 150, "{long}");
     }
 
     #[test]
@@ -280,6 +378,7 @@ impl Date {
         }
         let err = || DateError {
             text: text.to_owned(),
+            missing: None,
         };
         let mut parts = text.split(['/', '.', '-', ' ']);
         let mut number = |max_len: usize| -> Option<u32> {
@@ -293,7 +392,10 @@ impl Date {
             .filter(|y| y.len() == 4 && y.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|y| y.parse::<i32>().ok());
         match (day, month, year, parts.next()) {
-            (Some(d), Some(m), Some(y), None) => Self::new(y, m, d).ok_or_else(err),
+            (Some(d), Some(m), Some(y), None) => Self::new(y, m, d).ok_or_else(|| DateError {
+                missing: u32::try_from(y).ok().map(|y| why_missing(y, m, d)),
+                ..err()
+            }),
             _ => Err(err()),
         }
     }

@@ -33,6 +33,8 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error. A location or message longer than [`LONGEST`] characters (a 2 MB rule quoted
+    /// whole, say) is cut in the middle, so a diagnostic stays a few lines long.
     pub(crate) fn error(
         code: &'static str,
         file: &str,
@@ -43,8 +45,8 @@ impl Diagnostic {
             severity: Severity::Error,
             code,
             file: file.to_owned(),
-            location: location.into(),
-            message: message.into(),
+            location: cut(location.into()),
+            message: cut(message.into()),
             hint: None,
         }
     }
@@ -98,6 +100,36 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// The most characters a diagnostic's location or message shows.
+pub(crate) const LONGEST: usize = 1000;
+
+/// `text` cut to its first and last [`LONGEST`]`/2` characters, with `…` between, when longer.
+fn cut(text: String) -> String {
+    let len = text.chars().count();
+    if len <= LONGEST {
+        return text;
+    }
+    let head: String = text.chars().take(LONGEST / 2).collect();
+    let tail: String = text.chars().skip(len - LONGEST / 2).collect();
+    format!("{head} … {tail}")
+}
+
+/// The part of a one-line `text` (a rule) around a 1-based character `column`: whole when it
+/// is at most [`EXCERPT`] characters long, else [`EXCERPT`] characters around the column, with
+/// `…` where it is cut.
+pub(crate) fn excerpt(text: &str, column: usize) -> String {
+    const EXCERPT: usize = 60;
+    let len = text.chars().count();
+    if len <= EXCERPT {
+        return text.to_owned();
+    }
+    let start = column.saturating_sub(1 + EXCERPT / 2).min(len - EXCERPT);
+    let part: String = text.chars().skip(start).take(EXCERPT).collect();
+    let before = if start > 0 { "…" } else { "" };
+    let after = if start + EXCERPT < len { "…" } else { "" };
+    format!("{before}{part}{after}")
+}
+
 /// What to do about a problem of this code, where the place that found it said nothing more
 /// specific.
 fn default_hint(code: &str) -> Option<&'static str> {
@@ -126,6 +158,9 @@ fn default_hint(code: &str) -> Option<&'static str> {
         "unknown-fact" => "list only facts declared under `facts`",
         "unknown-format" => "every pathway file starts with \"format\": \"pathway/v1\"",
         "no-pathway" => "add a pathway file (\"format\": \"pathway/v1\") to the folder",
+        "unknown-source" => {
+            "declare the tag under `sources` in the same file, or cite a tag that is declared there"
+        }
         "no-contacts" => "add a contacts.json with \"format\": \"contacts/v1\" to the folder",
         "duplicate-contacts" => "keep one contacts directory (\"format\": \"contacts/v1\") per set",
         "duplicate-pathway" => "give each pathway file its own `id`",
@@ -165,4 +200,28 @@ fn render(diagnostics: &[Diagnostic]) -> String {
         if errors == 1 { "" } else { "s" }
     ));
     out.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// V16: a long rule is shown cut around the place of the error, not whole.
+    #[test]
+    fn a_long_text_is_cut_around_the_column_and_a_long_message_in_the_middle() {
+        let rule = format!("{} && && {}", "a".repeat(1000), "b".repeat(1000));
+        let shown = excerpt(&rule, 1005);
+        assert_eq!(shown.chars().count(), 62, "{shown}");
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        assert!(shown.contains("&& &&"), "{shown}");
+        assert_eq!(excerpt("age < 18 &&", 11), "age < 18 &&");
+        assert!(excerpt(&rule, 1).starts_with("aaa") && excerpt(&rule, 1).ends_with('…'));
+        let d = Diagnostic::error("rule-syntax", "f.json", "here", "x".repeat(2_000_000));
+        assert!(
+            d.message.chars().count() <= LONGEST + 3,
+            "{}",
+            d.message.len()
+        );
+        assert!(d.to_string().len() < 1100);
+    }
 }

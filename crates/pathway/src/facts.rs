@@ -63,6 +63,16 @@ pub enum FactError {
         /// The text given.
         value: String,
     },
+    /// A date written `YYYY-MM-DD` that the calendar does not have (`2026-02-29`).
+    #[error("`{fact}` is {value}, a day that does not exist: {why}")]
+    NoSuchDate {
+        /// The fact id.
+        fact: String,
+        /// The text given.
+        value: String,
+        /// Why there is no such day (`February 2026 has 28 days`).
+        why: String,
+    },
     /// A date after the evaluation date, or impossibly long ago.
     #[error("`{fact}` is {value}, which is {why} ({today})")]
     ImpossibleDate {
@@ -128,6 +138,7 @@ impl FactError {
             | Self::OutOfRange { fact, .. }
             | Self::NotAnOption { fact, .. }
             | Self::BadDate { fact, .. }
+            | Self::NoSuchDate { fact, .. }
             | Self::ImpossibleDate { fact, .. }
             | Self::Duplicate { fact }
             | Self::Contradiction { fact, .. } => Some(fact),
@@ -151,6 +162,7 @@ impl FactError {
                 format!("`{fact}` is not one of its answers; the answers are: {options}")
             }
             Self::BadDate { fact, .. } => format!("`{fact}` must be a date written YYYY-MM-DD"),
+            Self::NoSuchDate { fact, .. } => format!("`{fact}` is a day that does not exist"),
             Self::ImpossibleDate { fact, why, .. } => format!("`{fact}` is a date {why}"),
             Self::NotAnObject { .. } => {
                 "a facts record must be a JSON object of fact ids and answers".to_owned()
@@ -168,6 +180,12 @@ fn json_kind(value: &serde_json::Value) -> String {
     match value {
         serde_json::Value::Null => "null".into(),
         serde_json::Value::Bool(b) => format!("the boolean {b}"),
+        // serde_json reads `-0` as the fraction -0.0: say what was written.
+        serde_json::Value::Number(n)
+            if n.as_f64() == Some(0.0) && n.to_string().starts_with('-') =>
+        {
+            "-0 (negative zero, which JSON readers take as a fraction): write 0".into()
+        }
         serde_json::Value::Number(n) => format!("the number {n}"),
         serde_json::Value::String(s) => format!("the text \"{s}\""),
         serde_json::Value::Array(_) => "a list".into(),
@@ -236,10 +254,19 @@ impl FactDecl {
                 let s = json
                     .as_str()
                     .ok_or_else(|| wrong("a date written YYYY-MM-DD"))?;
-                let date: Date = s.parse().map_err(|_| FactError::BadDate {
-                    fact: fact(),
-                    value: s.to_owned(),
-                })?;
+                let date: Date =
+                    s.parse()
+                        .map_err(|e: crate::DateError| match e.missing_day() {
+                            Some(why) => FactError::NoSuchDate {
+                                fact: fact(),
+                                value: s.to_owned(),
+                                why: why.to_owned(),
+                            },
+                            None => FactError::BadDate {
+                                fact: fact(),
+                                value: s.to_owned(),
+                            },
+                        })?;
                 check_date(&self.id, date, today).map(Value::Date)
             }
         }
@@ -394,7 +421,7 @@ impl Bundle {
     /// read as written, then checked in id order, as [`Bundle::parse_facts`] checks them.
     fn read_carefully(&self, text: &str, today: Date) -> Result<Facts, FactError> {
         let written: Written = serde_json::from_str(text).map_err(|e| FactError::Syntax {
-            message: e.to_string(),
+            message: crate::json::explain(text, &e),
             line: e.line(),
             column: e.column(),
         })?;

@@ -59,6 +59,7 @@ mod suggest;
 mod template;
 mod value;
 mod verify;
+mod visible;
 pub mod vocab;
 
 pub use bundle::{
@@ -85,3 +86,4 @@ pub use verify::{
     Counterexample, HazardResult, InvariantResult, Report, covering_examples, path_signatures,
     trail_signature, verify,
 };
+pub use visible::{Visible, is_hidden, visible};

@@ -124,15 +124,18 @@ impl Template {
                     Some(other) => write!(out, "{other}"),
                     None => out.write_str(UNKNOWN),
                 },
-                Part::Birthday(id, slot, n) => {
-                    match date(id, *slot).and_then(|d| d.anniversary(*n)) {
-                        // Read by a person: "15 December 2026", never ISO.
-                        Some(d) => out.write_str(&d.human()),
-                        None => out.write_str(UNKNOWN),
-                    }
-                }
+                Part::Birthday(id, slot, n) => match date(id, *slot).map(|d| d.anniversary(*n)) {
+                    // Read by a person: "15 December 2026", never ISO.
+                    Some(Some(d)) => out.write_str(&d.human()),
+                    Some(None) => out.write_str("(after the year 9999)"),
+                    None => out.write_str(UNKNOWN),
+                },
+                // A birthday after the year 9999 has no date: no day count either.
                 Part::DaysUntil(id, slot, n) => match date(id, *slot) {
-                    Some(d) => write!(out, "{}", days_until_birthday(d, *n, today)),
+                    Some(d) if d.anniversary(*n).is_some() => {
+                        write!(out, "{}", days_until_birthday(d, *n, today))
+                    }
+                    Some(_) => out.write_str("(after the year 9999)"),
                     None => out.write_str(UNKNOWN),
                 },
             };
@@ -298,6 +301,18 @@ mod tests {
             template.render(&|_, _| None, today),
             "Turns 18 on (not known), in (not known) days."
         );
+    }
+
+    /// V11: a birthday after the year 9999 prints no sentinel number.
+    #[test]
+    fn a_birthday_after_the_year_9999_prints_no_sentinel() {
+        let template =
+            t("{{birthday(date_of_birth, 18)}}; {{days_until_birthday(date_of_birth, 18)}}")
+                .unwrap();
+        let mut facts = Facts::default();
+        facts.insert("date_of_birth", Value::Date("9990-01-01".parse().unwrap()));
+        let shown = template.render(&|id, _| facts.get(id), "9999-12-31".parse().unwrap());
+        assert_eq!(shown, "(after the year 9999); (after the year 9999)");
     }
 
     #[test]

@@ -8,7 +8,10 @@ use pathway::{Bundle, Counterexample, LoadOptions, covering_examples, verify};
 use serde_json::json;
 
 use crate::args::ReportFormat;
-use crate::io::{CliError, Result, plain, say, set_files, set_name, today as parse_today};
+use crate::io::{
+    CliError, EXIT_FAILED, Result, plain, quoted, say, set_files, set_name, today as parse_today,
+    write_shared,
+};
 
 /// Files `check` writes besides its report.
 pub(crate) struct Outputs<'a> {
@@ -40,14 +43,16 @@ pub(crate) fn run(
             .hint("give pathway set folders or pathway files: pathway check pathways/my-set"));
         }
     }
-    let mut ok = true;
+    // A set that does not load is what `check` is for finding: exit 1, as for a broken
+    // invariant (DESIGN.md §5: "exit 1 on any error"); a path that cannot be read is 2.
+    let (mut loads, mut ok) = (true, true);
     let mut reports = Vec::new();
     let mut written = 0;
     for target in targets {
         let (name, loaded) = load(target.as_deref())?;
         match loaded {
             Err(err) => {
-                ok = false;
+                loads = false;
                 match format {
                     ReportFormat::Text => say!("{name}: does not load\n{err}\n"),
                     ReportFormat::Json => {
@@ -67,8 +72,10 @@ pub(crate) fn run(
                     let file = match outputs.counterexamples {
                         Some(out) => {
                             written += 1;
-                            let file =
-                                out.join(format!("counterexample-{written:02}-{}.json", inv.id));
+                            let file = out.join(format!(
+                                "counterexample-{written:02}-{}.json",
+                                file_word(&inv.id)
+                            ));
                             write_facts(out, &file, &c.facts)?;
                             Some(file)
                         }
@@ -92,11 +99,29 @@ pub(crate) fn run(
             serde_json::to_string_pretty(&reports).unwrap_or_default()
         );
     }
-    Ok(if ok {
+    Ok(if loads && ok {
         ExitCode::SUCCESS
     } else {
-        ExitCode::from(1)
+        ExitCode::from(EXIT_FAILED)
     })
+}
+
+/// An id as part of a file name: lowercase letters, digits, `-` and `_` kept, anything else
+/// (a `/` or `..` in an id of a set that did not check ids) as `_`, at most 64 characters.
+fn file_word(id: &str) -> String {
+    let word: String = id
+        .chars()
+        .take(64)
+        .map(|c| match c {
+            'a'..='z' | '0'..='9' | '-' | '_' => c,
+            _ => '_',
+        })
+        .collect();
+    if word.is_empty() {
+        "_".to_owned()
+    } else {
+        word
+    }
 }
 
 /// The shell command that replays a counterexample on the set under check: the set's path
@@ -128,22 +153,11 @@ fn replay(set: Option<&Path>, c: &Counterexample, file: Option<&Path>) -> String
     }
 }
 
-/// A word for a POSIX shell: as it is when nothing in it is special, else in single quotes.
-fn quoted(word: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c);
-    if !word.is_empty() && word.chars().all(plain) {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
-    }
-}
-
 fn write_facts(dir: &Path, file: &Path, facts: &pathway::Facts) -> Result<()> {
     fs::create_dir_all(dir)
         .map_err(|e| CliError::input(format!("cannot create {}: {}", dir.display(), plain(&e))))?;
     let text = serde_json::to_string_pretty(facts).unwrap_or_default() + "\n";
-    fs::write(file, text)
-        .map_err(|e| CliError::input(format!("cannot write {}: {}", file.display(), plain(&e))))
+    write_shared(file, &text)
 }
 
 fn load(target: Option<&Path>) -> Result<(String, Result<Bundle, pathway::LoadError>)> {
@@ -273,11 +287,13 @@ fn write_examples(bundle: &Bundle, today: pathway::Date, out: &Path) -> Result<(
         .map_err(|e| CliError::input(format!("cannot create {}: {}", out.display(), plain(&e))))?;
     let examples = covering_examples(bundle, today);
     for (i, c) in examples.iter().enumerate() {
-        let file = out.join(format!("example-{:02}-{}.json", i + 1, c.pathway));
+        let file = out.join(format!(
+            "example-{:02}-{}.json",
+            i + 1,
+            file_word(&c.pathway)
+        ));
         let text = serde_json::to_string_pretty(&c.facts).unwrap_or_default() + "\n";
-        fs::write(&file, text).map_err(|e| {
-            CliError::input(format!("cannot write {}: {}", file.display(), plain(&e)))
-        })?;
+        write_shared(&file, &text)?;
         say!("wrote {} -> [{}]", file.display(), c.codes.join(", "));
     }
     say!(

@@ -14,8 +14,8 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::args::DecideFormat;
-use crate::io::{CliError, Result, load_set, plain, today as parse_today};
-use crate::records::{Input, Start, read_start};
+use crate::io::{CliError, EXIT_INPUT, Result, load_set, plain, tell, today as parse_today};
+use pathway_cli::records::{Input, MAX_RECORD, Record, Records, Unreadable};
 
 pub(crate) struct Options {
     pub(crate) format: DecideFormat,
@@ -75,7 +75,7 @@ pub(crate) fn run(
     };
     let set = load_set(dir, pathway, &load)?;
     if options.unproven {
-        eprintln!(
+        tell!(
             "warning: --unproven: invariants were not required to hold; never use this for a real case"
         );
     }
@@ -89,7 +89,12 @@ pub(crate) fn run(
                 .map_err(|e| CliError::input(format!("cannot read {facts}: {}", plain(&e))))?,
         )
     };
-    let mut input = Input::new(input, facts);
+    let name = if facts == "-" {
+        "standard input"
+    } else {
+        facts
+    };
+    let mut records = Records::new(Input::new(input));
     let mut out = BufWriter::new(io::stdout().lock());
     let mut d = Decider {
         bundle: &set.bundle,
@@ -99,24 +104,10 @@ pub(crate) fn run(
         tally: Tally::default(),
         shown: 0,
     };
-
-    let mut first = None;
-    while let Some(line) = input.line(&mut out)? {
-        if !line.is_blank() {
-            first = Some(line);
-            break;
-        }
-    }
-    let Some(first) = first else {
-        return Err(CliError::input(format!(
-            "{} holds no facts record",
-            if facts == "-" {
-                "standard input"
-            } else {
-                facts
-            }
-        ))
-        .hint("give one JSON object, or JSON Lines (one object per line)"));
+    let unreadable = |e: io::Error| CliError::input(format!("cannot read {name}: {}", plain(&e)));
+    let Some(first) = records.next(&mut out).map_err(unreadable)? else {
+        return Err(CliError::input(format!("{name} holds no facts record"))
+            .hint("give one JSON object, or JSON Lines (one object per line)"));
     };
     let mut bad = false;
     // Continue after a record unless the reader has gone, or a bad record with --fail-fast.
@@ -128,41 +119,30 @@ pub(crate) fn run(
         }
         Err(Stop::Closed) => false,
     };
-    // One object over several lines, or JSON Lines: decided by the first lines alone.
-    match read_start(&mut input, &mut out, first)? {
-        Start::Single { text, first } => {
-            go_on(d.record(&mut out, 1, first, Ok(&text), false));
+    if first.whole {
+        // One object over several lines, and nothing else: one record, one JSON object.
+        go_on(d.record(&mut out, &first, false));
+    } else {
+        let mut next = Some(first);
+        while let Some(record) = next {
+            if let Some(note) = records.take_note() {
+                tell!("note: {note}");
+            }
+            if !go_on(d.record(&mut out, &record, true)) {
+                break;
+            }
+            next = records.next(&mut out).map_err(unreadable)?;
         }
-        Start::Lines(held, note) => {
-            if let Some(note) = note {
-                eprintln!("note: {note}");
-            }
-            let mut held = held.into_iter();
-            let mut n = 0;
-            loop {
-                let line = match held.next() {
-                    Some(line) => line,
-                    None => match input.line(&mut out)? {
-                        Some(line) => line,
-                        None => break,
-                    },
-                };
-                if line.is_blank() {
-                    continue;
-                }
-                n += 1;
-                let text = line.text.as_deref().map_err(|_| ());
-                if !go_on(d.record(&mut out, n, line.number, text, true)) {
-                    break;
-                }
-            }
-            if n > 1 || d.tally.errors > 0 {
-                let t = &d.tally;
-                eprintln!(
-                    "records: {}, finished: {}, needs answer: {}, blocked: {}, errors: {}",
-                    t.records, t.finished, t.needs_answer, t.blocked, t.errors
-                );
-            }
+        if d.tally.records > 1 || d.tally.errors > 0 {
+            let t = &d.tally;
+            tell!(
+                "records: {}, finished: {}, needs answer: {}, blocked: {}, errors: {}",
+                t.records,
+                t.finished,
+                t.needs_answer,
+                t.blocked,
+                t.errors
+            );
         }
     }
     if options.stats {
@@ -185,7 +165,7 @@ pub(crate) fn run(
         _ => {}
     }
     Ok(if bad {
-        ExitCode::from(2)
+        ExitCode::from(EXIT_INPUT)
     } else {
         ExitCode::SUCCESS
     })
@@ -210,22 +190,15 @@ struct Decider<'a> {
 }
 
 impl Decider<'_> {
-    /// Evaluates record `n` (on line `line` of a JSON Lines input, or starting on line `line`
-    /// of a single record over several lines) and writes the result; a
-    /// bad record is reported on standard error and, in a batch, keeps its place in the
+    /// Evaluates a record and writes the result; a bad record is reported on standard error
+    /// and, in a batch (`lines`: JSON Lines or several records), keeps its place in the
     /// output.
-    fn record(
-        &mut self,
-        out: &mut impl Write,
-        n: u64,
-        line: u64,
-        text: Result<&str, ()>,
-        lines: bool,
-    ) -> Result<(), Stop> {
+    fn record(&mut self, out: &mut impl Write, record: &Record, lines: bool) -> Result<(), Stop> {
+        let (n, line) = (record.number, record.line);
         self.tally.records += 1;
-        let parsed = match text {
-            Ok(text) => self.bundle.parse_facts_str(text, self.today).map_err(Some),
-            Err(()) => Err(None),
+        let parsed = match &record.text {
+            Ok(text) => self.bundle.parse_facts_str(text, self.today).map_err(Ok),
+            Err(why) => Err(Err(*why)),
         };
         let facts = match parsed {
             Ok(facts) => facts,
@@ -233,34 +206,35 @@ impl Decider<'_> {
                 self.tally.errors += 1;
                 let stats = self.options.stats;
                 let mut message = match &problem {
-                    None => "not valid UTF-8 text".to_owned(),
-                    Some(e) if stats => e.anonymised(),
-                    Some(e) => e.to_string(),
+                    Err(why) => why.message(),
+                    Ok(e) if stats => e.anonymised(),
+                    Ok(e) => e.to_string(),
                 };
-                // A JSON Lines record is one line: its place gives the line, the error the
-                // column. A record over several lines gives lines of the file.
-                if let Some(FactError::Syntax {
+                // A record on one line: its place gives the line, the error the column. A
+                // record over several lines gives lines of the file.
+                if let Ok(FactError::Syntax {
                     line: at, column, ..
                 }) = &problem
                 {
                     let here = format!("at line {at} column {column}");
-                    if lines && *at == 1 {
+                    if !record.spread && *at == 1 {
                         message = message.replace(&here, &format!("at column {column}"));
-                    } else if !lines && line > 1 {
+                    } else if record.spread && line > 1 {
                         let of_file = *at as u64 + line - 1;
                         message =
                             message.replace(&here, &format!("at line {of_file} column {column}"));
                     }
                 }
-                let hint = record_hint(self.bundle, self.today, problem.as_ref(), lines, stats);
+                let problem = problem.as_ref().map_err(|why| *why);
+                let hint = record_hint(self.bundle, self.today, problem, lines, stats);
                 let place = if lines && line != n {
                     format!("record {n} (line {line})")
                 } else {
                     format!("record {n}")
                 };
-                eprintln!("error: {place}: {message}");
+                tell!("error: {place}: {message}");
                 if let Some(hint) = &hint {
-                    eprintln!("  hint: {hint}");
+                    tell!("  hint: {hint}");
                 }
                 // In a batch the bad record keeps its place in the output, so none is lost.
                 if lines && !stats {
@@ -270,19 +244,23 @@ impl Decider<'_> {
                             if let (Some(obj), Some(hint)) = (error.as_object_mut(), hint) {
                                 obj.insert("hint".into(), json!(hint));
                             }
-                            writeln!(out, "{error}")
+                            put(out, &format!("{error}\n"))
                         }
-                        DecideFormat::Text => writeln!(
+                        DecideFormat::Text => put(
                             out,
-                            "{}{} not evaluated: {message}",
-                            self.separator(),
-                            capitalised(&place)
+                            &format!(
+                                "{}{} not evaluated: {message}\n",
+                                self.separator(),
+                                capitalised(&place)
+                            ),
                         ),
-                        DecideFormat::Markdown => writeln!(
+                        DecideFormat::Markdown => put(
                             out,
-                            "{}**{} not evaluated:** {message}",
-                            self.separator(),
-                            capitalised(&place)
+                            &format!(
+                                "{}**{} not evaluated:** {message}\n",
+                                self.separator(),
+                                capitalised(&place)
+                            ),
                         ),
                     };
                     written.map_err(|_| Stop::Closed)?;
@@ -326,7 +304,7 @@ impl Decider<'_> {
                 if lines && let Some(obj) = json.as_object_mut() {
                     obj.insert("record".into(), json!(n));
                 }
-                writeln!(out, "{json}")
+                put(out, &format!("{json}\n"))
             }
             DecideFormat::Text => {
                 let sep = self.separator();
@@ -336,11 +314,13 @@ impl Decider<'_> {
                     today: Some(config.today),
                     ..NotesConfig::default()
                 };
-                write!(out, "{sep}{}", case_notes(self.bundle, &evaluation, &notes))
+                let text = case_notes(self.bundle, &evaluation, &notes);
+                out.write_all(sep.as_bytes()).and_then(|()| put(out, &text))
             }
             DecideFormat::Markdown => {
                 let sep = self.separator();
-                write!(out, "{sep}{}", outcome_markdown(self.bundle, &evaluation))
+                let text = outcome_markdown(self.bundle, &evaluation);
+                out.write_all(sep.as_bytes()).and_then(|()| put(out, &text))
             }
         };
         written.map_err(|_| Stop::Closed)
@@ -357,6 +337,12 @@ impl Decider<'_> {
     }
 }
 
+/// Writes `text` with every character that could control a terminal shown as an escape
+/// ([`pathway::visible`]: one scan, no copy when there is none; JSON stays the same JSON).
+fn put(out: &mut impl Write, text: &str) -> io::Result<()> {
+    out.write_all(pathway::visible(text).as_bytes())
+}
+
 fn capitalised(place: &str) -> String {
     let mut chars = place.chars();
     chars
@@ -365,20 +351,33 @@ fn capitalised(place: &str) -> String {
         .unwrap_or_default()
 }
 
-/// What to do about a bad record (`None` for text that is not UTF-8). With `stats`, the hint
-/// takes nothing from the input either: no guess at what an unknown key meant.
+/// What to do about a bad record (`Err` for a line that could not be read). With `stats`,
+/// the hint takes nothing from the input either: no guess at what an unknown key meant.
 fn record_hint(
     bundle: &Bundle,
     today: Date,
-    problem: Option<&FactError>,
+    problem: Result<&FactError, Unreadable>,
     lines: bool,
     stats: bool,
 ) -> Option<String> {
-    let Some(e) = problem else {
-        return Some("save the file as UTF-8 text".into());
+    let e = match problem {
+        Ok(e) => e,
+        Err(Unreadable::NotUtf8) => return Some("save the file as UTF-8 text".into()),
+        Err(Unreadable::TooLong(_)) => {
+            return Some(format!(
+                "a facts record is one JSON object of at most {} KiB; check that the file is a facts file, with one record per line",
+                MAX_RECORD / 1024
+            ));
+        }
     };
     let declared = || bundle.facts().map(|f| f.id.as_str());
     Some(match e {
+        FactError::Syntax { message, .. } if message.contains("(U+") => {
+            "JSON allows only spaces, tabs and line breaks between values, and no byte order mark: save the file as plain UTF-8 text".into()
+        }
+        FactError::Syntax { message, .. } if message.starts_with("the number ") => {
+            "answers are true, false, whole numbers, text or null".into()
+        }
         FactError::Syntax { .. } if lines => {
             "in JSON Lines each record is one complete JSON object on its own line".into()
         }

@@ -6,7 +6,33 @@ use std::process::ExitCode;
 use pathway::{Config, GraphFormat, evaluate, graph};
 
 use crate::args::GraphFormatArg;
-use crate::io::{CliError, Result, load_set, read, say_raw, today as parse_today};
+use crate::io::{CliError, Result, load_set, read_at_most, say_raw, today as parse_today};
+use pathway_cli::records::MAX_RECORD;
+
+/// A facts record from standard input, of at most [`MAX_RECORD`] bytes.
+fn read_stdin() -> Result<String> {
+    use std::io::Read;
+    let mut data = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_RECORD as u64 + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| {
+            CliError::input(format!(
+                "cannot read standard input: {}",
+                crate::io::plain(&e)
+            ))
+        })?;
+    if data.len() > MAX_RECORD {
+        return Err(CliError::input(format!(
+            "standard input is longer than a facts record may be ({} KiB)",
+            MAX_RECORD / 1024
+        )));
+    }
+    String::from_utf8(data).map_err(|_| {
+        CliError::input("standard input is not UTF-8 text").hint("save the facts as UTF-8 text")
+    })
+}
 
 pub(crate) fn run(
     dir: Option<&Path>,
@@ -27,10 +53,9 @@ pub(crate) fn run(
         None => None,
         Some(file) => {
             let text = if file == "-" {
-                std::io::read_to_string(std::io::stdin())
-                    .map_err(|e| CliError::input(e.to_string()))?
+                read_stdin()?
             } else {
-                read(Path::new(file))?
+                read_at_most(Path::new(file), MAX_RECORD as u64, "a facts record")?
             };
             let facts = set
                 .bundle

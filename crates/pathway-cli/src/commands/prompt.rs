@@ -16,6 +16,8 @@ pub(crate) enum Reply {
     Answer(Json),
     Back,
     Quit,
+    /// Ctrl-C: stop now (exit 130, after saving where there is a file to save to).
+    Interrupt,
 }
 
 const BACK: &str = "← Back to the previous question";
@@ -153,9 +155,8 @@ enum Picked {
 
 fn cancelled(e: InquireError) -> Result<Picked> {
     match e {
-        InquireError::OperationCanceled | InquireError::OperationInterrupted => {
-            Ok(Picked::Reply(Reply::Quit))
-        }
+        InquireError::OperationCanceled => Ok(Picked::Reply(Reply::Quit)),
+        InquireError::OperationInterrupted => Ok(Picked::Reply(Reply::Interrupt)),
         other => Err(CliError::input(format!(
             "the terminal prompt failed: {other}"
         ))),

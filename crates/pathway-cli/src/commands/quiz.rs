@@ -7,7 +7,8 @@ use pathway::{Config, Facts, Scenario, Session, State, evaluate};
 use serde_json::Value as Json;
 
 use super::prompt::{self, Progress, Reply};
-use crate::io::{CliError, Result, load_set, read, say};
+use crate::io::{CliError, EXIT_INTERRUPTED, Result, load_set, read, read_at_most, say};
+use pathway_cli::records::MAX_RECORD;
 
 pub(crate) fn run(dir: Option<&Path>, file: &Path, answers: Option<&Path>) -> Result<ExitCode> {
     let scenario = Scenario::from_json(&read(file)?)
@@ -31,7 +32,10 @@ pub(crate) fn run(dir: Option<&Path>, file: &Path, answers: Option<&Path>) -> Re
     say!("{}\n\n{}\n", scenario.title, scenario.story);
     let mine: Facts = match answers {
         Some(path) => bundle
-            .parse_facts_str(&read(path)?, today)
+            .parse_facts_str(
+                &read_at_most(path, MAX_RECORD as u64, "a facts record")?,
+                today,
+            )
             .map_err(|e| CliError::input(format!("{}: {e}", path.display())))?,
         None => {
             let mut session = Session::new(bundle, start, today);
@@ -47,6 +51,10 @@ pub(crate) fn run(dir: Option<&Path>, file: &Path, answers: Option<&Path>) -> Re
                         session.back();
                     }
                     Reply::Quit => return Ok(ExitCode::SUCCESS),
+                    Reply::Interrupt => {
+                        say!("Interrupted (Ctrl-C).");
+                        return Ok(ExitCode::from(EXIT_INTERRUPTED));
+                    }
                 }
             }
             session.facts()

@@ -8,7 +8,7 @@ use pathway::{Scenario, coverage};
 use serde_json::{Value as Json, json};
 
 use crate::args::ReportFormat;
-use crate::io::{CliError, Result, load_set, plain, read, say};
+use crate::io::{CliError, EXIT_FAILED, EXIT_INPUT, Result, load_set, plain, read, say};
 
 pub(crate) fn run(
     dir: Option<&Path>,
@@ -26,8 +26,17 @@ pub(crate) fn run(
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
+    if files.is_empty() {
+        return Err(CliError::input(format!(
+            "{} holds no scenario files (*.json): nothing was run",
+            folder.display()
+        ))
+        .hint("give the folder of scenario files: pathway scenarios path/to/scenarios"));
+    }
     let set = load_set(dir, None, &Default::default())?;
     let (mut passed, mut failed) = (0, 0);
+    // Scenario files that are not valid: bad input (exit 2), after every other one has run.
+    let mut invalid = 0;
     let mut results = Vec::new();
     let mut trails = Vec::new();
     for file in &files {
@@ -45,11 +54,14 @@ pub(crate) fn run(
                 r.problems.clone(),
                 code_diff(&s.expect.codes, &r.codes),
             ),
-            Err(e) => (
-                String::new(),
-                vec![format!("not a valid scenario file: {e}")],
-                Vec::new(),
-            ),
+            Err(e) => {
+                invalid += 1;
+                (
+                    String::new(),
+                    vec![format!("not a valid scenario file: {e}")],
+                    Vec::new(),
+                )
+            }
         };
         if problems.is_empty() {
             passed += 1
@@ -117,10 +129,12 @@ pub(crate) fn run(
             say!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
         }
     }
-    Ok(if failed == 0 {
-        ExitCode::SUCCESS
+    Ok(if invalid > 0 {
+        ExitCode::from(EXIT_INPUT)
+    } else if failed > 0 {
+        ExitCode::from(EXIT_FAILED)
     } else {
-        ExitCode::from(1)
+        ExitCode::SUCCESS
     })
 }
 

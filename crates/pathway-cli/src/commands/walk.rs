@@ -12,7 +12,8 @@ use serde_json::Value as Json;
 
 use super::prompt::{self, Progress, Reply};
 use crate::io::{
-    CliError, Result, load_set, read, say, say_raw, today as parse_today, write_atomic,
+    CliError, EXIT_INTERRUPTED, MAX_SESSION, Result, load_set, quoted_path, read_at_most, say,
+    say_raw, today as parse_today, write_atomic,
 };
 
 pub(crate) fn run(
@@ -34,7 +35,7 @@ pub(crate) fn run(
     let mut reminder = None;
     let mut session = match &resume {
         Some(file) => {
-            let text = read(file)?;
+            let text = read_at_most(file, MAX_SESSION, "a saved session")?;
             let saved = Session::from_json(bundle, &text).map_err(|e| {
                 CliError::input(format!("cannot resume {}: {e}", file.display()))
                     .hint("start a new walk: pathway walk")
@@ -57,7 +58,7 @@ pub(crate) fn run(
                              different. To work ages out on today's date, quit and resume with:\n  \
                              pathway walk --resume {file} --today {clock}",
                             saved_on = saved.today(),
-                            file = file.display(),
+                            file = quoted_path(file),
                         ));
                         reminder = Some(format!(
                             "Ages were worked out on {}, the saved date, not today ({clock}).",
@@ -134,6 +135,7 @@ pub(crate) fn run(
                     }
                     say!("Back to the questions: nothing is lost.");
                 }
+                Reply::Interrupt => return Ok(interrupted(&session, save_to.as_deref())),
             },
             State::Finished(_) | State::Blocked { .. } => {
                 let evaluation = session.current();
@@ -167,8 +169,10 @@ pub(crate) fn run(
                 if let Some(reminder) = &reminder {
                     say!("\n{reminder}");
                 }
-                if let Some(file) = &save_to {
-                    finish_saving(&session, file)?;
+                if let Some(file) = &save_to
+                    && finish_saving(&session, file)?
+                {
+                    return Ok(ExitCode::from(EXIT_INTERRUPTED));
                 }
                 let blocked = matches!(evaluation.state, State::Blocked { .. });
                 return Ok(if blocked {
@@ -370,6 +374,7 @@ fn quit(session: &Session<'_>, save_to: Option<&Path>) -> Result<Option<ExitCode
         {
             Ok(true) => {}
             Err(InquireError::OperationCanceled) => return Ok(None),
+            Err(InquireError::OperationInterrupted) => return Ok(Some(interrupted(session, None))),
             Ok(false) | Err(_) => {
                 say!("Not saved: nothing was stored.");
                 return Ok(Some(ExitCode::SUCCESS));
@@ -388,34 +393,55 @@ fn quit(session: &Session<'_>, save_to: Option<&Path>) -> Result<Option<ExitCode
         }
         SaveAs::Interrupted => {
             say!("Quit (Ctrl-C) without saving: your answers were not stored.");
-            Some(ExitCode::SUCCESS)
+            Some(ExitCode::from(EXIT_INTERRUPTED))
         }
     })
+}
+
+/// Ctrl-C at a question: saved to the session's file when it has one, then exit 130.
+fn interrupted(session: &Session<'_>, save_to: Option<&Path>) -> ExitCode {
+    match save_to.map(|file| (file, write_atomic(file, &session.to_json()))) {
+        Some((file, Ok(()))) => {
+            say!("Interrupted (Ctrl-C).");
+            saved(file);
+        }
+        Some((_, Err(e))) => say!(
+            "Interrupted (Ctrl-C). Could not save the session ({}): your answers were not stored.",
+            e.message
+        ),
+        None => say!("Interrupted (Ctrl-C): your answers were not stored."),
+    }
+    ExitCode::from(EXIT_INTERRUPTED)
 }
 
 fn saved(file: &Path) {
     say!(
         "Saved to {}. Resume with: pathway walk --resume {}",
         file.display(),
-        file.display()
+        quoted_path(file)
     );
 }
 
-/// Saves at the end of a walk, offering another file name when the chosen one fails.
-fn finish_saving(session: &Session<'_>, file: &Path) -> Result<()> {
+/// Saves at the end of a walk, offering another file name when the chosen one fails; `true`
+/// when the worker pressed Ctrl-C instead.
+fn finish_saving(session: &Session<'_>, file: &Path) -> Result<bool> {
     match write_atomic(file, &session.to_json()) {
         Ok(()) => say!("\nSession saved to {}.", file.display()),
         Err(e) => {
             say!("\nCould not save the session ({}).", e.message);
             match save_as(session, false)? {
                 SaveAs::Saved(other) => say!("Session saved to {}.", other.display()),
-                SaveAs::Back | SaveAs::Discarded | SaveAs::Interrupted => {
+                SaveAs::Interrupted => {
+                    say!("Not saved: the summary above is the only record.");
+                    return Ok(true);
+                }
+                SaveAs::Back | SaveAs::Discarded => {
                     say!("Not saved: the summary above is the only record.");
                 }
             }
         }
     }
-    Ok(())
+    Ok(false)
 }
 
 /// How asking for another file name ended.

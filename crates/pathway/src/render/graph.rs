@@ -240,14 +240,16 @@ fn dot(chart: &Chart) -> String {
     out
 }
 
-/// A DOT quoted string; line breaks become centred `\n`.
+/// A DOT quoted string; line breaks become centred `\n`, and a character that could hide or
+/// reorder text ([`crate::is_hidden`]) is shown as an escape (`\u001b`).
 fn dot_quote(text: &str) -> String {
     let mut out = String::from("\"");
-    for c in text.chars() {
+    for c in crate::visible(text).chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
+            '\t' => out.push(' '),
             c => out.push(c),
         }
     }
@@ -257,9 +259,10 @@ fn dot_quote(text: &str) -> String {
 
 fn mermaid(chart: &Chart) -> String {
     let mut out = String::new();
-    // YAML front matter: a double-quoted scalar, so a `:` in the title is literal.
-    let title = mermaid_text(&chart.title).replace('\\', "\\\\");
-    let _ = writeln!(out, "---\ntitle: \"{title}\"\n---");
+    // YAML front matter: a double-quoted scalar on one line (so a `:` in the title is literal,
+    // and no line of the title can close the front matter with `---`).
+    let title = yaml_quoted(&chart.title);
+    let _ = writeln!(out, "---\ntitle: {title}\n---");
     out.push_str("flowchart TD\n");
     for (i, n) in chart.nodes.iter().enumerate() {
         let label = n
@@ -326,11 +329,32 @@ fn mermaid(chart: &Chart) -> String {
     out
 }
 
-/// Text inside a quoted Mermaid label: entity codes for the characters Mermaid reads.
+/// A YAML double-quoted scalar on one line: `\\` and `"` escaped, a line break or tab as a
+/// space, and an escape (`\u001b`) for a character that could hide or reorder text.
+fn yaml_quoted(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in crate::visible(text).chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' | '\t' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Text inside a quoted Mermaid label, on one line: entity codes for the characters Mermaid
+/// reads, a space for a line break or tab, and an escape (`\u001b`) for a character that could
+/// hide or reorder text ([`crate::is_hidden`]).
 fn mermaid_text(text: &str) -> String {
     let mut out = String::new();
-    for c in text.chars() {
+    for c in crate::visible(text).chars() {
         match c {
+            '\n' | '\t' => out.push(' '),
+            '\'' => out.push_str("#39;"),
+            '`' => out.push_str("#96;"),
             '#' => out.push_str("#35;"),
             '"' => out.push_str("#quot;"),
             '&' => out.push_str("#amp;"),
@@ -350,6 +374,15 @@ mod tests {
     #[test]
     fn escapes() {
         assert_eq!(dot_quote("a \"b\" \\ c\nd"), r#""a \"b\" \\ c\nd""#);
+        assert_eq!(dot_quote("e\u{1b}[2J\u{202e}"), r#""e\\u001b[2J\\u202e""#);
+        assert_eq!(
+            mermaid_text("it's `x`\n---\r"),
+            "it#39;s #96;x#96; ---\\u000d"
+        );
+        assert_eq!(
+            yaml_quoted("a \"b\" \\ it's\n---\u{1b}"),
+            r#""a \"b\" \\ it's ---\\u001b""#
+        );
         assert_eq!(
             mermaid_text(r#"age < 18 || x == "y" & #"#),
             "age #lt; 18 #124;#124; x == #quot;y#quot; #amp; #35;"

@@ -365,11 +365,17 @@ fn routes(
     routes
 }
 
-/// Text made literal in XML content and attributes.
+/// Text made literal in XML content and attributes. A character XML 1.0 does not allow (C0
+/// controls but tab, line feed and carriage return; U+FFFE, U+FFFF), or that could hide or
+/// reorder text ([`crate::is_hidden`]: a bidirectional override draws `evil` as `live`), is
+/// shown as an escape (`\u001b`), so the image is always well-formed and shows what it says.
 fn xml(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            c if crate::is_hidden(c) || c == '\u{fffe}' || c == '\u{ffff}' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -390,6 +396,10 @@ mod tests {
         assert_eq!(
             xml(r#"a < b && c > "d" 'e'"#),
             "a &lt; b &amp;&amp; c &gt; &quot;d&quot; &#39;e&#39;"
+        );
+        assert_eq!(
+            xml("\u{1}\u{1b}\u{202e}evil\u{ffff}"),
+            "\\u0001\\u001b\\u202eevil\\uffff"
         );
     }
 }
