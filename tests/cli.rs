@@ -74,6 +74,46 @@ fn decide_reads_one_object_from_stdin_or_a_file() {
     );
 }
 
+/// Vocabulary v2: a v1 record still reads as it did (`true` as `"yes"`, the two v1
+/// organisation answers instead of the organisation), `decide` prints the v2 value, and a
+/// record whose v1 answers contradict its organisation is refused, naming both facts.
+#[test]
+fn decide_reads_v1_records_and_refuses_a_contradicted_organisation() {
+    let v1 = r#"{"immediate_danger": false, "age_basis": "stated_age", "age": 40,
+        "suspected_modern_slavery": true, "care_and_support_needs": false,
+        "has_capacity_to_consent": true, "consent_to_nrm": "declined",
+        "reporter_is_public_authority": true, "reporter_is_first_responder": true}"#
+        .replace('\n', " ");
+    let o = pathway(&["decide", "--today", TODAY], &v1);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let json: Json = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(json["status"], "finished");
+    let codes = json["codes"].to_string();
+    assert!(
+        codes.contains("duty_to_notify") && codes.contains("police_report"),
+        "{codes}"
+    );
+    let read = |fact: &str| {
+        json["trail"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find_map(|v| (v["answer"]["fact"] == fact).then(|| v["answer"]["value"].clone()))
+    };
+    assert_eq!(read("suspected_modern_slavery"), Some(json!("yes")));
+    assert_eq!(read("has_capacity_to_consent"), Some(json!("yes")));
+
+    let contradicted = r#"{"immediate_danger": false, "reporter_organisation": "police", "reporter_is_first_responder": false}"#;
+    let o = pathway(&["decide", "--today", TODAY], contradicted);
+    assert_eq!(o.code, 2, "{}", o.stdout);
+    assert!(
+        o.stderr.contains("`reporter_is_first_responder`")
+            && o.stderr.contains("`reporter_organisation`"),
+        "{}",
+        o.stderr
+    );
+}
+
 #[test]
 fn decide_reports_an_unfinished_walk_with_the_next_fact() {
     let o = pathway(
