@@ -346,12 +346,20 @@ fn with_answers(
     json.to_string()
 }
 
-/// The steps a walk took, to tell whether a new date changed the route.
+/// The steps a walk took, and the question it waits at, to tell whether a new date changed
+/// the route: a walk that now stops at a question the saved walk never reached there (an
+/// 18-year-old asked whether they may be under 18) has taken another route, though every
+/// step it passed is one the saved walk passed too.
 fn route<'b>(evaluation: &Evaluation<'b>) -> Vec<(&'b str, &'b str)> {
+    let pending = match &evaluation.state {
+        State::NeedsAnswer(q) => Some((q.pathway, q.step)),
+        _ => None,
+    };
     evaluation
         .trail
         .iter()
         .map(|v| (v.pathway, v.step))
+        .chain(pending)
         .collect()
 }
 
@@ -698,6 +706,35 @@ mod tests {
         assert!(!note.contains("cannot be used"), "{note}");
         assert_eq!(next(&session), "finished");
         assert_eq!(facts(&session).len(), 9);
+    }
+
+    #[test]
+    fn redate_says_the_route_changed_when_the_new_date_asks_a_question_the_old_did_not() {
+        let bundle = bundled().unwrap();
+        // 17 on the saved date (the child route); 18 on the new one, so the walk stops to ask
+        // whether they may be under 18, before it reaches any step the saved walk did not.
+        let before = saved(
+            &bundle,
+            "2026-11-22",
+            &[
+                ("immediate_danger", json!(false)),
+                ("needs_safe_place_tonight", json!(false)),
+                ("language_barrier", json!(true)),
+                ("someone_speaks_for_them", json!(true)),
+                ("age_basis", json!("date_of_birth")),
+                ("date_of_birth", json!("2008-12-20")),
+                ("suspected_modern_slavery", json!("yes")),
+            ],
+        );
+        let (session, note) = redate(&bundle, &before, "2026-12-21".parse().unwrap());
+        assert_eq!(next(&session), "may_be_under_18");
+        assert!(
+            note.contains(
+                "With this date the route is different (for example, the person has turned 18)"
+            ),
+            "{note}"
+        );
+        assert!(!note.contains("The route is the same"), "{note}");
     }
 
     #[test]
