@@ -143,7 +143,7 @@ fn walk_ar_at_17_with_help_validation_back_save_and_resume() {
         .find("URGENT NOW")
         .unwrap_or_else(|| panic!("no urgent banner before the next question:\n{}", q.screen));
     assert!(
-        flat(&q.screen[banner..]).contains("refer before their 18th birthday"),
+        flat(&q.screen[banner..]).contains("URGENT NOW: Refer before their 18th birthday"),
         "{}",
         q.screen
     );
@@ -414,7 +414,7 @@ fn resuming_on_another_day_warns_and_today_works_ages_out_on_the_new_date() {
         "{}",
         q.screen
     );
-    assert!(flat(&q.screen).contains("refer before their 18th birthday"));
+    assert!(flat(&q.screen).contains("URGENT NOW: Refer before their 18th birthday"));
     keys(&mut p, &[ESC]);
     wait(&mut p, "Saved to");
     assert_eq!(finish(&mut p).1, 0);

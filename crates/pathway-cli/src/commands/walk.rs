@@ -196,7 +196,7 @@ fn urgent_now(actions: &[Action<'_>], shown: &mut Vec<String>) {
         let width = prompt::width().saturating_sub(1).clamp(20, 78);
         let rule = "!".repeat(width);
         say!("\n{rule}");
-        say!("{}", prompt::fill(&format!("URGENT NOW: {}", action.title)));
+        say!("{}", prompt::fill(&banner_heading(action.title)));
         say!("{}", prompt::fill(action.instructions));
         if let Some(detail) = &action.detail {
             say!("{}", prompt::fill(detail));
@@ -215,6 +215,25 @@ fn urgent_now(actions: &[Action<'_>], shown: &mut Vec<String>) {
         }
         say!("Continue when they are safe.");
         say!("{rule}");
+    }
+}
+
+/// An urgent banner's heading: "URGENT NOW:" and the title, saying "urgent" once (a title
+/// such as "Urgent: refer before their 18th birthday" already says it).
+fn banner_heading(title: &str) -> String {
+    let word = "urgent";
+    let says_it = title
+        .get(..word.len())
+        .is_some_and(|w| w.eq_ignore_ascii_case(word))
+        && !title[word.len()..].starts_with(|c: char| c.is_alphanumeric());
+    if !says_it {
+        return format!("URGENT NOW: {title}");
+    }
+    let rest = title[word.len()..].trim_start_matches(|c: char| !c.is_alphanumeric());
+    let mut chars = rest.chars();
+    match chars.next() {
+        Some(first) => format!("URGENT NOW: {}{}", first.to_uppercase(), chars.as_str()),
+        None => "URGENT NOW".to_owned(),
     }
 }
 
@@ -578,6 +597,19 @@ mod tests {
 
     fn facts<'s>(session: &'s Session<'_>) -> Vec<&'s str> {
         session.answers().iter().map(|(f, _)| f.as_str()).collect()
+    }
+
+    #[test]
+    fn an_urgent_banner_says_urgent_once() {
+        assert_eq!(banner_heading("Call 999 now"), "URGENT NOW: Call 999 now");
+        assert_eq!(
+            banner_heading("Urgent: refer before their 18th birthday"),
+            "URGENT NOW: Refer before their 18th birthday"
+        );
+        assert_eq!(banner_heading("URGENT - act now"), "URGENT NOW: Act now");
+        assert_eq!(banner_heading("Urgently"), "URGENT NOW: Urgently");
+        assert_eq!(banner_heading("Urgent"), "URGENT NOW");
+        assert_eq!(banner_heading("Ur"), "URGENT NOW: Ur");
     }
 
     #[test]
