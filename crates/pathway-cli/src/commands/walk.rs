@@ -566,10 +566,16 @@ fn prompt_failed(e: InquireError) -> CliError {
 
 #[cfg(test)]
 mod tests {
-    use pathway::{SESSION_FORMAT, bundled};
+    use pathway::SESSION_FORMAT;
     use serde_json::json;
 
     use super::*;
+
+    /// The bundled set as the command loads it (the snapshot verified at build time: a debug
+    /// build does not verify it again for each test).
+    fn bundle() -> Bundle {
+        pathway_bundled::bundle().unwrap()
+    }
 
     /// A session saved on `on` with these (fact, value) answers, loaded as `--resume` loads it.
     fn saved<'b>(bundle: &'b Bundle, on: &str, answers: &[(&str, Json)]) -> Session<'b> {
@@ -614,7 +620,7 @@ mod tests {
 
     #[test]
     fn redate_keeps_a_saved_answer_ahead_of_the_walk_and_uses_it_when_reached() {
-        let bundle = bundled().unwrap();
+        let bundle = bundle();
         // The age is ahead of the walk: the age basis is not answered yet.
         let before = saved(
             &bundle,
@@ -652,7 +658,7 @@ mod tests {
 
     #[test]
     fn redate_names_an_answer_it_cannot_use_and_claims_no_route_change_for_it() {
-        let bundle = bundled().unwrap();
+        let bundle = bundle();
         let before = saved(
             &bundle,
             "2026-11-22",
@@ -700,7 +706,7 @@ mod tests {
 
     #[test]
     fn redate_says_the_route_changed_and_names_the_answers_left_out() {
-        let bundle = bundled().unwrap();
+        let bundle = bundle();
         // 18 on the saved date (adult route, which asks whether a young adult may be under
         // 18, and about care and support needs), 17 on the new one (child route, which asks
         // neither).
@@ -742,7 +748,7 @@ mod tests {
 
     #[test]
     fn redate_says_the_route_changed_when_the_new_date_asks_a_question_the_old_did_not() {
-        let bundle = bundled().unwrap();
+        let bundle = bundle();
         // 17 on the saved date (the child route); 18 on the new one, so the walk stops to ask
         // whether they may be under 18, before it reaches any step the saved walk did not.
         let before = saved(
@@ -771,7 +777,7 @@ mod tests {
 
     #[test]
     fn redate_on_a_day_that_changes_nothing_keeps_every_answer() {
-        let bundle = bundled().unwrap();
+        let bundle = bundle();
         let answers = [
             ("immediate_danger", json!(false)),
             ("needs_safe_place_tonight", json!(false)),
