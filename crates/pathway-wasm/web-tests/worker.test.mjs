@@ -1,7 +1,8 @@
 // The worker's experience of the page (issue 13): one test per defect of the December 2026
 // review (../shared/reviews/web-2026-12.md, D1-D12; D13 is the terminal's, in
-// crates/pathway-cli/tests/worker.rs), then the installable offline app, training in the
-// browser and the time to the first question on a throttled CPU.
+// crates/pathway-cli/tests/worker.rs), with the help fold behind "More" and each action's own
+// "Why" (content 2.0.0), then the installable offline app, training in the browser and the
+// time to the first question on a throttled CPU.
 //
 // Questions are answered by what they ask (the fact and the answer type, from the facts of a
 // case), never by their wording or order. Each D-test failed on the commit before issue 13
