@@ -28,8 +28,10 @@ for (const file of files) {
   test(`scenario ${file} gives what it expects through WASM`, () => {
     const scenario = JSON.parse(readFileSync(join(dir, file), 'utf8'));
     assert.equal(scenario.format, 'scenario/v1');
-    // What `pathway scenarios` compares: status, action codes (so far) and the next fact.
-    const decided = wasm.evaluate(scenario.pathway ?? null, scenario.facts, scenario.today);
+    // What `pathway scenarios` compares: status, action codes (so far) and the next fact. A
+    // scenario is a record, read as `pathway scenarios` and `decide` read one: a fact it
+    // omits takes its declared default.
+    const decided = wasm.evaluate(scenario.pathway ?? null, scenario.facts, scenario.today, true);
     assert.deepEqual(
       { status: decided.status, codes: decided.codes, next_fact: decided.next_fact },
       {
@@ -53,7 +55,7 @@ test('pathway decide and WASM evaluate give the same JSON for every scenario', {
     const out = spawnSync(cli, args, { input: JSON.stringify(scenario.facts), encoding: 'utf8' });
     assert.equal(out.status, 0, `${file}: pathway ${args.join(' ')}: ${out.stderr}`);
     const fromCli = JSON.parse(out.stdout);
-    const fromWasm = wasm.evaluate(scenario.pathway ?? null, scenario.facts, scenario.today);
+    const fromWasm = wasm.evaluate(scenario.pathway ?? null, scenario.facts, scenario.today, true);
     assert.deepEqual(
       { status: fromWasm.status, codes: fromWasm.codes, next_fact: fromWasm.next_fact },
       { status: fromCli.status, codes: fromCli.codes, next_fact: fromCli.next_fact },

@@ -137,8 +137,10 @@ describe('served page', () => {
       await answer(page, { ...HOUSING_OFFICER_DECLINES, consent_to_nrm: 'given' });
       assert.ok(await page.locator('#outcome').isVisible());
 
-      // Change an earlier answer: consent declined.
-      const consentRow = page.locator('#answers-list .answer-row', { hasText: /consent/i }).last();
+      // Change an earlier answer: consent declined (the row of the consent question, found by
+      // what it asks).
+      const consentRow = page.locator('#answers-list .answer-row[data-fact="consent_to_nrm"]');
+      assert.equal(await consentRow.count(), 1);
       await consentRow.getByRole('button', { name: /^Change/ }).click();
       assert.match(await page.locator('#progress').textContent(), /^Changing the answer to question \d+$/);
       assert.equal(await page.locator('#q-input input[value="given"]').isChecked(), true, 'the old answer is selected');

@@ -36,30 +36,37 @@ export const CHROMIUM_ARGS = [
   '--disable-dev-shm-usage',
 ];
 
-// "AR at 17": the seed case. 17 today; the 18th birthday is in four weeks.
+// "AR at 17": the seed case (fixtures/scenarios/ar-at-17.json, with the date of birth of the
+// terminal tests). 17 today; the 18th birthday is in four weeks. A district council licensing
+// officer (a local authority: First Responder) meets him at a car wash with a "chaperone" who
+// speaks for him.
 export const AR_AT_17 = {
   immediate_danger: false,
+  needs_safe_place_tonight: false,
+  language_barrier: true,
+  someone_speaks_for_them: true,
   age_basis: 'date_of_birth',
   date_of_birth: '2008-12-20',
-  suspected_modern_slavery: true,
-  someone_speaks_for_them: true,
-  reporter_is_first_responder: true,
+  suspected_modern_slavery: 'yes',
+  reporter_organisation: 'other_council_service',
+  exploitation_type: 'labour',
 };
 
 // A council housing officer (a local authority: First Responder and public authority) meets an
-// adult who declines an NRM referral.
+// adult who declines an NRM referral (fixtures/scenarios/housing-officer-declines.json).
 export const HOUSING_OFFICER_DECLINES = {
   immediate_danger: false,
+  needs_safe_place_tonight: false,
+  language_barrier: false,
+  someone_speaks_for_them: false,
   age_basis: 'stated_age',
   age: 41,
-  suspected_modern_slavery: true,
-  someone_speaks_for_them: false,
+  suspected_modern_slavery: 'yes',
+  reporter_organisation: 'other_council_service',
+  exploitation_type: 'labour',
   care_and_support_needs: false,
-  capacity_in_doubt: false,
-  has_capacity_to_consent: true,
+  has_capacity_to_consent: 'yes',
   consent_to_nrm: 'declined',
-  reporter_is_public_authority: true,
-  reporter_is_first_responder: true,
 };
 
 export const expectedCodes = (facts, pathway = null, today = TODAY) => wasm.evaluate(pathway, facts, today).codes;

@@ -425,6 +425,11 @@ function around(main) {
   show('answers', view.answers.length > 0);
 }
 
+/** A title said as urgent, saying "Urgent" once: not before a title that already says it. */
+function urgently(title) {
+  return /^urgent\b/i.test(title) ? title : `Urgent: ${title}`;
+}
+
 /** GOV.UK interruption page: an urgent action due now, before the next question. */
 function renderUrgent(actions) {
   screen = 'urgent';
@@ -452,9 +457,9 @@ function renderUrgent(actions) {
     }
     body.append(item);
   });
-  setTitle(`Urgent: ${first.title}`);
+  setTitle(urgently(first.title));
   focusHeading('urgent-title');
-  announce(`Urgent: ${actions.map((a) => a.title).join('. ')}`);
+  announce(urgently(actions.map((a) => a.title).join('. ')));
 }
 
 $('urgent-continue').addEventListener('click', () => {
@@ -723,13 +728,6 @@ $('cancel-change').addEventListener('click', () => render(session.current()));
 $('outcome-back').addEventListener('click', () => stepBack());
 $('outcome-back-link').addEventListener('click', () => stepBack());
 
-/** An action's reason when it is its own: a reason several actions share is the route's
- * (the edge that led to them), told once under "About this advice". */
-function ownReason(action, all) {
-  if (!action.reason) return null;
-  return all.filter((a) => a.reason === action.reason).length > 1 ? null : action.reason;
-}
-
 function renderOutcome(o) {
   screen = 'outcome';
   document.documentElement.dataset.screen = 'outcome';
@@ -743,7 +741,7 @@ function renderOutcome(o) {
   const list = $('o-actions');
   list.replaceChildren();
   const seenContacts = new Set();
-  for (const a of o.actions) list.append(actionItem(a, o.actions, seenContacts));
+  for (const a of o.actions) list.append(actionItem(a, seenContacts));
   $('o-next').hidden = o.next_steps.length === 0;
   $('o-next-list').replaceChildren(...o.next_steps.map((s) => el('li', {}, rich(s))));
   $('copy-status').textContent = '';
@@ -752,7 +750,7 @@ function renderOutcome(o) {
   announce(`Outcome: ${view.headline ?? o.title}. ${o.actions.length} actions.`);
 }
 
-function actionItem(a, all, seenContacts) {
+function actionItem(a, seenContacts) {
   const item = el('li', { class: a.urgent ? 'action urgent' : 'action', 'data-code': a.code });
   // "Urgent" once: not as a tag before a title that already says it.
   const tag = a.urgent && !/^urgent\b/i.test(a.title) ? el('span', { class: 'tag', text: 'Urgent' }) : null;
@@ -771,8 +769,8 @@ function actionItem(a, all, seenContacts) {
     const name = a.form.url ? webLink(a.form.url, a.form.name) : rich(a.form.name);
     item.append(el('p', { class: 'form' }, el('strong', { text: 'Form: ' }), name));
   }
-  const reason = ownReason(a, all);
-  if (reason) item.append(el('p', { class: 'reason' }, el('strong', { text: 'Why: ' }), rich(reason)));
+  // Each action's own reason (the route's reasons are under "About this advice").
+  if (a.reason) item.append(el('p', { class: 'reason' }, el('strong', { text: 'Why: ' }), rich(a.reason)));
   return item;
 }
 
@@ -813,7 +811,7 @@ function renderAnswers() {
       renderQuestion({ fact: a.fact, text: a.question, help: a.help, answer: a.answer }, a);
     });
     list.append(
-      el('div', { class: 'answer-row' }, el('dt', { text: `${i + 1}. ${a.question}` }), el('dd', {}, el('span', { class: 'answer-value', text: a.label }), ' ', change)),
+      el('div', { class: 'answer-row', 'data-fact': a.fact }, el('dt', { text: `${i + 1}. ${a.question}` }), el('dd', {}, el('span', { class: 'answer-value', text: a.label }), ' ', change)),
     );
   });
 }
@@ -1138,7 +1136,7 @@ function renderDebrief(o) {
   const list = $('o-actions');
   list.replaceChildren();
   const seen = new Set();
-  for (const a of o.actions) list.append(actionItem(a, o.actions, seen));
+  for (const a of o.actions) list.append(actionItem(a, seen));
   $('o-next').hidden = true;
   setTitle(`Debrief: ${scenario.title}`);
   focusHeading('o-title');

@@ -196,7 +196,7 @@ fn urgent_now(actions: &[Action<'_>], shown: &mut Vec<String>) {
         let width = prompt::width().saturating_sub(1).clamp(20, 78);
         let rule = "!".repeat(width);
         say!("\n{rule}");
-        say!("{}", prompt::fill(&format!("URGENT NOW: {}", action.title)));
+        say!("{}", prompt::fill(&banner_heading(action.title)));
         say!("{}", prompt::fill(action.instructions));
         if let Some(detail) = &action.detail {
             say!("{}", prompt::fill(detail));
@@ -215,6 +215,25 @@ fn urgent_now(actions: &[Action<'_>], shown: &mut Vec<String>) {
         }
         say!("Continue when they are safe.");
         say!("{rule}");
+    }
+}
+
+/// An urgent banner's heading: "URGENT NOW:" and the title, saying "urgent" once (a title
+/// such as "Urgent: refer before their 18th birthday" already says it).
+fn banner_heading(title: &str) -> String {
+    let word = "urgent";
+    let says_it = title
+        .get(..word.len())
+        .is_some_and(|w| w.eq_ignore_ascii_case(word))
+        && !title[word.len()..].starts_with(|c: char| c.is_alphanumeric());
+    if !says_it {
+        return format!("URGENT NOW: {title}");
+    }
+    let rest = title[word.len()..].trim_start_matches(|c: char| !c.is_alphanumeric());
+    let mut chars = rest.chars();
+    match chars.next() {
+        Some(first) => format!("URGENT NOW: {}{}", first.to_uppercase(), chars.as_str()),
+        None => "URGENT NOW".to_owned(),
     }
 }
 
@@ -346,12 +365,20 @@ fn with_answers(
     json.to_string()
 }
 
-/// The steps a walk took, to tell whether a new date changed the route.
+/// The steps a walk took, and the question it waits at, to tell whether a new date changed
+/// the route: a walk that now stops at a question the saved walk never reached there (an
+/// 18-year-old asked whether they may be under 18) has taken another route, though every
+/// step it passed is one the saved walk passed too.
 fn route<'b>(evaluation: &Evaluation<'b>) -> Vec<(&'b str, &'b str)> {
+    let pending = match &evaluation.state {
+        State::NeedsAnswer(q) => Some((q.pathway, q.step)),
+        _ => None,
+    };
     evaluation
         .trail
         .iter()
         .map(|v| (v.pathway, v.step))
+        .chain(pending)
         .collect()
 }
 
@@ -539,10 +566,16 @@ fn prompt_failed(e: InquireError) -> CliError {
 
 #[cfg(test)]
 mod tests {
-    use pathway::{SESSION_FORMAT, bundled};
+    use pathway::SESSION_FORMAT;
     use serde_json::json;
 
     use super::*;
+
+    /// The bundled set as the command loads it (the snapshot verified at build time: a debug
+    /// build does not verify it again for each test).
+    fn bundle() -> Bundle {
+        pathway_bundled::bundle().unwrap()
+    }
 
     /// A session saved on `on` with these (fact, value) answers, loaded as `--resume` loads it.
     fn saved<'b>(bundle: &'b Bundle, on: &str, answers: &[(&str, Json)]) -> Session<'b> {
@@ -573,8 +606,21 @@ mod tests {
     }
 
     #[test]
+    fn an_urgent_banner_says_urgent_once() {
+        assert_eq!(banner_heading("Call 999 now"), "URGENT NOW: Call 999 now");
+        assert_eq!(
+            banner_heading("Urgent: refer before their 18th birthday"),
+            "URGENT NOW: Refer before their 18th birthday"
+        );
+        assert_eq!(banner_heading("URGENT - act now"), "URGENT NOW: Act now");
+        assert_eq!(banner_heading("Urgently"), "URGENT NOW: Urgently");
+        assert_eq!(banner_heading("Urgent"), "URGENT NOW");
+        assert_eq!(banner_heading("Ur"), "URGENT NOW: Ur");
+    }
+
+    #[test]
     fn redate_keeps_a_saved_answer_ahead_of_the_walk_and_uses_it_when_reached() {
-        let bundle = bundled().unwrap();
+        let bundle = bundle();
         // The age is ahead of the walk: the age basis is not answered yet.
         let before = saved(
             &bundle,
@@ -612,7 +658,7 @@ mod tests {
 
     #[test]
     fn redate_names_an_answer_it_cannot_use_and_claims_no_route_change_for_it() {
-        let bundle = bundled().unwrap();
+        let bundle = bundle();
         let before = saved(
             &bundle,
             "2026-11-22",
@@ -660,7 +706,7 @@ mod tests {
 
     #[test]
     fn redate_says_the_route_changed_and_names_the_answers_left_out() {
-        let bundle = bundled().unwrap();
+        let bundle = bundle();
         // 18 on the saved date (adult route, which asks whether a young adult may be under
         // 18, and about care and support needs), 17 on the new one (child route, which asks
         // neither).
@@ -701,8 +747,37 @@ mod tests {
     }
 
     #[test]
+    fn redate_says_the_route_changed_when_the_new_date_asks_a_question_the_old_did_not() {
+        let bundle = bundle();
+        // 17 on the saved date (the child route); 18 on the new one, so the walk stops to ask
+        // whether they may be under 18, before it reaches any step the saved walk did not.
+        let before = saved(
+            &bundle,
+            "2026-11-22",
+            &[
+                ("immediate_danger", json!(false)),
+                ("needs_safe_place_tonight", json!(false)),
+                ("language_barrier", json!(true)),
+                ("someone_speaks_for_them", json!(true)),
+                ("age_basis", json!("date_of_birth")),
+                ("date_of_birth", json!("2008-12-20")),
+                ("suspected_modern_slavery", json!("yes")),
+            ],
+        );
+        let (session, note) = redate(&bundle, &before, "2026-12-21".parse().unwrap());
+        assert_eq!(next(&session), "may_be_under_18");
+        assert!(
+            note.contains(
+                "With this date the route is different (for example, the person has turned 18)"
+            ),
+            "{note}"
+        );
+        assert!(!note.contains("The route is the same"), "{note}");
+    }
+
+    #[test]
     fn redate_on_a_day_that_changes_nothing_keeps_every_answer() {
-        let bundle = bundled().unwrap();
+        let bundle = bundle();
         let answers = [
             ("immediate_danger", json!(false)),
             ("needs_safe_place_tonight", json!(false)),
