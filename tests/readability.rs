@@ -34,7 +34,7 @@ fn syllables(word: &str) -> usize {
     }
     // A silent final "e" ("make"), but not "-le" after a consonant ("little").
     let n = w.len();
-    if n > 2 && w[n - 1] == 'e' && !vowel(w[n - 2]) && !(w[n - 2] == 'l' && !vowel(w[n - 3])) {
+    if n > 2 && w[n - 1] == 'e' && !vowel(w[n - 2]) && (w[n - 2] != 'l' || vowel(w[n - 3])) {
         count -= 1;
     }
     count.max(1)
