@@ -1521,8 +1521,8 @@ mod tests {
         let mut shared = BTreeSet::new();
         for p in &b.pathways {
             for (_, a) in p.actions.iter() {
-                if !seen.insert(&a.instructions) {
-                    shared.insert(&a.instructions);
+                if !seen.insert(&a.def.instructions) {
+                    shared.insert(&a.def.instructions);
                 }
             }
         }

@@ -249,8 +249,10 @@ mod tests {
             first_responder: None,
             notes: None,
             source: "PHONE".to_owned(),
-            checked: "2026-11-22".to_owned(),
+            url: None,
+            checked: Some("2026-11-22".to_owned()),
             verified,
+            service_of: None,
         }
     }
 
