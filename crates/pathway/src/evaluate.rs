@@ -410,9 +410,28 @@ impl Walk {
 /// The answer of each declared fact, by its [`Slot::Fact`] index, and whether it is the
 /// declared default (taken only when defaults are allowed): built once per evaluation, so
 /// that rules and questions index instead of comparing fact ids.
-pub(crate) struct Answers<'a>(Vec<Option<(&'a Value, bool)>>);
+pub(crate) struct Answers<'a>(Table<'a>);
+
+/// The table of [`Answers`]: built for one walk, or kept by the caller.
+enum Table<'a> {
+    Owned(Vec<Option<(&'a Value, bool)>>),
+    Borrowed(&'a [Option<(&'a Value, bool)>]),
+}
 
 impl<'a> Answers<'a> {
+    /// Answers kept by the caller, by slot, already settled (verification keeps one table
+    /// and changes it answer by answer, instead of building one per walk).
+    pub(crate) fn borrowed(table: &'a [Option<(&'a Value, bool)>]) -> Self {
+        Self(Table::Borrowed(table))
+    }
+
+    fn table(&self) -> &[Option<(&'a Value, bool)>] {
+        match &self.0 {
+            Table::Owned(t) => t,
+            Table::Borrowed(t) => t,
+        }
+    }
+
     pub(crate) fn new(bundle: &'a Bundle, facts: &'a Facts, config: &Config) -> Self {
         let mut table: Vec<Option<(&Value, bool)>> = vec![None; bundle.facts.len()];
         for (id, slot, value) in facts.entries() {
@@ -452,7 +471,7 @@ impl<'a> Answers<'a> {
                 }
             }
         }
-        Self(table)
+        Self(Table::Owned(table))
     }
 
     /// Whether every fact that `decl`'s answer would settle is known: then the question that
@@ -464,7 +483,7 @@ impl<'a> Answers<'a> {
                 bundle
                     .facts
                     .slot(f)
-                    .is_some_and(|i| self.0.get(i as usize).is_some_and(Option::is_some))
+                    .is_some_and(|i| self.table().get(i as usize).is_some_and(Option::is_some))
             })
     }
 }
@@ -486,7 +505,7 @@ impl<'a> FactScope<'a> {
             Slot::Fact(i) => i,
             Slot::Derived(_) | Slot::Unlinked => self.bundle.facts.slot(id)?,
         };
-        self.answers.0.get(i as usize).copied().flatten()
+        self.answers.table().get(i as usize).copied().flatten()
     }
 }
 

@@ -1,0 +1,421 @@
+//! The concrete walk the explorer is on: the answers given so far (by slot, as evaluation
+//! reads them), the facts asked, the actions collected and the pathways visited. Changed
+//! answer by answer and segment by segment, and undone on backtracking from a log, so that
+//! no step costs more than what it changes (never the number of facts or the depth).
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::bundle::{ActionEntry, Bundle, StepKind};
+use crate::date::Date;
+use crate::evaluate::{Answers, Config, FactScope, Step};
+use crate::rule::{Missing, PathPred, Scope, Slot};
+use crate::value::Value;
+
+/// An action the walk collected (the first time its code was added).
+#[derive(Clone, Copy)]
+pub(super) struct Collected<'a> {
+    pub(super) code: &'a str,
+    /// Its definition in the pathway that added it.
+    pub(super) def: Option<&'a ActionEntry>,
+    /// The pathway whose step added it.
+    pub(super) pathway: usize,
+    pub(super) urgent: bool,
+}
+
+/// One change, to undo.
+enum Undo<'a> {
+    Table(u32, Option<(&'a Value, bool)>),
+    Raw(u32, Option<&'a Value>),
+    Asked(u32),
+    FirstAsked,
+    Collected,
+    FirstUrgent,
+    Visited(usize),
+    Answer,
+    Residual(usize, u32),
+}
+
+pub(super) struct Context<'a> {
+    pub(super) bundle: &'a Bundle,
+    pub(super) config: Config,
+    /// The answers as rules read them, by slot: given, or settled by another answer.
+    pub(super) table: Vec<Option<(&'a Value, bool)>>,
+    /// The answers given, by slot.
+    raw: Vec<Option<&'a Value>>,
+    /// For each fact, the facts whose answers settle it, in slot order.
+    settlers: Vec<Vec<u32>>,
+    /// How many times each fact was made known at a question step.
+    asked: Vec<u32>,
+    first_asked: Option<&'a str>,
+    /// In the order the path added them.
+    pub(super) collected: Vec<Collected<'a>>,
+    by_code: BTreeMap<&'a str, usize>,
+    first_urgent: Option<usize>,
+    pub(super) visited: Vec<bool>,
+    /// The answers given, in order.
+    pub(super) answers: Vec<(u32, &'a Value)>,
+    /// The current residual of each invariant slot (see [`super::residual`]).
+    pub(super) residuals: Vec<u32>,
+    /// The facts known, each with 1 + the last place (in the steps' topological order) of
+    /// a step that reads it, so those no step ahead reads are skipped in order.
+    pub(super) live: BTreeSet<(u32, u32)>,
+    expiry: Vec<u32>,
+    log: Vec<Undo<'a>>,
+}
+
+impl<'a> Context<'a> {
+    pub(super) fn new(bundle: &'a Bundle, today: Date, residuals: usize, expiry: Vec<u32>) -> Self {
+        let n = bundle.facts.len();
+        let mut settlers = vec![Vec::new(); n];
+        for (s, decl) in bundle.facts.settling() {
+            for f in decl.settled_facts() {
+                if let Some(i) = bundle.facts.slot(f) {
+                    settlers[i as usize].push(s);
+                }
+            }
+        }
+        Self {
+            bundle,
+            config: Config::new(today),
+            table: vec![None; n],
+            raw: vec![None; n],
+            settlers,
+            asked: vec![0; n],
+            first_asked: None,
+            collected: Vec::new(),
+            by_code: BTreeMap::new(),
+            first_urgent: None,
+            visited: vec![false; bundle.pathways.len()],
+            answers: Vec::new(),
+            residuals: vec![0; residuals],
+            live: BTreeSet::new(),
+            expiry,
+            log: Vec::new(),
+        }
+    }
+
+    /// A mark to undo back to.
+    pub(super) fn mark(&self) -> usize {
+        self.log.len()
+    }
+
+    /// Undoes every change since `mark`.
+    pub(super) fn undo(&mut self, mark: usize) {
+        while self.log.len() > mark {
+            let Some(u) = self.log.pop() else { break };
+            match u {
+                Undo::Table(s, v) => self.put(s, v),
+                Undo::Raw(s, v) => self.raw[s as usize] = v,
+                Undo::Asked(s) => self.asked[s as usize] -= 1,
+                Undo::FirstAsked => self.first_asked = None,
+                Undo::Collected => {
+                    if let Some(c) = self.collected.pop() {
+                        self.by_code.remove(c.code);
+                    }
+                }
+                Undo::FirstUrgent => self.first_urgent = None,
+                Undo::Visited(p) => self.visited[p] = false,
+                Undo::Answer => {
+                    self.answers.pop();
+                }
+                Undo::Residual(j, old) => self.residuals[j] = old,
+            }
+        }
+    }
+
+    /// The given answer of a fact.
+    pub(super) fn raw(&self, slot: u32) -> Option<&'a Value> {
+        self.raw.get(slot as usize).copied().flatten()
+    }
+
+    /// Whether a fact is known, given or settled.
+    pub(super) fn known(&self, slot: u32) -> Option<(&'a Value, bool)> {
+        self.table.get(slot as usize).copied().flatten()
+    }
+
+    /// Gives an answer (and the facts it settles, unless given).
+    pub(super) fn answer(&mut self, slot: u32, value: &'a Value) {
+        let s = slot as usize;
+        if s >= self.raw.len() {
+            return;
+        }
+        self.log.push(Undo::Raw(slot, self.raw[s]));
+        self.raw[s] = Some(value);
+        self.log.push(Undo::Answer);
+        self.answers.push((slot, value));
+        self.set_table(slot, Some((value, false)));
+        let bundle = self.bundle;
+        let Some((_, decl)) = bundle.facts.at(slot) else {
+            return;
+        };
+        for f in decl.settled_facts() {
+            if let Some(i) = bundle.facts.slot(f) {
+                self.resettle(i);
+            }
+        }
+    }
+
+    /// The answer rules read for a fact: given, else settled by the first settling fact (in
+    /// slot order) that is given, as [`Answers::new`] does.
+    fn resettle(&mut self, slot: u32) {
+        let s = slot as usize;
+        if self.raw[s].is_some() {
+            return;
+        }
+        let bundle = self.bundle;
+        let fact = self.bundle.facts.at(slot).map(|(id, _)| &**id);
+        let mut value = None;
+        for &by in &self.settlers[s] {
+            let (Some(answer), Some((_, decl))) = (self.raw[by as usize], bundle.facts.at(by))
+            else {
+                continue;
+            };
+            if let Some((_, v)) = decl.settled_by(answer).find(|(f, _)| Some(*f) == fact) {
+                value = Some((v, false));
+                break;
+            }
+        }
+        if self.table[s] != value {
+            self.set_table(slot, value);
+        }
+    }
+
+    fn set_table(&mut self, slot: u32, value: Option<(&'a Value, bool)>) {
+        self.log.push(Undo::Table(slot, self.table[slot as usize]));
+        self.put(slot, value);
+    }
+
+    fn put(&mut self, slot: u32, value: Option<(&'a Value, bool)>) {
+        let s = slot as usize;
+        let e = self.expiry.get(s).copied().unwrap_or(u32::MAX);
+        match (self.table[s].is_some(), value.is_some()) {
+            (false, true) => {
+                self.live.insert((e, slot));
+            }
+            (true, false) => {
+                self.live.remove(&(e, slot));
+            }
+            _ => {}
+        }
+        self.table[s] = value;
+    }
+
+    /// Notes the steps of a segment of the walk: the facts its questions made known, the
+    /// actions it collected and the pathways it entered.
+    pub(super) fn walked(&mut self, visits: &[Step]) {
+        let bundle = self.bundle;
+        for v in visits {
+            if !self.visited[v.pathway] {
+                self.visited[v.pathway] = true;
+                self.log.push(Undo::Visited(v.pathway));
+            }
+            let pathway = &bundle.pathways[v.pathway];
+            match &pathway.graph[v.node].kind {
+                StepKind::Question { fact, .. } => {
+                    let decl = bundle.facts.get(fact);
+                    let slot = bundle.facts.slot(fact);
+                    if slot.is_some_and(|s| self.raw(s).is_some()) {
+                        self.ask(slot, fact);
+                    }
+                    for f in decl.map(|d| d.settled_facts()).unwrap_or_default() {
+                        self.ask(bundle.facts.slot(f), f);
+                    }
+                }
+                StepKind::Action { actions, defs, .. } | StepKind::Outcome { actions, defs, .. } => {
+                    for (j, code) in actions.iter().enumerate() {
+                        if self.by_code.contains_key(code.as_str()) {
+                            continue;
+                        }
+                        let def = match defs.get(j) {
+                            Some(linked) => linked.and_then(|i| pathway.actions.at(i)),
+                            None => pathway.actions.get(code),
+                        };
+                        let urgent = def.is_some_and(|a| a.def.urgent);
+                        if urgent && self.first_urgent.is_none() {
+                            self.first_urgent = Some(self.collected.len());
+                            self.log.push(Undo::FirstUrgent);
+                        }
+                        self.by_code.insert(code, self.collected.len());
+                        self.collected.push(Collected {
+                            code,
+                            def,
+                            pathway: v.pathway,
+                            urgent,
+                        });
+                        self.log.push(Undo::Collected);
+                    }
+                }
+                StepKind::Handover { .. } => {}
+            }
+        }
+    }
+
+    fn ask(&mut self, slot: Option<u32>, fact: &'a str) {
+        if let Some(s) = slot {
+            self.asked[s as usize] += 1;
+            self.log.push(Undo::Asked(s));
+        }
+        if self.first_asked.is_none() {
+            self.first_asked = Some(fact);
+            self.log.push(Undo::FirstAsked);
+        }
+    }
+
+    /// Sets the residual of an invariant slot.
+    pub(super) fn set_residual(&mut self, j: usize, id: u32) {
+        if self.residuals[j] != id {
+            self.log.push(Undo::Residual(j, self.residuals[j]));
+            self.residuals[j] = id;
+        }
+    }
+
+    pub(super) fn was_asked(&self, fact: &str) -> bool {
+        self.bundle
+            .facts
+            .slot(fact)
+            .is_some_and(|s| self.asked[s as usize] > 0)
+    }
+
+    pub(super) fn collected(&self, code: &str) -> Option<&Collected<'a>> {
+        self.by_code.get(code).map(|&i| &self.collected[i])
+    }
+
+    /// The first action of the outcome if the walk ended now: the first urgent one, else the
+    /// first one.
+    pub(super) fn first_action(&self) -> Option<&'a str> {
+        self.first_urgent
+            .or((!self.collected.is_empty()).then_some(0))
+            .map(|i| self.collected[i].code)
+    }
+
+    /// Whether an urgent action was collected (then the outcome's first action is known).
+    pub(super) fn has_urgent(&self) -> bool {
+        self.first_urgent.is_some()
+    }
+
+    /// An action's place in the outcome: urgent ones first, each group in path order.
+    fn place(&self, code: &str) -> Option<(bool, usize)> {
+        let i = *self.by_code.get(code)?;
+        Some((!self.collected[i].urgent, i))
+    }
+
+    /// A path predicate, decided now if the rest of the walk cannot change it, or at the end
+    /// of the walk (`end`) exactly as [`super::scope::PathScope`] decides it.
+    pub(super) fn path(&self, pred: &PathPred, pathway: usize, end: bool) -> Option<bool> {
+        let settled = |known: bool| if known || end { Some(known) } else { None };
+        match pred {
+            PathPred::Asked(f) => settled(self.was_asked(f)),
+            PathPred::FirstAsked(f) => match self.first_asked {
+                Some(first) => Some(first == f),
+                None => settled(false),
+            },
+            PathPred::Did(c) => settled(self.collected(c).is_some()),
+            PathPred::Urgent(c) => match self.collected(c) {
+                Some(a) => Some(a.urgent),
+                None => settled(false),
+            },
+            PathPred::First(c) => {
+                if self.has_urgent() || end {
+                    Some(self.first_action() == Some(c.as_str()))
+                } else {
+                    None
+                }
+            }
+            PathPred::Before(a, b) => match (self.place(a), self.place(b)) {
+                (Some(x), Some(y)) => Some(x < y),
+                // An urgent action comes before any action added later.
+                (Some((false, _)), None) => Some(true),
+                // An action added later comes after an urgent one.
+                (None, Some((false, _))) => Some(false),
+                (Some(_), None) => end.then_some(true),
+                (None, _) => settled(false),
+            },
+            PathPred::KnownBefore(f, c) => {
+                // Decided when the action is collected (the facts then are the facts now:
+                // answers change only between segments, and residuals are updated after
+                // each), or now if the fact is already known.
+                let answers = Answers::borrowed(&self.table);
+                let known = self.fact_scope(pathway, &answers).fact(f, Slot::Unlinked).is_ok();
+                if self.collected(c).is_some() || known || end {
+                    Some(known || self.collected(c).is_none())
+                } else {
+                    None
+                }
+            }
+            // Decided at the end, from the wording of the actions collected (see
+            // `super::residual`, which folds them in as they are collected).
+            PathPred::Contacted(_) | PathPred::OwnService => {
+                if end {
+                    Some(self.names_at_end(pred, pathway))
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    /// `contacted(id)` and `own_service()` at the end of the walk.
+    fn names_at_end(&self, pred: &PathPred, pathway: usize) -> bool {
+        let answers = Answers::borrowed(&self.table);
+        let org = match pred {
+            PathPred::OwnService => {
+                let scope = self.fact_scope(pathway, &answers);
+                match scope.fact(crate::compile::ORGANISATION, Slot::Unlinked) {
+                    Ok(v) => match v.as_ref() {
+                        Value::Choice(o) => Some(o.clone()),
+                        _ => return false,
+                    },
+                    Err(_) => return false,
+                }
+            }
+            _ => None,
+        };
+        self.collected.iter().any(|a| {
+            let Some(def) = a.def else { return false };
+            let scope = self.fact_scope(a.pathway, &answers);
+            def.wording(&scope).named.iter().any(|n| match (pred, &org) {
+                (PathPred::Contacted(id), _) => n == id,
+                (_, Some(org)) => {
+                    self.bundle
+                        .contacts
+                        .get(n)
+                        .and_then(|c| c.service_of.as_deref())
+                        == Some(org.as_str())
+                }
+                _ => false,
+            })
+        })
+    }
+
+    pub(super) fn fact_scope<'s>(&'s self, pathway: usize, answers: &'s Answers<'s>) -> FactScope<'s> {
+        FactScope {
+            bundle: self.bundle,
+            pathway,
+            config: &self.config,
+            answers,
+        }
+    }
+}
+
+/// What a rule of pathway `pathway` reads on the walk: now, or at its end.
+pub(super) struct NowScope<'s, 'a> {
+    pub(super) ctx: &'s Context<'a>,
+    pub(super) inner: FactScope<'s>,
+    pub(super) pathway: usize,
+    pub(super) end: bool,
+}
+
+impl Scope for NowScope<'_, '_> {
+    fn fact(&self, id: &str, slot: Slot) -> Result<Cow<'_, Value>, Missing> {
+        self.inner.fact(id, slot)
+    }
+
+    fn today(&self) -> Date {
+        self.ctx.config.today
+    }
+
+    fn path(&self, pred: &PathPred) -> Option<bool> {
+        self.ctx.path(pred, self.pathway, self.end)
+    }
+}
