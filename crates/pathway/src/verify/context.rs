@@ -12,10 +12,14 @@ use crate::evaluate::{Answers, Config, FactScope, Step};
 use crate::rule::{Missing, PathPred, Scope, Slot};
 use crate::value::Value;
 
+use super::residual::Events;
+
 /// An action the walk collected (the first time its code was added).
 #[derive(Clone, Copy)]
 pub(super) struct Collected<'a> {
     pub(super) code: &'a str,
+    /// Its number among the set's codes.
+    pub(super) id: u32,
     /// Its definition in the pathway that added it.
     pub(super) def: Option<&'a ActionEntry>,
     /// The pathway whose step added it.
@@ -50,7 +54,15 @@ pub(super) struct Context<'a> {
     first_asked: Option<&'a str>,
     /// In the order the path added them.
     pub(super) collected: Vec<Collected<'a>>,
-    by_code: BTreeMap<&'a str, usize>,
+    /// Every action code of the set (of steps and of invariants), numbered.
+    code_ids: BTreeMap<&'a str, u32>,
+    /// The codes each step adds, by step (pathway by pathway, node by node): `step_codes`
+    /// from `step_starts[g]` to `step_starts[g + 1]`.
+    step_codes: Vec<u32>,
+    step_starts: Vec<u32>,
+    offsets: Vec<usize>,
+    /// Per code: its place in `collected`, or `u32::MAX`.
+    by_code: Vec<u32>,
     first_urgent: Option<usize>,
     pub(super) visited: Vec<bool>,
     /// The answers given, in order.
@@ -75,16 +87,21 @@ impl<'a> Context<'a> {
                 }
             }
         }
+        let (code_ids, step_codes, step_starts, offsets) = number_codes(bundle);
         Self {
             bundle,
             config: Config::new(today),
+            by_code: vec![u32::MAX; code_ids.len()],
+            code_ids,
+            step_codes,
+            step_starts,
+            offsets,
             table: vec![None; n],
             raw: vec![None; n],
             settlers,
             asked: vec![0; n],
             first_asked: None,
             collected: Vec::new(),
-            by_code: BTreeMap::new(),
             first_urgent: None,
             visited: vec![false; bundle.pathways.len()],
             answers: Vec::new(),
@@ -111,7 +128,7 @@ impl<'a> Context<'a> {
                 Undo::FirstAsked => self.first_asked = None,
                 Undo::Collected => {
                     if let Some(c) = self.collected.pop() {
-                        self.by_code.remove(c.code);
+                        self.by_code[c.id as usize] = u32::MAX;
                     }
                 }
                 Undo::FirstUrgent => self.first_urgent = None,
@@ -122,6 +139,26 @@ impl<'a> Context<'a> {
                 Undo::Residual(j, old) => self.residuals[j] = old,
             }
         }
+    }
+
+    /// What changed since `mark`, and the actions collected since the `before`-th.
+    pub(super) fn events(&self, mark: usize, before: usize, out: &mut Events<'a>) {
+        out.known.clear();
+        out.asked.clear();
+        out.collected.clear();
+        out.first_asked = false;
+        out.first_urgent = false;
+        for u in self.log.get(mark..).unwrap_or_default() {
+            match u {
+                Undo::Table(s, _) => out.known.push(*s),
+                Undo::Asked(s) => out.asked.push(*s),
+                Undo::FirstAsked => out.first_asked = true,
+                Undo::FirstUrgent => out.first_urgent = true,
+                _ => {}
+            }
+        }
+        out.collected
+            .extend(self.collected.get(before..).unwrap_or_default().iter().map(|c| c.code));
     }
 
     /// The given answer of a fact.
@@ -223,8 +260,13 @@ impl<'a> Context<'a> {
                     }
                 }
                 StepKind::Action { actions, defs, .. } | StepKind::Outcome { actions, defs, .. } => {
+                    let g = self.offsets[v.pathway] + v.node.index();
+                    let (from, to) = (self.step_starts[g] as usize, self.step_starts[g + 1] as usize);
                     for (j, code) in actions.iter().enumerate() {
-                        if self.by_code.contains_key(code.as_str()) {
+                        let Some(&id) = self.step_codes.get(from + j).filter(|_| from + j < to) else {
+                            continue;
+                        };
+                        if self.by_code[id as usize] != u32::MAX {
                             continue;
                         }
                         let def = match defs.get(j) {
@@ -236,9 +278,10 @@ impl<'a> Context<'a> {
                             self.first_urgent = Some(self.collected.len());
                             self.log.push(Undo::FirstUrgent);
                         }
-                        self.by_code.insert(code, self.collected.len());
+                        self.by_code[id as usize] = self.collected.len() as u32;
                         self.collected.push(Collected {
                             code,
+                            id,
                             def,
                             pathway: v.pathway,
                             urgent,
@@ -270,23 +313,32 @@ impl<'a> Context<'a> {
         }
     }
 
-    pub(super) fn was_asked(&self, fact: &str) -> bool {
-        self.bundle
-            .facts
-            .slot(fact)
-            .is_some_and(|s| self.asked[s as usize] > 0)
+    /// Whether a fact (by slot) was made known at a question step.
+    pub(super) fn asked(&self, slot: Option<u32>) -> bool {
+        slot.is_some_and(|s| self.asked[s as usize] > 0)
     }
 
-    pub(super) fn collected(&self, code: &str) -> Option<&Collected<'a>> {
-        self.by_code.get(code).map(|&i| &self.collected[i])
+    pub(super) fn was_asked(&self, fact: &str) -> bool {
+        self.asked(self.bundle.facts.slot(fact))
+    }
+
+    /// The number of an action code, if any step adds it.
+    pub(super) fn code(&self, code: &str) -> Option<u32> {
+        self.code_ids.get(code).copied()
+    }
+
+    /// The action collected with this code number.
+    pub(super) fn collected_id(&self, id: Option<u32>) -> Option<&Collected<'a>> {
+        let i = *self.by_code.get(id? as usize)?;
+        self.collected.get(i as usize)
     }
 
     /// The first action of the outcome if the walk ended now: the first urgent one, else the
     /// first one.
-    pub(super) fn first_action(&self) -> Option<&'a str> {
+    pub(super) fn first_action(&self) -> Option<&Collected<'a>> {
         self.first_urgent
             .or((!self.collected.is_empty()).then_some(0))
-            .map(|i| self.collected[i].code)
+            .map(|i| &self.collected[i])
     }
 
     /// Whether an urgent action was collected (then the outcome's first action is known).
@@ -295,34 +347,54 @@ impl<'a> Context<'a> {
     }
 
     /// An action's place in the outcome: urgent ones first, each group in path order.
-    fn place(&self, code: &str) -> Option<(bool, usize)> {
-        let i = *self.by_code.get(code)?;
-        Some((!self.collected[i].urgent, i))
+    fn place(&self, id: Option<u32>) -> Option<(bool, u32)> {
+        let i = *self.by_code.get(id? as usize)?;
+        Some((!self.collected.get(i as usize)?.urgent, i))
+    }
+
+    /// A path predicate with its facts and codes numbered.
+    pub(super) fn resolve<'p>(&self, pred: &'p PathPred) -> Resolved<'p> {
+        let slot = |f: &str| self.bundle.facts.slot(f);
+        match pred {
+            PathPred::Asked(f) => Resolved::Asked(slot(f)),
+            PathPred::FirstAsked(f) => Resolved::FirstAsked(f),
+            PathPred::Did(c) => Resolved::Did(self.code(c)),
+            PathPred::Urgent(c) => Resolved::Urgent(self.code(c)),
+            PathPred::First(c) => Resolved::First(self.code(c)),
+            PathPred::Before(a, b) => Resolved::Before(self.code(a), self.code(b)),
+            PathPred::KnownBefore(f, c) => Resolved::KnownBefore(f, self.code(c)),
+            PathPred::Contacted(_) | PathPred::OwnService => Resolved::Wording(pred),
+        }
     }
 
     /// A path predicate, decided now if the rest of the walk cannot change it, or at the end
     /// of the walk (`end`) exactly as [`super::scope::PathScope`] decides it.
     pub(super) fn path(&self, pred: &PathPred, pathway: usize, end: bool) -> Option<bool> {
+        self.decide(&self.resolve(pred), pathway, end)
+    }
+
+    /// [`Context::path`] of a resolved predicate.
+    pub(super) fn decide(&self, pred: &Resolved<'_>, pathway: usize, end: bool) -> Option<bool> {
         let settled = |known: bool| if known || end { Some(known) } else { None };
-        match pred {
-            PathPred::Asked(f) => settled(self.was_asked(f)),
-            PathPred::FirstAsked(f) => match self.first_asked {
+        match *pred {
+            Resolved::Asked(f) => settled(self.asked(f)),
+            Resolved::FirstAsked(f) => match self.first_asked {
                 Some(first) => Some(first == f),
                 None => settled(false),
             },
-            PathPred::Did(c) => settled(self.collected(c).is_some()),
-            PathPred::Urgent(c) => match self.collected(c) {
+            Resolved::Did(c) => settled(self.collected_id(c).is_some()),
+            Resolved::Urgent(c) => match self.collected_id(c) {
                 Some(a) => Some(a.urgent),
                 None => settled(false),
             },
-            PathPred::First(c) => {
+            Resolved::First(c) => {
                 if self.has_urgent() || end {
-                    Some(self.first_action() == Some(c.as_str()))
+                    Some(c.is_some() && self.first_action().map(|a| a.id) == c)
                 } else {
                     None
                 }
             }
-            PathPred::Before(a, b) => match (self.place(a), self.place(b)) {
+            Resolved::Before(a, b) => match (self.place(a), self.place(b)) {
                 (Some(x), Some(y)) => Some(x < y),
                 // An urgent action comes before any action added later.
                 (Some((false, _)), None) => Some(true),
@@ -331,21 +403,22 @@ impl<'a> Context<'a> {
                 (Some(_), None) => end.then_some(true),
                 (None, _) => settled(false),
             },
-            PathPred::KnownBefore(f, c) => {
+            Resolved::KnownBefore(f, c) => {
                 // Decided when the action is collected (the facts then are the facts now:
-                // answers change only between segments, and residuals are updated after
+                // answers change only between stretches, and residuals are updated after
                 // each), or now if the fact is already known.
                 let answers = Answers::borrowed(&self.table);
                 let known = self.fact_scope(pathway, &answers).fact(f, Slot::Unlinked).is_ok();
-                if self.collected(c).is_some() || known || end {
-                    Some(known || self.collected(c).is_none())
+                let collected = self.collected_id(c).is_some();
+                if collected || known || end {
+                    Some(known || !collected)
                 } else {
                     None
                 }
             }
             // Decided at the end, from the wording of the actions collected (see
             // `super::residual`, which folds them in as they are collected).
-            PathPred::Contacted(_) | PathPred::OwnService => {
+            Resolved::Wording(pred) => {
                 if end {
                     Some(self.names_at_end(pred, pathway))
                 } else {
@@ -396,6 +469,47 @@ impl<'a> Context<'a> {
             answers,
         }
     }
+}
+
+/// Every action code a step adds, numbered in step order; the codes of each step (by step
+/// across pathways: `codes[starts[g]..starts[g + 1]]`); and each pathway's first step.
+#[allow(clippy::type_complexity)]
+pub(super) fn number_codes(bundle: &Bundle) -> (BTreeMap<&str, u32>, Vec<u32>, Vec<u32>, Vec<usize>) {
+    let mut ids: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut codes = Vec::new();
+    let mut starts = vec![0u32];
+    let mut offsets = Vec::new();
+    let mut n = 0;
+    for p in &bundle.pathways {
+        offsets.push(n);
+        n += p.graph.node_count();
+        for node in p.graph.node_indices() {
+            if let StepKind::Action { actions, .. } | StepKind::Outcome { actions, .. } =
+                &p.graph[node].kind
+            {
+                for code in actions {
+                    let next = ids.len() as u32;
+                    codes.push(*ids.entry(code.as_str()).or_insert(next));
+                }
+            }
+            starts.push(codes.len() as u32);
+        }
+    }
+    (ids, codes, starts, offsets)
+}
+
+/// A path predicate with its fact and codes numbered (`None`: a code no step adds, a fact
+/// the set does not declare).
+#[derive(Clone, Copy)]
+pub(super) enum Resolved<'a> {
+    Asked(Option<u32>),
+    FirstAsked(&'a str),
+    Did(Option<u32>),
+    Urgent(Option<u32>),
+    First(Option<u32>),
+    Before(Option<u32>, Option<u32>),
+    KnownBefore(&'a str, Option<u32>),
+    Wording(&'a PathPred),
 }
 
 /// What a rule of pathway `pathway` reads on the walk: now, or at its end.

@@ -31,7 +31,7 @@ use super::classes::Classes;
 use super::context::Context;
 use super::relevance::{Statics, wording_matters};
 use super::report::{EdgeKey, Findings, MUST_ASK};
-use super::residual::{Needs, Residuals, TRUE};
+use super::residual::{Events, Needs, Residuals, TRUE};
 use super::summary::{Best, DEAD, State};
 use super::{Budget, PathCount};
 
@@ -63,12 +63,12 @@ pub(super) struct Explorer<'a> {
     res: Residuals<'a>,
     pub(super) invs: Vec<Inv>,
     ctx: Context<'a>,
-    memo: BTreeMap<Box<[u32]>, u32>,
+    /// State keys by their hash, then in full.
+    memo: BTreeMap<u64, Vec<(Box<[u32]>, u32)>>,
     pub(super) states: Vec<State>,
     pub(super) findings: Findings<'a>,
     walk: Walk,
     value_ids: BTreeMap<&'a Value, u32>,
-    code_ids: BTreeMap<&'a str, u32>,
     /// Per start pathway, its root state.
     pub(super) roots: Vec<u32>,
     /// States in the order their summaries were completed (successors first).
@@ -80,6 +80,17 @@ pub(super) struct Explorer<'a> {
     pub(super) exhausted: Option<Diagnostic>,
     start: usize,
     scratch: (Vec<u32>, u32),
+    /// Per invariant slot: whether a finished walk was found on which its condition holds.
+    /// Then no warning can say it never does, and the condition's residual no longer
+    /// keeps walks apart.
+    premise_seen: Vec<bool>,
+    events: Events<'a>,
+    buf: Buffers<'a>,
+    /// Tuples of residuals by their hash, then in full, and what each reads.
+    tuples: BTreeMap<u64, Vec<(Box<[u32]>, u32)>>,
+    tuple_info: Vec<TupleInfo>,
+    /// Per invariant slot of a must-ask rule, its facts by slot.
+    must: Vec<Vec<Option<u32>>>,
 }
 
 /// Each fact's answer classes, by slot.
@@ -112,7 +123,15 @@ impl<'a> Explorer<'a> {
                 invs.push(Inv { pathway: p, index: i });
             }
         }
-        let ctx = Context::new(bundle, today, 2 * invs.len(), statics.expiry.clone());
+        // One more residual slot: the number of the tuple of all residuals.
+        let ctx = Context::new(bundle, today, 2 * invs.len() + 1, statics.expiry.clone());
+        let must = invs
+            .iter()
+            .map(|inv| match bundle.pathways[inv.pathway].must_ask.as_slice() {
+                facts if inv.index == MUST_ASK => facts.iter().map(|f| bundle.facts.slot(f)).collect(),
+                _ => Vec::new(),
+            })
+            .collect();
         Self {
             bundle,
             today,
@@ -126,7 +145,6 @@ impl<'a> Explorer<'a> {
             findings: Findings::new(bundle, today),
             walk: Walk::new(bundle, 0),
             value_ids: BTreeMap::new(),
-            code_ids: BTreeMap::new(),
             roots: Vec::new(),
             order: Vec::new(),
             keep_edges: false,
@@ -135,6 +153,12 @@ impl<'a> Explorer<'a> {
             exhausted: None,
             start: 0,
             scratch: (Vec::new(), 0),
+            premise_seen: Vec::new(),
+            events: Events::default(),
+            buf: Buffers::default(),
+            tuples: BTreeMap::new(),
+            tuple_info: Vec::new(),
+            must,
         }
     }
 
@@ -160,7 +184,8 @@ impl<'a> Explorer<'a> {
             };
             initial.extend([whole, premise]);
         }
-        self.res.update(&mut initial, &self.ctx, &[]);
+        self.res.update_all(&mut initial, &self.ctx);
+        self.premise_seen = vec![false; self.invs.len()];
         for p in 0..self.bundle.pathways.len() {
             if self.exhausted.is_some() {
                 break;
@@ -215,20 +240,23 @@ impl<'a> Explorer<'a> {
             for &(slot, value) in branch {
                 self.ctx.answer(slot, value);
             }
-            let (parent_state, seg_start) = (top.state, top.visits);
+            let (parent_state, seg_start, top_mark) = (top.state, top.visits, top.mark);
             let stop = {
                 let answers = Answers::borrowed(&self.ctx.table);
                 advance(self.bundle, &answers, &self.ctx.config, &mut self.walk)
             };
             let before = self.ctx.collected.len();
             self.ctx.walked(&self.walk.visits[seg_start..]);
-            self.update_residuals(before);
+            self.update_residuals(top_mark, before);
             let segment = (self.walk.visits.len() - seg_start) as u32;
             let child = match stop {
                 Stop::Ask(fact) => {
                     let key = self.key(false);
-                    match self.memo.get(&key[..]) {
-                        Some(&id) => id,
+                    match self.find(&key) {
+                        Some(id) => {
+                            self.buf.key = key;
+                            id
+                        }
                         None => {
                             let id = self.new_state(key);
                             let raw = |s: u32| self.ctx.raw(s);
@@ -248,8 +276,11 @@ impl<'a> Explorer<'a> {
                 }
                 Stop::Done => {
                     let key = self.key(true);
-                    match self.memo.get(&key[..]) {
-                        Some(&id) => id,
+                    match self.find(&key) {
+                        Some(id) => {
+                            self.buf.key = key;
+                            id
+                        }
                         None => {
                             let id = self.new_state(key);
                             self.finished(id);
@@ -299,10 +330,24 @@ impl<'a> Explorer<'a> {
         self.walk.at = parent.at;
     }
 
+    fn find(&self, key: &[u32]) -> Option<u32> {
+        let bucket = self.memo.get(&hash(key))?;
+        bucket.iter().find(|(k, _)| **k == *key).map(|(_, id)| *id)
+    }
+
     fn new_state(&mut self, key: Vec<u32>) -> u32 {
+        if std::env::var_os("PATHWAY_DEBUG_KEYS").is_some() {
+            let names: Vec<String> = self.ctx.answers.iter().map(|(s, v)| format!("{}={}", self.bundle.facts.at(*s).map(|x| &**x.0).unwrap_or("?"), v)).collect();
+            let res: Vec<String> = (0..self.ctx.residuals.len()).map(|k| format!("{}:{}", k / 2, self.res.render(self.ctx.residuals[k]))).collect();
+            eprintln!("KEY {:?} | {} | {}", key, names.join(" "), res.join(" ; "));
+        }
         let id = self.add_state((self.walk.at.0, self.walk.at.1.index()));
         self.words += key.len() as u64 + 16 + 4 * self.invs.len() as u64;
-        self.memo.insert(key.into_boxed_slice(), id);
+        self.memo
+            .entry(hash(&key))
+            .or_default()
+            .push((key.as_slice().into(), id));
+        self.buf.key = key;
         if self.states.len() as u64 > self.budget.states
             || self.words > self.budget.words
             || self.res.len() as u64 > self.budget.words
@@ -360,6 +405,7 @@ impl<'a> Explorer<'a> {
                 let premise = self.res.at_end(ctx.residuals[2 * j + 1], ctx) == Some(true);
                 (ok, premise)
             };
+            self.premise_seen[j] |= premise;
             state.inv[j] = Best {
                 premise,
                 len: if ok { Best::NONE } else { 0 },
@@ -386,26 +432,104 @@ impl<'a> Explorer<'a> {
 
     /// Brings every residual still judged (of a pathway visited or still reachable) up to
     /// date after a stretch of walk; `before`: the actions collected before it.
-    fn update_residuals(&mut self, before: usize) {
+    fn update_residuals(&mut self, mark: usize, before: usize) {
         let (p, node) = self.walk.at;
         let reach = self.statics.reach(p, node.index());
-        let mut slots = Vec::new();
-        let mut ids = Vec::new();
+        let mask: Vec<bool> = (0..self.ctx.visited.len())
+            .map(|q| self.ctx.visited[q] || reach.contains(&q))
+            .collect();
+        let tracked = |q: usize| mask[q];
+        let mut slots = std::mem::take(&mut self.buf.slots);
+        let mut ids = std::mem::take(&mut self.buf.ids);
+        slots.clear();
+        ids.clear();
         for (j, inv) in self.invs.iter().enumerate() {
-            if inv.index != MUST_ASK
-                && (self.ctx.visited[inv.pathway] || reach.contains(&inv.pathway))
-            {
-                for k in [2 * j, 2 * j + 1] {
-                    slots.push(k);
-                    ids.push(self.ctx.residuals[k]);
+            if inv.index != MUST_ASK && tracked(inv.pathway) {
+                slots.push(2 * j);
+                ids.push(self.ctx.residuals[2 * j]);
+                if !self.premise_seen[j] {
+                    slots.push(2 * j + 1);
+                    ids.push(self.ctx.residuals[2 * j + 1]);
                 }
             }
         }
-        let new = self.ctx.collected[before..].to_vec();
+        let mut new = std::mem::take(&mut self.buf.new);
+        new.clear();
+        new.extend_from_slice(&self.ctx.collected[before..]);
+        self.ctx.events(mark, before, &mut self.events);
+        self.res.touch(&self.events);
         self.res.update(&mut ids, &self.ctx, &new);
-        for (k, id) in slots.into_iter().zip(ids) {
+        for (&k, &id) in slots.iter().zip(&ids) {
             self.ctx.set_residual(k, id);
         }
+        // Every residual still judged, as one number (the condition of an invariant whose
+        // condition was seen to hold no longer counts).
+        let mut tuple = std::mem::take(&mut self.buf.tuple);
+        tuple.clear();
+        for (j, inv) in self.invs.iter().enumerate() {
+            if inv.index == MUST_ASK {
+                continue;
+            }
+            if !tracked(inv.pathway) {
+                tuple.extend([u32::MAX, u32::MAX]);
+            } else if self.premise_seen[j] {
+                tuple.extend([self.ctx.residuals[2 * j], u32::MAX - 2]);
+            } else {
+                tuple.extend([self.ctx.residuals[2 * j], self.ctx.residuals[2 * j + 1]]);
+            }
+        }
+        let id = self.tuple(&tuple);
+        let last = self.ctx.residuals.len() - 1;
+        self.ctx.set_residual(last, id);
+        self.buf = Buffers {
+            slots,
+            ids,
+            new,
+            tuple,
+            ..std::mem::take(&mut self.buf)
+        };
+    }
+
+    /// The number of a tuple of residuals, with what they read and need.
+    fn tuple(&mut self, tuple: &[u32]) -> u32 {
+        let h = hash(tuple);
+        if let Some(bucket) = self.tuples.get(&h)
+            && let Some(&(_, id)) = bucket.iter().find(|(t, _)| **t == *tuple)
+        {
+            return id;
+        }
+        let id = self.tuple_info.len() as u32;
+        let (seen, stamp) = &mut self.scratch;
+        *stamp = stamp.wrapping_add(1).max(1);
+        let mut atoms = Vec::new();
+        for &r in tuple {
+            if r < u32::MAX - 2 {
+                self.res.pending(r, &mut atoms, seen, *stamp);
+            }
+        }
+        let mut reads = Vec::new();
+        let mut needs = Vec::new();
+        for &a in &atoms {
+            let info = &self.res.atoms[a as usize];
+            reads.extend(info.reads.iter().copied());
+            match info.needs {
+                Needs::Nothing => {}
+                Needs::FirstAction => needs.push(None),
+                Needs::Actions(x, y) => needs.push(Some((self.ctx.code(x), self.ctx.code(y)))),
+            }
+        }
+        reads.sort_unstable();
+        reads.dedup();
+        self.words += tuple.len() as u64 + reads.len() as u64;
+        self.tuple_info.push(TupleInfo {
+            reads: reads.into_boxed_slice(),
+            needs: needs.into_boxed_slice(),
+        });
+        self.tuples
+            .entry(h)
+            .or_default()
+            .push((tuple.to_vec().into_boxed_slice(), id));
+        id
     }
 
     /// The state the walk is in, as words: equal words, equal futures.
@@ -413,47 +537,27 @@ impl<'a> Explorer<'a> {
         let (p, node) = self.walk.at;
         let node = node.index();
         let ctx = &self.ctx;
-        let mut key = vec![u32::from(done), p as u32, node as u32];
-        key.extend(pack(ctx.visited.iter().copied()));
+        let mut key = std::mem::take(&mut self.buf.key);
+        key.clear();
+        key.extend([u32::from(done), p as u32, node as u32]);
+        pack(ctx.visited.iter().copied(), &mut key);
         let place = self.statics.place(p, node);
         let reach = self.statics.reach(p, node);
-        let tracked = |q: usize| ctx.visited[q] || reach.contains(&q);
-        let (seen, stamp) = &mut self.scratch;
-        *stamp = stamp.wrapping_add(1);
-        if *stamp == 0 {
-            seen.iter_mut().for_each(|s| *s = 0);
-            *stamp = 1;
-        }
-        let mut atoms = Vec::new();
+        let tuple = ctx.residuals[ctx.residuals.len() - 1];
+        key.push(tuple);
         for (j, inv) in self.invs.iter().enumerate() {
-            if !tracked(inv.pathway) {
-                key.extend([u32::MAX, u32::MAX]);
-                continue;
-            }
-            if inv.index == MUST_ASK {
-                let must = &self.bundle.pathways[inv.pathway].must_ask;
-                key.extend(pack(must.iter().map(|f| ctx.was_asked(f))));
-                continue;
-            }
-            for k in [2 * j, 2 * j + 1] {
-                key.push(ctx.residuals[k]);
-                self.res.pending(ctx.residuals[k], &mut atoms, seen, *stamp);
+            if inv.index == MUST_ASK && (ctx.visited[inv.pathway] || reach.contains(&inv.pathway)) {
+                pack(self.must[j].iter().map(|&f| ctx.asked(f)), &mut key);
             }
         }
         key.push(u32::from(ctx.collected.is_empty()));
-        let mut read: Vec<u32> = Vec::new();
-        for &a in &atoms {
-            let info = &self.res.atoms[a as usize];
-            read.extend(info.reads.iter().copied());
-            match info.needs {
-                Needs::Nothing => {}
-                Needs::FirstAction => {
-                    let first = ctx.first_action().map_or(u32::MAX, |c| intern(&mut self.code_ids, c));
-                    key.push(first);
-                }
-                Needs::Actions(x, y) => {
-                    for c in [x, y] {
-                        key.push(match ctx.collected(c) {
+        let info = &self.tuple_info[tuple as usize];
+        for need in &info.needs {
+            match need {
+                None => key.push(ctx.first_action().map_or(u32::MAX, |c| c.id)),
+                Some((x, y)) => {
+                    for c in [*x, *y] {
+                        key.push(match ctx.collected_id(c) {
                             None => 0,
                             Some(a) if a.urgent => 1,
                             Some(_) => 2,
@@ -462,6 +566,9 @@ impl<'a> Explorer<'a> {
                 }
             }
         }
+        let mut read = std::mem::take(&mut self.buf.read);
+        read.clear();
+        read.extend_from_slice(&info.reads);
         let from = if self.statics.read_ahead_all() { 0 } else { place + 1 };
         for &(_, s) in ctx.live.range((from, 0)..) {
             if self.statics.read_ahead(s, place, reach) {
@@ -471,14 +578,44 @@ impl<'a> Explorer<'a> {
         read.sort_unstable();
         read.dedup();
         key.push(u32::MAX - 1);
-        for s in read {
+        for &s in &read {
             if let Some((v, _)) = ctx.known(s) {
                 let given = ctx.raw(s).is_some();
                 key.extend([s, intern(&mut self.value_ids, v), u32::from(given)]);
             }
         }
+        self.buf.read = read;
         key
     }
+}
+
+/// Scratch lists reused from one stretch to the next.
+#[derive(Default)]
+struct Buffers<'a> {
+    slots: Vec<usize>,
+    ids: Vec<u32>,
+    new: Vec<super::context::Collected<'a>>,
+    tuple: Vec<u32>,
+    key: Vec<u32>,
+    read: Vec<u32>,
+}
+
+/// What a tuple of residuals reads and needs (see [`super::residual::AtomInfo`]).
+struct TupleInfo {
+    reads: Box<[u32]>,
+    /// Per `first(...)` (`None`) or `before(a, b)` still undecided: the codes it needs.
+    needs: Box<[Option<(Option<u32>, Option<u32>)>]>,
+}
+
+
+/// FNV-1a over the words of a key.
+fn hash(key: &[u32]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for w in key {
+        h ^= u64::from(*w);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 fn intern<K: Ord>(ids: &mut BTreeMap<K, u32>, k: K) -> u32 {
@@ -487,8 +624,9 @@ fn intern<K: Ord>(ids: &mut BTreeMap<K, u32>, k: K) -> u32 {
 }
 
 /// Booleans packed 32 to a word, after their number.
-fn pack(bits: impl Iterator<Item = bool>) -> Vec<u32> {
-    let mut out = vec![0u32];
+fn pack(bits: impl Iterator<Item = bool>, out: &mut Vec<u32>) {
+    let at = out.len();
+    out.push(0);
     for (i, b) in bits.enumerate() {
         if i % 32 == 0 {
             out.push(0);
@@ -496,9 +634,8 @@ fn pack(bits: impl Iterator<Item = bool>) -> Vec<u32> {
         if b && let Some(w) = out.last_mut() {
             *w |= 1 << (i % 32);
         }
-        out[0] += 1;
+        out[at] += 1;
     }
-    out
 }
 
 /// Facts from answers in the order given, under the set's own ids.

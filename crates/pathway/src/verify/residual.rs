@@ -22,7 +22,7 @@ use crate::evaluate::Answers;
 use crate::rule::{self, CmpOp, Expr, ExprKind, PathPred, Scope, Slot};
 use crate::value::Value;
 
-use super::context::{Collected, Context, NowScope};
+use super::context::{Collected, Context, NowScope, Resolved};
 
 /// The residual `false`.
 pub(super) const FALSE: u32 = 0;
@@ -70,9 +70,34 @@ pub(super) enum Needs<'a> {
 
 pub(super) struct AtomInfo<'a> {
     pub(super) atom: Atom<'a>,
+    /// For a path predicate, its facts and codes numbered.
+    resolved: Option<Resolved<'a>>,
     /// The facts (by slot) whose values it reads, derived facts expanded.
     pub(super) reads: Vec<u32>,
     pub(super) needs: Needs<'a>,
+}
+
+/// What a stretch of walk changed: an atom whose triggers are all untouched keeps its value.
+#[derive(Default)]
+pub(super) struct Events<'a> {
+    /// Facts whose answer (as rules read it) changed.
+    pub(super) known: Vec<u32>,
+    /// Facts asked.
+    pub(super) asked: Vec<u32>,
+    pub(super) first_asked: bool,
+    pub(super) first_urgent: bool,
+    /// Actions collected.
+    pub(super) collected: Vec<&'a str>,
+}
+
+/// For each event, the atoms it may change.
+#[derive(Default)]
+struct Triggers<'a> {
+    known: Vec<Vec<u32>>,
+    asked: Vec<Vec<u32>>,
+    first_asked: Vec<u32>,
+    first_urgent: Vec<u32>,
+    collected: BTreeMap<&'a str, Vec<u32>>,
 }
 
 /// `contacted(contact)` or, with no contact, `own_service()`, of an invariant of `pathway`.
@@ -93,6 +118,15 @@ pub(super) struct Residuals<'a> {
     /// Per node: (stamp, result) of the last update, so shared nodes are updated once.
     cache: Vec<(u64, u32)>,
     stamp: u64,
+    /// Per node, once asked for: the atoms it depends on, and whether it holds a
+    /// `contacted`/`own_service` (which changes with every action collected).
+    pending: Vec<Option<(Box<[u32]>, bool)>>,
+    triggers: Triggers<'a>,
+    /// Per atom: the stamp of the last update whose events may change it.
+    hit: Vec<u64>,
+    /// Each action's part in a target, before anything is known: (target, pathway, action).
+    parts: BTreeMap<(u32, usize, usize), u32>,
+    codes: BTreeMap<&'a str, u32>,
 }
 
 impl<'a> Residuals<'a> {
@@ -108,6 +142,15 @@ impl<'a> Residuals<'a> {
             set_index: BTreeMap::new(),
             cache: Vec::new(),
             stamp: 0,
+            pending: Vec::new(),
+            triggers: Triggers {
+                known: vec![Vec::new(); bundle.facts.len()],
+                asked: vec![Vec::new(); bundle.facts.len()],
+                ..Triggers::default()
+            },
+            hit: Vec::new(),
+            parts: BTreeMap::new(),
+            codes: super::context::number_codes(bundle).0,
         };
         r.intern(Node::Const(false));
         r.intern(Node::Const(true));
@@ -126,6 +169,7 @@ impl<'a> Residuals<'a> {
         let id = self.nodes.len() as u32;
         self.nodes.push(node);
         self.cache.push((0, 0));
+        self.pending.push(None);
         self.index.insert(node, id);
         id
     }
@@ -210,12 +254,136 @@ impl<'a> Residuals<'a> {
             None => {
                 let (reads, needs) = self.needs(&atom);
                 let id = self.atoms.len() as u32;
-                self.atoms.push(AtomInfo { atom, reads, needs });
+                self.register(id, &atom, &reads);
+                let resolved = match &atom {
+                    Atom::Rule { expr, .. } => match &expr.kind {
+                        ExprKind::Path(pred) => Some(self.resolve(pred)),
+                        _ => None,
+                    },
+                    Atom::ServiceIn { .. } => None,
+                };
+                self.atoms.push(AtomInfo {
+                    atom,
+                    resolved,
+                    reads,
+                    needs,
+                });
+                // New: decided at the next update, whatever it changed.
+                self.hit.push(self.stamp);
                 self.atom_index.insert((pathway, key), id);
                 id
             }
         };
         self.intern(Node::Atom(id))
+    }
+
+    fn resolve(&self, pred: &'a PathPred) -> Resolved<'a> {
+        let slot = |f: &str| self.bundle.facts.slot(f);
+        let code = |c: &str| self.codes.get(c).copied();
+        match pred {
+            PathPred::Asked(f) => Resolved::Asked(slot(f)),
+            PathPred::FirstAsked(f) => Resolved::FirstAsked(f),
+            PathPred::Did(c) => Resolved::Did(code(c)),
+            PathPred::Urgent(c) => Resolved::Urgent(code(c)),
+            PathPred::First(c) => Resolved::First(code(c)),
+            PathPred::Before(a, b) => Resolved::Before(code(a), code(b)),
+            PathPred::KnownBefore(f, c) => Resolved::KnownBefore(f, code(c)),
+            PathPred::Contacted(_) | PathPred::OwnService => Resolved::Wording(pred),
+        }
+    }
+
+    /// Files an atom under the events that may change it.
+    fn register(&mut self, id: u32, atom: &Atom<'a>, reads: &[u32]) {
+        let t = &mut self.triggers;
+        for &s in reads {
+            if let Some(list) = t.known.get_mut(s as usize) {
+                list.push(id);
+            }
+        }
+        let Atom::Rule { expr, .. } = atom else { return };
+        let ExprKind::Path(pred) = &expr.kind else { return };
+        let slot = |f: &str| self.bundle.facts.slot(f);
+        let mut codes: Vec<&'a str> = Vec::new();
+        match pred {
+            PathPred::Asked(f) => {
+                if let Some(list) = slot(f).and_then(|s| t.asked.get_mut(s as usize)) {
+                    list.push(id);
+                }
+            }
+            PathPred::FirstAsked(_) => t.first_asked.push(id),
+            PathPred::Did(c) | PathPred::Urgent(c) | PathPred::KnownBefore(_, c) => codes.push(c),
+            PathPred::First(_) => t.first_urgent.push(id),
+            PathPred::Before(a, b) => codes.extend([a.as_str(), b.as_str()]),
+            PathPred::Contacted(_) | PathPred::OwnService => {}
+        }
+        for c in codes {
+            t.collected.entry(c).or_default().push(id);
+        }
+    }
+
+    /// Marks the atoms a stretch of walk may have changed; then [`Residuals::update`]
+    /// skips every residual that holds none of them.
+    pub(super) fn touch(&mut self, events: &Events<'a>) {
+        self.stamp += 1;
+        let stamp = self.stamp;
+        let t = &self.triggers;
+        let mut mark = |list: &[u32]| {
+            for &a in list {
+                self.hit[a as usize] = stamp;
+            }
+        };
+        for &s in &events.known {
+            mark(t.known.get(s as usize).map_or(&[][..], Vec::as_slice));
+        }
+        for &s in &events.asked {
+            mark(t.asked.get(s as usize).map_or(&[][..], Vec::as_slice));
+        }
+        if events.first_asked {
+            mark(&t.first_asked);
+        }
+        if events.first_urgent {
+            mark(&t.first_urgent);
+        }
+        for c in &events.collected {
+            mark(t.collected.get(c).map_or(&[][..], Vec::as_slice));
+        }
+    }
+
+    /// The atoms a residual depends on (cached per node), and whether it holds a
+    /// `contacted`/`own_service`.
+    pub(super) fn depends(&mut self, id: u32) -> (&[u32], bool) {
+        if self.pending[id as usize].is_none() {
+            let mut atoms = Vec::new();
+            let mut collect = false;
+            let mut stack = vec![id];
+            let mut seen = BTreeSet::new();
+            while let Some(n) = stack.pop() {
+                if !seen.insert(n) {
+                    continue;
+                }
+                match self.nodes[n as usize] {
+                    Node::Const(_) => {}
+                    Node::Atom(a) => atoms.push(a),
+                    Node::Not(x) | Node::IsTrue(x) => stack.push(x),
+                    Node::And(x, y) | Node::Or(x, y) | Node::Implies(x, y) | Node::Eq(x, y) => {
+                        stack.push(x);
+                        stack.push(y);
+                    }
+                    Node::Ite(c, x, y) => stack.extend([c, x, y]),
+                    Node::Collect(_, set) => {
+                        collect = true;
+                        stack.extend(self.sets[set as usize].iter().copied());
+                    }
+                }
+            }
+            atoms.sort_unstable();
+            atoms.dedup();
+            self.pending[id as usize] = Some((atoms.into_boxed_slice(), collect));
+        }
+        match &self.pending[id as usize] {
+            Some((atoms, collect)) => (atoms, *collect),
+            None => (&[], false),
+        }
     }
 
     fn needs(&self, atom: &Atom<'a>) -> (Vec<u32>, Needs<'a>) {
@@ -302,15 +470,46 @@ impl<'a> Residuals<'a> {
 
     /// The residual `id` given what the walk knows now, with the actions collected since
     /// the last update (`new`) folded into `contacted`/`own_service`.
+    ///
+    /// Call [`Residuals::touch`] with the events of the stretch first: a residual none of
+    /// whose atoms they touch, and that holds no `contacted`/`own_service` when actions were
+    /// collected, is left as it is.
     pub(super) fn update(&mut self, ids: &mut [u32], ctx: &Context<'a>, new: &[Collected<'a>]) {
-        self.stamp += 1;
         let answers = Answers::borrowed(&ctx.table);
         for id in ids.iter_mut() {
-            *id = self.now(*id, ctx, &answers, new);
+            let stamp = self.stamp;
+            self.depends(*id);
+            let (atoms, collect) = match &self.pending[*id as usize] {
+                Some((atoms, collect)) => (&atoms[..], *collect),
+                None => (&[][..], true),
+            };
+            let dirty = (collect && !new.is_empty())
+                || atoms.iter().any(|&a| self.hit[a as usize] == stamp);
+            if dirty {
+                *id = self.now(*id, ctx, &answers, new, false);
+            }
         }
     }
 
-    fn now(&mut self, id: u32, ctx: &Context<'a>, answers: &Answers<'_>, new: &[Collected<'a>]) -> u32 {
+    /// Every residual brought up to date, whatever changed (for the first one).
+    pub(super) fn update_all(&mut self, ids: &mut [u32], ctx: &Context<'a>) {
+        self.stamp += 1;
+        let stamp = self.stamp;
+        self.hit.iter_mut().for_each(|h| *h = stamp);
+        let answers = Answers::borrowed(&ctx.table);
+        for id in ids.iter_mut() {
+            *id = self.now(*id, ctx, &answers, &[], true);
+        }
+    }
+
+    fn now(
+        &mut self,
+        id: u32,
+        ctx: &Context<'a>,
+        answers: &Answers<'_>,
+        new: &[Collected<'a>],
+        all: bool,
+    ) -> u32 {
         if id <= TRUE {
             return id;
         }
@@ -320,51 +519,53 @@ impl<'a> Residuals<'a> {
         }
         let out = match self.nodes[id as usize] {
             Node::Const(b) => u32::from(b),
+            // An atom none of whose triggers fired since it was last decided stays undecided.
+            Node::Atom(a) if !all && self.hit[a as usize] != self.stamp => id,
             Node::Atom(a) => match self.decide(a, ctx, answers, false) {
                 Some(b) => u32::from(b),
                 None => id,
             },
             Node::Not(x) => {
-                let x = self.now(x, ctx, answers, new);
+                let x = self.now(x, ctx, answers, new, all);
                 self.not(x)
             }
             Node::And(x, y) => {
-                let x = self.now(x, ctx, answers, new);
+                let x = self.now(x, ctx, answers, new, all);
                 if x == FALSE {
                     FALSE
                 } else {
-                    let y = self.now(y, ctx, answers, new);
+                    let y = self.now(y, ctx, answers, new, all);
                     self.and(x, y)
                 }
             }
             Node::Or(x, y) => {
-                let x = self.now(x, ctx, answers, new);
+                let x = self.now(x, ctx, answers, new, all);
                 if x == TRUE {
                     TRUE
                 } else {
-                    let y = self.now(y, ctx, answers, new);
+                    let y = self.now(y, ctx, answers, new, all);
                     self.or(x, y)
                 }
             }
             Node::Implies(x, y) => {
-                let (x, y) = (self.now(x, ctx, answers, new), self.now(y, ctx, answers, new));
+                let (x, y) = (self.now(x, ctx, answers, new, all), self.now(y, ctx, answers, new, all));
                 self.implies(x, y)
             }
             Node::Eq(x, y) => {
-                let (x, y) = (self.now(x, ctx, answers, new), self.now(y, ctx, answers, new));
+                let (x, y) = (self.now(x, ctx, answers, new, all), self.now(y, ctx, answers, new, all));
                 self.eq(x, y)
             }
             Node::IsTrue(x) => {
-                let x = self.now(x, ctx, answers, new);
+                let x = self.now(x, ctx, answers, new, all);
                 self.is_true(x)
             }
             Node::Ite(c, x, y) => {
-                let c = self.now(c, ctx, answers, new);
+                let c = self.now(c, ctx, answers, new, all);
                 match c {
-                    TRUE => self.now(x, ctx, answers, new),
-                    FALSE => self.now(y, ctx, answers, new),
+                    TRUE => self.now(x, ctx, answers, new, all),
+                    FALSE => self.now(y, ctx, answers, new, all),
                     _ => {
-                        let (x, y) = (self.now(x, ctx, answers, new), self.now(y, ctx, answers, new));
+                        let (x, y) = (self.now(x, ctx, answers, new, all), self.now(y, ctx, answers, new, all));
                         self.ite(c, x, y)
                     }
                 }
@@ -374,7 +575,7 @@ impl<'a> Residuals<'a> {
                 let mut hit = false;
                 for k in 0..self.sets[set as usize].len() {
                     let item = self.sets[set as usize][k];
-                    match self.now(item, ctx, answers, new) {
+                    match self.now(item, ctx, answers, new, all) {
                         TRUE => hit = true,
                         FALSE => {}
                         x => items.push(x),
@@ -385,7 +586,8 @@ impl<'a> Residuals<'a> {
                         TRUE => hit = true,
                         FALSE => {}
                         x => {
-                            let x = self.now(x, ctx, answers, &[]);
+                            // A new part: every atom decided afresh.
+                            let x = self.now(x, ctx, answers, &[], true);
                             match x {
                                 TRUE => hit = true,
                                 FALSE => {}
@@ -410,6 +612,16 @@ impl<'a> Residuals<'a> {
     /// [`crate::bundle::ActionEntry::wording`] chooses one.
     fn part(&mut self, t: u32, a: &Collected<'a>) -> u32 {
         let Some(def) = a.def else { return FALSE };
+        let key = (t, a.pathway, std::ptr::from_ref(def) as usize);
+        if let Some(&id) = self.parts.get(&key) {
+            return id;
+        }
+        let id = self.new_part(t, a.pathway, def);
+        self.parts.insert(key, id);
+        id
+    }
+
+    fn new_part(&mut self, t: u32, action_pathway: usize, def: &'a crate::bundle::ActionEntry) -> u32 {
         let (pathway, contact) = {
             let t = &self.targets[t as usize];
             (t.pathway, t.contact)
@@ -438,7 +650,7 @@ impl<'a> Residuals<'a> {
         for (i, when) in def.when.iter().enumerate().rev() {
             let named = def.named.get(i + 1).map_or(&[][..], Vec::as_slice);
             let then = test(self, named);
-            let c = self.of_rule(a.pathway, when);
+            let c = self.of_rule(action_pathway, when);
             let c = self.is_true(c);
             out = self.ite(c, then, out);
         }
@@ -447,7 +659,11 @@ impl<'a> Residuals<'a> {
 
     /// An atom decided now (or, with `end`, at the end of the walk: `None` is unknown).
     fn decide(&self, a: u32, ctx: &Context<'a>, answers: &Answers<'_>, end: bool) -> Option<bool> {
-        match &self.atoms[a as usize].atom {
+        let info = &self.atoms[a as usize];
+        if let (Some(pred), Atom::Rule { pathway, .. }) = (&info.resolved, &info.atom) {
+            return ctx.decide(pred, *pathway, end);
+        }
+        match &info.atom {
             Atom::Rule { pathway, expr } => {
                 let scope = NowScope {
                     ctx,
@@ -522,29 +738,40 @@ impl<'a> Residuals<'a> {
         })
     }
 
-    /// The atoms a residual still depends on, added to `out` (iteratively: no recursion on
-    /// the size of a residual). `seen` is a scratch list of node stamps.
-    pub(super) fn pending(&self, id: u32, out: &mut Vec<u32>, seen: &mut Vec<u32>, stamp: u32) {
-        if seen.len() < self.nodes.len() {
-            seen.resize(self.nodes.len(), 0);
+    /// The atoms a residual still depends on, added to `out` unless `seen` has them under
+    /// `stamp` (a scratch list of atom stamps).
+    pub(super) fn pending(&mut self, id: u32, out: &mut Vec<u32>, seen: &mut Vec<u32>, stamp: u32) {
+        if seen.len() < self.atoms.len() {
+            seen.resize(self.atoms.len(), 0);
         }
-        let mut stack = vec![id];
-        while let Some(n) = stack.pop() {
-            if seen[n as usize] == stamp {
-                continue;
+        let (atoms, _) = self.depends(id);
+        for &a in atoms {
+            if seen[a as usize] != stamp {
+                seen[a as usize] = stamp;
+                out.push(a);
             }
-            seen[n as usize] = stamp;
-            match self.nodes[n as usize] {
-                Node::Const(_) => {}
-                Node::Atom(a) => out.push(a),
-                Node::Not(x) | Node::IsTrue(x) => stack.push(x),
-                Node::And(x, y) | Node::Or(x, y) | Node::Implies(x, y) | Node::Eq(x, y) => {
-                    stack.push(x);
-                    stack.push(y);
-                }
-                Node::Ite(c, x, y) => stack.extend([c, x, y]),
-                Node::Collect(_, set) => stack.extend(self.sets[set as usize].iter().copied()),
-            }
+        }
+    }
+
+    /// A residual as text (for debugging).
+    pub(super) fn render(&self, id: u32) -> String {
+        match self.nodes[id as usize] {
+            Node::Const(b) => b.to_string(),
+            Node::Atom(a) => match &self.atoms[a as usize].atom {
+                Atom::Rule { expr, .. } => canonical(expr),
+                Atom::ServiceIn { services, .. } => format!("org in {services:?}"),
+            },
+            Node::Not(x) => format!("!{}", self.render(x)),
+            Node::And(x, y) => format!("({} && {})", self.render(x), self.render(y)),
+            Node::Or(x, y) => format!("({} || {})", self.render(x), self.render(y)),
+            Node::Implies(x, y) => format!("({} -> {})", self.render(x), self.render(y)),
+            Node::Eq(x, y) => format!("({} == {})", self.render(x), self.render(y)),
+            Node::IsTrue(x) => format!("T[{}]", self.render(x)),
+            Node::Ite(c, x, y) => format!("({} ? {} : {})", self.render(c), self.render(x), self.render(y)),
+            Node::Collect(t, set) => format!(
+                "collect#{t}{{{}}}",
+                self.sets[set as usize].iter().map(|&x| self.render(x)).collect::<Vec<_>>().join(", ")
+            ),
         }
     }
 }

@@ -24,3 +24,11 @@ fn the_bundled_set_verifies_as_enumerated() {
     eprintln!("enumerate {:?}", t.elapsed());
     same(&a, &b);
 }
+
+#[test]
+fn debug_bundled_keys() {
+    let bundle = crate::bundle::bundled().unwrap();
+    let today = "2026-11-22".parse().unwrap();
+    let a = verify(&bundle, today);
+    eprintln!("states {}", a.states);
+}
