@@ -30,6 +30,8 @@ mod residual;
 mod scope;
 mod summary;
 #[cfg(test)]
+mod sets;
+#[cfg(test)]
 mod tests;
 
 use std::collections::BTreeSet;
@@ -161,7 +163,10 @@ pub fn verify_within(bundle: &Bundle, today: Date, budget: Budget) -> Report {
     let values = explore::class_values(bundle, today);
     let mut ex = explore::Explorer::new(bundle, today, &values, budget);
     ex.run();
-    finish(ex)
+    let report = finish(ex);
+    #[cfg(test)]
+    tests::cross_check(bundle, today, &report);
+    report
 }
 
 fn finish(mut ex: explore::Explorer<'_>) -> Report {
