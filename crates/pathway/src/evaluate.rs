@@ -569,10 +569,12 @@ pub(crate) fn advance_noting<'b: 'x, 'f: 'x, 'x>(
             StepKind::Question { fact, slot, .. } => match scope.answer(fact, *slot) {
                 Some((v, is_default)) => answered(Some((v, is_default))),
                 // Everything the answer would settle is already known: pass.
-                None if bundle
-                    .facts
-                    .get(fact)
-                    .is_some_and(|d| answers.settled(bundle, d)) =>
+                None if match slot {
+                    // Found by slot: no id compared.
+                    Slot::Fact(i) => bundle.facts.at(*i).map(|(_, d)| d),
+                    _ => bundle.facts.get(fact),
+                }
+                .is_some_and(|d| answers.settled(bundle, d)) =>
                 {
                     answered(None)
                 }

@@ -249,9 +249,12 @@ impl<'a> Context<'a> {
             }
             let pathway = &bundle.pathways[v.pathway];
             match &pathway.graph[v.node].kind {
-                StepKind::Question { fact, .. } => {
-                    let decl = bundle.facts.get(fact);
-                    let slot = bundle.facts.slot(fact);
+                StepKind::Question { fact, slot, .. } => {
+                    let slot = match slot {
+                        Slot::Fact(i) => Some(*i),
+                        _ => bundle.facts.slot(fact),
+                    };
+                    let decl = slot.and_then(|s| bundle.facts.at(s)).map(|(_, d)| d);
                     if slot.is_some_and(|s| self.raw(s).is_some()) {
                         self.ask(slot, fact);
                     }

@@ -1,15 +1,25 @@
-//! Path counts: exact, however many paths a set has (a line of 1,000 yes/no questions that
-//! a rule reads has 2^1000).
+//! Path counts: exact up to 2^4096 (a line of 1,000 yes/no questions that a rule reads has
+//! 2^1000 paths), and beyond that only said to be more.
 
 use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-/// A number of paths, exact at any size: little-endian 64-bit limbs, no trailing zero limb.
+/// Limbs kept: counts below 2^(64 * LIMBS) are exact.
+const LIMBS: usize = 64;
+
+/// A number of paths: exact below 2^4096 (little-endian 64-bit limbs, no trailing zero
+/// limb), else "more than 10^1233" (`Vec` of `LIMBS + 1` limbs, all `u64::MAX`), so that
+/// counting costs no more than a constant per state however long the pathway.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PathCount(Vec<u64>);
 
 impl PathCount {
+    /// Whether the count is too large to be kept exactly (at least 2^4096).
+    pub fn is_saturated(&self) -> bool {
+        self.0.len() > LIMBS
+    }
+
     /// One path.
     pub fn one() -> Self {
         Self(vec![1])
@@ -22,6 +32,13 @@ impl PathCount {
 
     /// Adds `other` to this count.
     pub fn add(&mut self, other: &Self) {
+        if self.is_saturated() {
+            return;
+        }
+        if other.is_saturated() {
+            *self = other.clone();
+            return;
+        }
         if self.0.len() < other.0.len() {
             self.0.resize(other.0.len(), 0);
         }
@@ -38,6 +55,9 @@ impl PathCount {
         }
         if carry {
             self.0.push(1);
+        }
+        if self.0.len() > LIMBS {
+            self.0 = vec![u64::MAX; LIMBS + 1];
         }
     }
 
@@ -77,6 +97,10 @@ impl fmt::Display for PathCount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(n) = self.to_u64() {
             return write!(f, "{n}");
+        }
+        if self.is_saturated() {
+            // 2^4096 is about 1.04 * 10^1233.
+            return write!(f, "more than 10^1233");
         }
         // Repeated division by 10^19, the largest power of ten in a limb.
         const CHUNK: u64 = 10_000_000_000_000_000_000;
@@ -155,5 +179,19 @@ mod tests {
             "\"18446744073709551616\""
         );
         assert_eq!(serde_json::to_string(&PathCount::from(7)).unwrap(), "7");
+        // Exact up to 2^4096, then only said to be more (and adding leaves it so).
+        let big = power_of_two(4095);
+        assert!(!big.is_saturated());
+        assert_eq!(big.to_string().len(), 1233);
+        let mut more = big.clone();
+        more.add(&big);
+        assert!(more.is_saturated());
+        assert_eq!(more.to_string(), "more than 10^1233");
+        more.add(&PathCount::one());
+        assert!(more.is_saturated());
+        let mut x = PathCount::one();
+        x.add(&more);
+        assert_eq!(x, more);
+        assert_eq!(more.saturating_u64(), u64::MAX);
     }
 }

@@ -23,7 +23,7 @@ pub(super) fn cover(ex: &Explorer<'_>) -> Vec<Counterexample> {
     let mut uncovered: BTreeSet<EdgeKey> = BTreeSet::new();
     for s in states {
         for (b, &(child, _)) in s.children.iter().enumerate() {
-            if !states[child as usize].total.is_zero() {
+            if states[child as usize].completes {
                 uncovered.extend(s.edges.get(b).into_iter().flat_map(|e| e.iter().copied()));
             }
         }
@@ -35,7 +35,7 @@ pub(super) fn cover(ex: &Explorer<'_>) -> Vec<Counterexample> {
         // tie, the first in the enumeration's order after that: successors first.
         for &s in &ex.order {
             let state = &states[s as usize];
-            if state.total.is_zero() || s == DEAD {
+            if !state.completes || s == DEAD {
                 best[s as usize] = None;
                 continue;
             }

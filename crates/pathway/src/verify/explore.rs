@@ -20,11 +20,11 @@ use std::collections::BTreeMap;
 
 use petgraph::graph::NodeIndex;
 
-use crate::bundle::Bundle;
+use crate::bundle::{Bundle, StepKind};
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::evaluate::{Answers, Stop, Walk, advance};
-use crate::rule::ExprKind;
+use crate::rule::{ExprKind, Slot};
 use crate::value::{Facts, Value};
 
 use super::classes::Classes;
@@ -33,7 +33,7 @@ use super::relevance::{Statics, wording_matters};
 use super::report::{EdgeKey, Findings, MUST_ASK};
 use super::residual::{Events, Needs, Residuals, TRUE};
 use super::summary::{Best, DEAD, State};
-use super::{Budget, PathCount};
+use super::Budget;
 
 /// An invariant slot: an invariant of a pathway, or its must-ask rule.
 pub(super) struct Inv {
@@ -42,9 +42,11 @@ pub(super) struct Inv {
 }
 
 /// A state being explored: the answers still to try at its question.
-struct Frame<'a> {
+struct Frame {
     state: u32,
-    branches: Vec<Vec<(u32, &'a Value)>>,
+    /// The fact its question asks (none at a root), and how many answers to try.
+    fact: Option<u32>,
+    count: usize,
     next: usize,
     /// Where the walk and its context were when the state was reached.
     mark: usize,
@@ -63,8 +65,10 @@ pub(super) struct Explorer<'a> {
     res: Residuals<'a>,
     pub(super) invs: Vec<Inv>,
     ctx: Context<'a>,
-    /// State keys by their hash, then in full.
-    memo: BTreeMap<u64, Vec<(Box<[u32]>, u32)>>,
+    /// State keys by their hash: (where the key starts in `keys`, its length, the state).
+    memo: BTreeMap<u64, Vec<(u32, u32, u32)>>,
+    /// Every state key, one after the other.
+    keys: Vec<u32>,
     pub(super) states: Vec<State>,
     pub(super) findings: Findings<'a>,
     walk: Walk,
@@ -75,7 +79,8 @@ pub(super) struct Explorer<'a> {
     pub(super) order: Vec<u32>,
     /// Whether to keep the edges of each stretch (for covering examples).
     pub(super) keep_edges: bool,
-    budget: Budget,
+    /// States and words allowed, for the set's size.
+    limits: (u64, u64),
     words: u64,
     pub(super) exhausted: Option<Diagnostic>,
     start: usize,
@@ -141,14 +146,21 @@ impl<'a> Explorer<'a> {
             invs,
             ctx,
             memo: BTreeMap::new(),
-            states: vec![State::new(bundle.pathways.len(), 0, (0, 0))],
+            keys: Vec::new(),
+            states: vec![State::new(0, (0, 0))],
             findings: Findings::new(bundle, today),
             walk: Walk::new(bundle, 0),
             value_ids: BTreeMap::new(),
             roots: Vec::new(),
             order: Vec::new(),
             keep_edges: false,
-            budget,
+            limits: {
+                let steps: u64 = bundle.pathways.iter().map(|p| p.graph.node_count() as u64).sum();
+                (
+                    budget.states.saturating_add(budget.states_per_step.saturating_mul(steps)),
+                    budget.words.saturating_add(budget.words_per_step.saturating_mul(steps)),
+                )
+            },
             words: 0,
             exhausted: None,
             start: 0,
@@ -203,11 +215,8 @@ impl<'a> Explorer<'a> {
 
     fn add_state(&mut self, at: (usize, usize)) -> u32 {
         let id = self.states.len() as u32;
-        self.states.push(State::new(
-            self.bundle.pathways.len(),
-            self.invs.len(),
-            (at.0 as u32, at.1 as u32),
-        ));
+        self.states
+            .push(State::new(self.invs.len(), (at.0 as u32, at.1 as u32)));
         id
     }
 
@@ -216,7 +225,8 @@ impl<'a> Explorer<'a> {
         let mark = self.ctx.mark();
         let mut frames = vec![Frame {
             state: root,
-            branches: vec![Vec::new()],
+            fact: None,
+            count: 1,
             next: 0,
             mark,
             visits: 0,
@@ -227,7 +237,7 @@ impl<'a> Explorer<'a> {
             if self.exhausted.is_some() {
                 return;
             }
-            let Some(branch) = top.branches.get(top.next) else {
+            if top.next >= top.count {
                 // Every answer tried: the state's summary is complete.
                 let Some(done) = frames.pop() else { break };
                 self.order.push(done.state);
@@ -235,11 +245,18 @@ impl<'a> Explorer<'a> {
                     self.close(parent, done.state, done.segment);
                 }
                 continue;
-            };
+            }
+            let mut answer = std::mem::take(&mut self.buf.answer);
+            answer.clear();
+            if let Some(fact) = top.fact {
+                let raw = |s: u32| self.ctx.raw(s);
+                branch(self.bundle, self.values, fact, top.next, raw, &mut answer);
+            }
             top.next += 1;
-            for &(slot, value) in branch {
+            for &(slot, value) in &answer {
                 self.ctx.answer(slot, value);
             }
+            self.buf.answer = answer;
             let (parent_state, seg_start, top_mark) = (top.state, top.visits, top.mark);
             let stop = {
                 let answers = Answers::borrowed(&self.ctx.table);
@@ -250,7 +267,7 @@ impl<'a> Explorer<'a> {
             self.update_residuals(top_mark, before);
             let segment = (self.walk.visits.len() - seg_start) as u32;
             let child = match stop {
-                Stop::Ask(fact) => {
+                Stop::Ask(_) => {
                     let key = self.key(false);
                     match self.find(&key) {
                         Some(id) => {
@@ -259,11 +276,13 @@ impl<'a> Explorer<'a> {
                         }
                         None => {
                             let id = self.new_state(key);
+                            let fact = self.asked_slot();
                             let raw = |s: u32| self.ctx.raw(s);
-                            let branches = branches(self.bundle, self.values, fact, raw);
+                            let count = fact.map_or(0, |f| branch_count(self.bundle, self.values, f, raw));
                             frames.push(Frame {
                                 state: id,
-                                branches,
+                                fact,
+                                count,
                                 next: 0,
                                 mark: self.ctx.mark(),
                                 visits: self.walk.visits.len(),
@@ -312,9 +331,22 @@ impl<'a> Explorer<'a> {
 
     /// Folds a child's summary into the state of `parent` (the stretch that led to it is
     /// `segment` steps long, still on the walk), and goes back to the parent's state.
-    fn close(&mut self, parent: &Frame<'a>, child: u32, segment: u32) {
+    /// The slot of the fact the question the walk stopped at asks.
+    fn asked_slot(&self) -> Option<u32> {
+        let (p, node) = self.walk.at;
+        match &self.bundle.pathways[p].graph[node].kind {
+            StepKind::Question {
+                slot: Slot::Fact(i),
+                ..
+            } => Some(*i),
+            StepKind::Question { fact, .. } => self.bundle.facts.slot(fact),
+            _ => None,
+        }
+    }
+
+    fn close(&mut self, parent: &Frame, child: u32, segment: u32) {
         let (p, c) = (parent.state as usize, child as usize);
-        let completed = !self.states[c].total.is_zero();
+        let completed = self.states[c].completes;
         if completed {
             self.findings.see(&self.walk.visits[parent.visits..]);
         }
@@ -332,7 +364,10 @@ impl<'a> Explorer<'a> {
 
     fn find(&self, key: &[u32]) -> Option<u32> {
         let bucket = self.memo.get(&hash(key))?;
-        bucket.iter().find(|(k, _)| **k == *key).map(|(_, id)| *id)
+        bucket
+            .iter()
+            .find(|&&(at, len, _)| self.keys.get(at as usize..(at + len) as usize) == Some(key))
+            .map(|&(_, _, id)| id)
     }
 
     fn new_state(&mut self, key: Vec<u32>) -> u32 {
@@ -342,15 +377,18 @@ impl<'a> Explorer<'a> {
             eprintln!("KEY {:?} | {} | {}", key, names.join(" "), res.join(" ; "));
         }
         let id = self.add_state((self.walk.at.0, self.walk.at.1.index()));
-        self.words += key.len() as u64 + 16 + 4 * self.invs.len() as u64;
+        // A state: its key in the index (4 words), its summary and successors.
+        self.words += 16 + 3 * self.invs.len() as u64;
+        let at = self.keys.len() as u32;
+        self.keys.extend_from_slice(&key);
         self.memo
             .entry(hash(&key))
             .or_default()
-            .push((key.as_slice().into(), id));
+            .push((at, key.len() as u32, id));
         self.buf.key = key;
-        if self.states.len() as u64 > self.budget.states
-            || self.words > self.budget.words
-            || self.res.len() as u64 > self.budget.words
+        let (states, words) = self.limits;
+        if self.states.len() as u64 > states
+            || self.words + self.keys.len() as u64 + 4 * self.res.len() as u64 > words
         {
             self.exhaust();
         }
@@ -363,10 +401,11 @@ impl<'a> Explorer<'a> {
         let (p, node) = self.walk.at;
         let here = &bundle.pathways[p];
         let message = format!(
-            "verification stopped after {} states: the walks from the start of pathway `{}` differ in more ways than verification can tell apart within its budget ({} states); the walk had reached step `{}` of pathway `{}`, after {} answers",
+            "verification stopped after {} states: the walks from the start of pathway `{}` differ in more ways than verification can tell apart within its budget (at most {} states and {} MB for a set of this size); the walk had reached step `{}` of pathway `{}`, after {} answers",
             self.states.len(),
             start.meta.id,
-            self.budget.states,
+            self.limits.0,
+            self.limits.1 / 250_000,
             here.graph[node].id,
             here.meta.id,
             self.ctx.answers.len()
@@ -386,12 +425,8 @@ impl<'a> Explorer<'a> {
     fn finished(&mut self, id: u32) {
         let ctx = &self.ctx;
         let state = &mut self.states[id as usize];
-        state.total = PathCount::one();
-        for (q, visited) in ctx.visited.iter().enumerate() {
-            if *visited {
-                state.per_pathway[q] = PathCount::one();
-            }
-        }
+        state.completes = true;
+        state.visited = ctx.visited.clone().into_boxed_slice();
         for (j, inv) in self.invs.iter().enumerate() {
             if !ctx.visited[inv.pathway] {
                 continue;
@@ -598,6 +633,7 @@ struct Buffers<'a> {
     tuple: Vec<u32>,
     key: Vec<u32>,
     read: Vec<u32>,
+    answer: Vec<(u32, &'a Value)>,
 }
 
 /// What a tuple of residuals reads and needs (see [`super::residual::AtomInfo`]).
@@ -649,66 +685,100 @@ pub(super) fn facts_of(bundle: &Bundle, answers: &[(u32, &Value)]) -> Facts {
     facts
 }
 
-/// The answers to try at a question, in the enumeration's order: each class of the fact
-/// (but one that contradicts a fact it settles, given already), then every combination of
-/// the classes of the facts it settles that are not given (a record may give those instead).
-pub(super) fn branches<'a>(
+/// The answers to try at a question on the fact at `slot`, in the enumeration's order: each
+/// class of the fact (but one that contradicts a fact it settles, given already), then every
+/// combination of the classes of the facts it settles that are not given (a record may give
+/// those instead). How many there are:
+pub(super) fn branch_count<'a>(
     bundle: &Bundle,
     values: &'a [Vec<Value>],
-    fact: &str,
+    slot: u32,
     raw: impl Fn(u32) -> Option<&'a Value>,
-) -> Vec<Vec<(u32, &'a Value)>> {
-    let mut out = Vec::new();
-    let (Some(slot), Some(decl)) = (bundle.facts.slot(fact), bundle.facts.get(fact)) else {
-        return out;
+) -> usize {
+    let Some((_, decl)) = bundle.facts.at(slot) else {
+        return 0;
     };
-    for value in values.get(slot as usize).into_iter().flatten() {
-        let contradicts = decl.settled_by(value).any(|(f, v)| {
-            bundle
-                .facts
-                .slot(f)
-                .and_then(&raw)
-                .is_some_and(|given| given != v)
-        });
-        if !contradicts {
-            out.push(vec![(slot, value)]);
+    let classes = classes_of(bundle, values, slot, &raw).count();
+    let combos = combos(bundle, values, decl, &raw)
+        .map_or(0, |c| c.iter().map(|(_, v)| v.len()).product());
+    classes + combos
+}
+
+/// The `i`-th answer to try ([`branch_count`]), into `out`.
+pub(super) fn branch<'a>(
+    bundle: &Bundle,
+    values: &'a [Vec<Value>],
+    slot: u32,
+    i: usize,
+    raw: impl Fn(u32) -> Option<&'a Value>,
+    out: &mut Vec<(u32, &'a Value)>,
+) {
+    out.clear();
+    let Some((_, decl)) = bundle.facts.at(slot) else {
+        return;
+    };
+    let mut classes = classes_of(bundle, values, slot, &raw);
+    let mut i = i;
+    for value in classes.by_ref() {
+        if i == 0 {
+            out.push((slot, value));
+            return;
         }
+        i -= 1;
     }
-    let unknown: Vec<u32> = decl
-        .settled_facts()
-        .iter()
-        .filter_map(|f| bundle.facts.slot(f))
-        .filter(|&s| raw(s).is_none())
-        .collect();
-    if unknown.is_empty() {
-        return out;
+    // The next combination, like an odometer: the first fact turns fastest.
+    for (s, classes) in combos(bundle, values, decl, &raw).unwrap_or_default() {
+        out.push((s, &classes[i % classes.len()]));
+        i /= classes.len();
     }
-    let classes: Vec<&'a [Value]> = unknown
-        .iter()
-        .map(|&s| values.get(s as usize).map_or(&[][..], Vec::as_slice))
-        .collect();
-    if classes.iter().any(|c| c.is_empty()) {
-        return out;
-    }
-    let mut pick = vec![0usize; unknown.len()];
-    'combos: loop {
-        out.push(
-            unknown
-                .iter()
-                .zip(&pick)
-                .zip(&classes)
-                .map(|((&s, &i), c)| (s, &c[i]))
-                .collect(),
-        );
-        // The next combination, like an odometer.
-        for i in 0..pick.len() {
-            pick[i] += 1;
-            if pick[i] < classes[i].len() {
-                continue 'combos;
+}
+
+/// The classes of a fact that contradict no fact their answer settles, given already.
+fn classes_of<'a, 'r>(
+    bundle: &'r Bundle,
+    values: &'a [Vec<Value>],
+    slot: u32,
+    raw: &'r impl Fn(u32) -> Option<&'a Value>,
+) -> impl Iterator<Item = &'a Value> + 'r
+where
+    'a: 'r,
+{
+    let decl = bundle.facts.at(slot).map(|(_, d)| d);
+    values
+        .get(slot as usize)
+        .into_iter()
+        .flatten()
+        .filter(move |value| {
+            !decl.is_some_and(|d| {
+                d.settled_by(value).any(|(f, v)| {
+                    bundle
+                        .facts
+                        .slot(f)
+                        .and_then(raw)
+                        .is_some_and(|given| given != v)
+                })
+            })
+        })
+}
+
+/// The facts an answer settles that are not given, each with its classes; none if there
+/// are none, or if one has no class.
+fn combos<'a>(
+    bundle: &Bundle,
+    values: &'a [Vec<Value>],
+    decl: &crate::bundle::FactDecl,
+    raw: &impl Fn(u32) -> Option<&'a Value>,
+) -> Option<Vec<(u32, &'a [Value])>> {
+    let mut out = Vec::new();
+    for f in decl.settled_facts() {
+        let s = bundle.facts.slot(f)?;
+        if raw(s).is_none() {
+            let classes = values.get(s as usize).map_or(&[][..], Vec::as_slice);
+            if classes.is_empty() {
+                return None;
             }
-            pick[i] = 0;
+            out.push((s, classes));
         }
-        break;
     }
-    out
+    (!out.is_empty()).then_some(out)
 }

@@ -133,21 +133,29 @@ pub struct Counterexample {
 }
 
 /// How much one verification may cost before it gives up with a `verification-budget`
-/// error naming the pathway: states explored, and memory (in 4-byte words of state keys and
-/// summaries). The default allows any set that fits in about a gigabyte.
+/// error naming the pathway, in proportion to the set's size (its number of steps): distinct
+/// states explored, and memory in 4-byte words (state keys, residuals, summaries). The
+/// default allows a few seconds and a few hundred megabytes for a set of ordinary size;
+/// verifying costs far less on sets whose rules read facts asked nearby.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
-    /// Distinct states.
+    /// States, whatever the size.
     pub states: u64,
-    /// Words of memory held by states and residuals.
+    /// States allowed per step of the set, on top.
+    pub states_per_step: u64,
+    /// Words of memory, whatever the size.
     pub words: u64,
+    /// Words allowed per step of the set, on top.
+    pub words_per_step: u64,
 }
 
 impl Default for Budget {
     fn default() -> Self {
         Self {
-            states: 4_000_000,
-            words: 200_000_000,
+            states: 250_000,
+            states_per_step: 8,
+            words: 25_000_000,
+            words_per_step: 400,
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::value::Value;
 
-use super::explore::{Explorer, branches, facts_of};
+use super::explore::{Explorer, branch, facts_of};
 use super::report::{EdgeKey, Tally};
 use super::scope::replay;
 use super::{Counterexample, PathCount};
@@ -42,22 +42,24 @@ pub(super) struct State {
     pub(super) children: Vec<(u32, u32)>,
     /// Per answer tried: the edges the stretch took (for covering examples only).
     pub(super) edges: Vec<Box<[EdgeKey]>>,
-    /// Walks completed from here.
-    pub(super) total: PathCount,
-    /// Per pathway: walks completed from here whose whole path visits it.
-    pub(super) per_pathway: Vec<PathCount>,
+    /// Whether some walk completes from here.
+    pub(super) completes: bool,
+    /// For a finished walk, the pathways it visited (else empty): paths are counted once
+    /// everything is explored ([`Explorer::tally`]), so no state holds a count, which may
+    /// be thousands of bits long.
+    pub(super) visited: Box<[bool]>,
     /// Per invariant slot.
     pub(super) inv: Vec<Best>,
 }
 
 impl State {
-    pub(super) fn new(pathways: usize, invariants: usize, at: (u32, u32)) -> Self {
+    pub(super) fn new(invariants: usize, at: (u32, u32)) -> Self {
         Self {
             at,
             children: Vec::new(),
             edges: Vec::new(),
-            total: PathCount::default(),
-            per_pathway: vec![PathCount::default(); pathways],
+            completes: false,
+            visited: Box::default(),
             inv: vec![Best::EMPTY; invariants],
         }
     }
@@ -86,15 +88,10 @@ pub(super) fn fold(
     if let Some(edges) = edges {
         parent.edges.push(edges);
     }
-    if child.total.is_zero() {
+    if !child.completes {
         return;
     }
-    parent.total.add(&child.total);
-    for (mine, theirs) in parent.per_pathway.iter_mut().zip(&child.per_pathway) {
-        if !theirs.is_zero() {
-            mine.add(theirs);
-        }
-    }
+    parent.completes = true;
     for (mine, theirs) in parent.inv.iter_mut().zip(&child.inv) {
         mine.premise |= theirs.premise;
         if theirs.len != Best::NONE {
@@ -110,17 +107,65 @@ pub(super) fn fold(
 
 impl Explorer<'_> {
     /// Each invariant's tally over every start, into the findings; and the paths completed.
+    ///
+    /// Paths are counted over the states, successors first, each count dropped once every
+    /// state that leads to it has added it in: memory for the counts of the states
+    /// between, not of all of them.
     pub(super) fn tally(&mut self) -> PathCount {
+        let pathways = self.bundle.pathways.len();
+        let mut refs = vec![0u32; self.states.len()];
+        for s in &self.states {
+            for &(c, _) in &s.children {
+                refs[c as usize] += 1;
+            }
+        }
+        // Per state: walks completed from it, and per pathway those that visit it.
+        let mut counts: BTreeMap<u32, (PathCount, Vec<PathCount>)> = BTreeMap::new();
+        let mut roots: Vec<(PathCount, Vec<PathCount>)> = Vec::new();
+        for &s in &self.order {
+            let state = &self.states[s as usize];
+            let mut total = PathCount::default();
+            let mut per = vec![PathCount::default(); pathways];
+            if state.children.is_empty() && state.completes {
+                total = PathCount::one();
+                for (q, v) in state.visited.iter().enumerate() {
+                    if *v {
+                        per[q] = PathCount::one();
+                    }
+                }
+            }
+            for &(c, _) in &state.children {
+                if let Some((t, p)) = counts.get(&c) {
+                    total.add(t);
+                    for (mine, theirs) in per.iter_mut().zip(p) {
+                        if !theirs.is_zero() {
+                            mine.add(theirs);
+                        }
+                    }
+                }
+                refs[c as usize] -= 1;
+                if refs[c as usize] == 0 {
+                    counts.remove(&c);
+                }
+            }
+            if self.roots.contains(&s) {
+                roots.push((total, per));
+            } else if refs[s as usize] > 0 {
+                counts.insert(s, (total, per));
+            }
+        }
         let mut total = PathCount::default();
-        for &r in &self.roots {
-            total.add(&self.states[r as usize].total);
+        for (t, _) in &roots {
+            total.add(t);
         }
         for (j, inv) in self.invs.iter().enumerate() {
             let mut tally = Tally::default();
             let mut best: Option<(u32, usize)> = None;
             for (start, &r) in self.roots.iter().enumerate() {
                 let s = &self.states[r as usize];
-                tally.paths.add(&s.per_pathway[inv.pathway]);
+                if let Some((_, per)) = roots.get(start) {
+                    tally.paths.add(&per[inv.pathway]);
+                }
                 tally.premise_held |= s.inv[j].premise;
                 let len = s.inv[j].len;
                 if len != Best::NONE && best.is_none_or(|(b, _)| len < b) {
@@ -169,9 +214,13 @@ impl Explorer<'_> {
                 let (p, node) = state.at;
                 let pathway = &self.bundle.pathways[p as usize];
                 let step = &pathway.graph[petgraph::graph::NodeIndex::new(node as usize)];
-                if let crate::bundle::StepKind::Question { fact, .. } = &step.kind {
-                    let all = branches(self.bundle, self.values, fact, |x| given.get(&x).copied());
-                    for &(slot, v) in all.get(b as usize).into_iter().flatten() {
+                if let crate::bundle::StepKind::Question { fact, .. } = &step.kind
+                    && let Some(slot) = self.bundle.facts.slot(fact)
+                {
+                    let mut answer = Vec::new();
+                    let raw = |x| given.get(&x).copied();
+                    branch(self.bundle, self.values, slot, b as usize, raw, &mut answer);
+                    for (slot, v) in answer {
                         given.insert(slot, v);
                         answers.push((slot, v));
                     }

@@ -170,3 +170,59 @@ fn the_bundled_set_verifies_as_enumerated() {
     assert!(explored.states * 10 < explored.paths, "{} states for {} paths", explored.states, explored.paths);
 }
 
+
+/// A line of `n` yes/no questions (each read by its guard), as files: built as text, so a
+/// long one is quick to make.
+fn line_files(n: usize) -> Vec<(String, String)> {
+    let mut facts = Vec::with_capacity(n);
+    let mut steps = Vec::with_capacity(n + 1);
+    for i in 0..n {
+        let next = if i + 1 == n { "done".to_owned() } else { format!("q{}", i + 1) };
+        facts.push(format!(
+            r#"{{"id":"b{i}","type":"bool","question":"Q{i}?","default":false}}"#
+        ));
+        steps.push(format!(
+            r#"{{"kind":"question","id":"q{i}","fact":"b{i}","next":[{{"when":"b{i}","to":"{next}","because":"yes","cites":["SRC"]}},{{"to":"{next}"}}]}}"#
+        ));
+    }
+    steps.push(r#"{"kind":"outcome","id":"done","title":"Done","summary":"Done.","do":["done"]}"#.to_owned());
+    let last = n - 1;
+    let pathway = format!(
+        r#"{{"format":"pathway/v1","id":"line","title":"Line","partnership":"Test","version":"1.0.0","reviewed":"2026-11-01","review_by":"2027-11-01","sources":{{"SRC":{{"title":"Source","url":"https://example.invalid/s","confidence":"H"}}}},"facts":[{}],"actions":{{"done":{{"title":"Close","instructions":"Close it.","why":"Done.","contact":"desk","cites":["SRC"]}}}},"start":"q0","steps":[{}],"must_ask":["b0"],"invariants":[{{"id":"ends","description":"ends","rule":"b0 && b{last} -> did(\"done\")","cites":["SRC"]}}]}}"#,
+        facts.join(","),
+        steps.join(",")
+    );
+    let contacts = r#"{"format":"contacts/v1","id":"c","title":"Contacts","sources":{"PHONE":{"title":"Directory","url":"https://example.invalid/d","confidence":"H"}},"contacts":{"desk":{"name":"Desk","phone":"01234 567890","source":"PHONE","url":"https://example.invalid/desk","checked":"2026-11-01","verified":true}}}"#;
+    vec![("line.json".into(), pathway), ("contacts.json".into(), contacts.to_owned())]
+}
+
+#[test]
+fn a_long_pathway_is_compiled_verified_and_drawn_with_a_small_stack() {
+    // A stack of 256 kB: code that recursed once per step would overflow long before the
+    // 10,000th (the compiler's cycle check did at 100,000 steps on an 8 MB stack).
+    let worker = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let files = line_files(10_000);
+            let sources: Vec<SourceFile<'_>> = files
+                .iter()
+                .map(|(name, text)| SourceFile { name, text })
+                .collect();
+            let bundle = Bundle::load(&sources).map_err(|e| e.to_string())?;
+            let report = verify(&bundle, "2026-11-22".parse().unwrap_or(Date::EPOCH));
+            let examples = covering_examples(&bundle, "2026-11-22".parse().unwrap_or(Date::EPOCH));
+            let svg = crate::graph(&bundle, bundle.entry(), crate::GraphFormat::Svg, None);
+            Ok::<_, String>((report, examples.len(), svg))
+        })
+        .unwrap();
+    let (report, examples, svg) = worker.join().unwrap().unwrap();
+    assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
+    assert!(report.path_count.is_saturated(), "2^10000 paths: {}", report.path_count);
+    // Two states a question (b0 answered yes or no), and a few more: linear in the length.
+    assert!(report.states < 4 * 10_000, "{} states", report.states);
+    assert_eq!(report.invariants.len(), 2);
+    assert!(report.invariants.iter().all(|i| i.counterexample.is_none()));
+    // One walk takes every edge but one, a second the other answer everywhere.
+    assert_eq!(examples, 2);
+    assert_eq!(svg.matches("<g class=\"step ").count(), 10_001);
+}
