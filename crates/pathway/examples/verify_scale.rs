@@ -7,12 +7,13 @@
 //! /usr/bin/time -v target/release/examples/verify_scale chain 60
 //! /usr/bin/time -v target/release/examples/verify_scale shipped
 //! target/release/examples/verify_scale DIR     # a pathway set folder
+//! target/release/examples/verify_scale line 1000000 graph   # also draw it (DOT, Mermaid, SVG)
 //! ```
 
 use std::process::ExitCode;
 use std::time::Instant;
 
-use pathway::{Bundle, Date, SourceFile, bundled_files, verify};
+use pathway::{Bundle, Date, GraphFormat, SourceFile, bundled_files, graph, verify};
 
 #[path = "../benches/support/scale.rs"]
 mod scale;
@@ -70,11 +71,26 @@ fn main() -> ExitCode {
         report.path_count,
         report.diagnostics.len()
     );
+    if args.iter().any(|a| a == "graph") {
+        for format in [GraphFormat::Dot, GraphFormat::Mermaid, GraphFormat::Svg] {
+            let start = Instant::now();
+            let text = graph(&bundle, bundle.entry(), format, None);
+            println!(
+                "graph {}: {:.3} s, {} bytes",
+                format,
+                start.elapsed().as_secs_f64(),
+                text.len()
+            );
+        }
+    }
     ExitCode::SUCCESS
 }
 
 fn pair((pathway, contacts): (String, String)) -> Vec<(String, String)> {
-    vec![("pathway.json".into(), pathway), ("contacts.json".into(), contacts)]
+    vec![
+        ("pathway.json".into(), pathway),
+        ("contacts.json".into(), contacts),
+    ]
 }
 
 fn read_dir(dir: &str) -> std::io::Result<Vec<(String, String)>> {
@@ -82,7 +98,10 @@ fn read_dir(dir: &str) -> std::io::Result<Vec<(String, String)>> {
     for entry in std::fs::read_dir(dir)? {
         let path = entry?.path();
         if path.extension().is_some_and(|e| e == "json") {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             out.push((name, std::fs::read_to_string(&path)?));
         }
     }

@@ -11,35 +11,41 @@
 use serde_json::{Value, json};
 
 /// A line of `n` yes/no questions: each answer's edge leads to the next question (a guard
-/// reads every fact), the last to one outcome. 2^n paths, n + 1 steps.
+/// reads every fact), the last to one outcome. 2^n paths, n + 1 steps. Written as text, so
+/// that a line of a million steps is quick to make.
 pub(crate) fn line(n: usize) -> (String, String) {
-    let mut steps = Vec::new();
-    let mut facts = Vec::new();
+    let mut facts = String::with_capacity(80 * n);
+    let mut steps = String::with_capacity(200 * n);
     for i in 0..n {
         let next = if i + 1 == n {
             "done".to_owned()
         } else {
             format!("q{}", i + 1)
         };
-        facts.push(bool_fact(i));
-        steps.push(json!({
-            "kind": "question",
-            "id": format!("q{i}"),
-            "fact": format!("b{i}"),
-            "next": [
-                { "when": format!("b{i}"), "to": next, "because": "the answer is yes", "cites": ["SRC"] },
-                { "to": next },
-            ],
-        }));
+        if i > 0 {
+            facts.push(',');
+            steps.push(',');
+        }
+        facts.push_str(&format!(
+            r#"{{"id":"b{i}","type":"bool","question":"Question {i}?","default":false}}"#
+        ));
+        steps.push_str(&format!(
+            r#"{{"kind":"question","id":"q{i}","fact":"b{i}","next":[{{"when":"b{i}","to":"{next}","because":"the answer is yes","cites":["SRC"]}},{{"to":"{next}"}}]}}"#
+        ));
     }
-    steps.push(outcome());
     let last = n.saturating_sub(1);
-    let invariants = vec![
+    let invariants = [
         invariant("first_and_last", &format!("b0 && b{last} -> did(\"done\")")),
         invariant("asked_first", "first_asked(b0)"),
     ];
-    let pathway = file(&format!("line-{n}"), facts, BTreeLike::new(), steps, invariants);
-    (pretty(&pathway), contacts())
+    let pathway = format!(
+        r#"{{"format":"pathway/v1","id":"line-{n}","title":"Benchmark pathway line-{n}","partnership":"Benchmark","version":"1.0.0","reviewed":"2026-11-01","review_by":"2027-11-01","sources":{},"facts":[{facts}],"actions":{{"done":{}}},"start":"q0","steps":[{steps},{}],"must_ask":["b0"],"invariants":{}}}"#,
+        compact(&sources()),
+        compact(&action("Close the record")),
+        compact(&outcome()),
+        compact(&Value::Array(invariants.to_vec())),
+    );
+    (pathway, contacts())
 }
 
 /// A chain of `n` questions that branch and rejoin: yes and no each go through an action
@@ -54,11 +60,18 @@ pub(crate) fn chain(n: usize) -> (String, String) {
         } else {
             format!("q{i}")
         };
-        let next = if i + 1 == n { next } else { format!("q{}", i + 1) };
+        let next = if i + 1 == n {
+            next
+        } else {
+            format!("q{}", i + 1)
+        };
         facts.push(bool_fact(i));
         for answer in ["yes", "no"] {
             let code = format!("{answer}_{i}");
-            actions.push(code.clone(), action(&format!("Record {answer} to question {i}")));
+            actions.push(
+                code.clone(),
+                action(&format!("Record {answer} to question {i}")),
+            );
             steps.push(json!({ "kind": "action", "id": format!("{answer}{i}"), "do": [code], "next": [{ "to": next }] }));
         }
         steps.push(json!({
@@ -74,8 +87,14 @@ pub(crate) fn chain(n: usize) -> (String, String) {
     steps.push(outcome());
     let last = n.saturating_sub(1);
     let invariants = vec![
-        invariant("first_recorded", "b0 -> did(\"yes_0\") && before(\"yes_0\", \"done\")"),
-        invariant("last_recorded", &format!("b{last} -> did(\"yes_{last}\") && !did(\"no_{last}\")")),
+        invariant(
+            "first_recorded",
+            "b0 -> did(\"yes_0\") && before(\"yes_0\", \"done\")",
+        ),
+        invariant(
+            "last_recorded",
+            &format!("b{last} -> did(\"yes_{last}\") && !did(\"no_{last}\")"),
+        ),
         invariant("asked_first", "first_asked(b0)"),
     ];
     let pathway = file(&format!("chain-{n}"), facts, actions, steps, invariants);
@@ -116,7 +135,21 @@ fn outcome() -> Value {
     json!({ "kind": "outcome", "id": "done", "title": "Recorded", "summary": "Every answer is recorded.", "do": ["done"] })
 }
 
-fn file(id: &str, facts: Vec<Value>, mut actions: BTreeLike, steps: Vec<Value>, invariants: Vec<Value>) -> Value {
+fn sources() -> Value {
+    json!({ "SRC": { "title": "Benchmark source", "url": "https://example.invalid/source", "confidence": "H" } })
+}
+
+fn compact(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+fn file(
+    id: &str,
+    facts: Vec<Value>,
+    mut actions: BTreeLike,
+    steps: Vec<Value>,
+    invariants: Vec<Value>,
+) -> Value {
     actions.push("done".to_owned(), action("Close the record"));
     json!({
         "format": "pathway/v1",
@@ -126,7 +159,7 @@ fn file(id: &str, facts: Vec<Value>, mut actions: BTreeLike, steps: Vec<Value>, 
         "version": "1.0.0",
         "reviewed": "2026-11-01",
         "review_by": "2027-11-01",
-        "sources": { "SRC": { "title": "Benchmark source", "url": "https://example.invalid/source", "confidence": "H" } },
+        "sources": sources(),
         "facts": facts,
         "actions": actions.0,
         "start": "q0",

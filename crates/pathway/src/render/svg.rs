@@ -348,7 +348,7 @@ fn order(chart: &Chart, layers: &mut [Vec<Item>]) {
     if let Some(first) = layers.first() {
         note(first, &mut step_at, &mut pass_at);
     }
-    for l in 1..layers.len() {
+    for (l, layer) in layers.iter_mut().enumerate().skip(1) {
         let position = |item: Item| match item {
             Item::Step(i) => step_at[i],
             Item::Pass(k) => pass_at[k],
@@ -356,7 +356,10 @@ fn order(chart: &Chart, layers: &mut [Vec<Item>]) {
         let key = |item: &Item| -> (i64, usize, usize) {
             let (sum, n) = match *item {
                 Item::Step(i) => incoming[i].iter().fold((0, 0), |(sum, n), &k| {
-                    (sum + position(upper(chart, k, chart.edges[k].from, l)), n + 1)
+                    (
+                        sum + position(upper(chart, k, chart.edges[k].from, l)),
+                        n + 1,
+                    )
                 }),
                 Item::Pass(k) => (position(upper(chart, k, chart.edges[k].from, l)), 1),
             };
@@ -366,8 +369,8 @@ fn order(chart: &Chart, layers: &mut [Vec<Item>]) {
                 Item::Pass(k) => (mean, 1, k),
             }
         };
-        sort_by_key(&mut layers[l], key);
-        note(&layers[l], &mut step_at, &mut pass_at);
+        sort_by_key(layer, key);
+        note(layer, &mut step_at, &mut pass_at);
     }
 }
 
@@ -508,8 +511,22 @@ mod tests {
             .collect();
         let mut edges = Vec::new();
         for i in 1..n {
-            edges.push(Edge { from: i - 1, to: i, label: vec![], walked: false, nth: 0, of: 2 });
-            edges.push(Edge { from: 0, to: i, label: vec![], walked: false, nth: 1, of: 2 });
+            edges.push(Edge {
+                from: i - 1,
+                to: i,
+                label: vec![],
+                walked: false,
+                nth: 0,
+                of: 2,
+            });
+            edges.push(Edge {
+                from: 0,
+                to: i,
+                label: vec![],
+                walked: false,
+                nth: 1,
+                of: 2,
+            });
         }
         Chart {
             id: "fan".into(),
@@ -526,7 +543,10 @@ mod tests {
         assert!(items(&chart) > MAX_ITEMS);
         let refused = svg(&chart);
         assert!(refused.starts_with("<svg"), "{refused}");
-        assert!(refused.contains("too large to draw here: 300 steps and 598 edges"), "{refused}");
+        assert!(
+            refused.contains("too large to draw here: 300 steps and 598 edges"),
+            "{refused}"
+        );
         assert!(refused.contains("pathway graph --format dot"), "{refused}");
         assert!(!refused.contains("<polyline"));
         // Within the limit it is drawn: every step, every edge.

@@ -157,8 +157,13 @@ impl<'a> Context<'a> {
                 _ => {}
             }
         }
-        out.collected
-            .extend(self.collected.get(before..).unwrap_or_default().iter().map(|c| c.code));
+        out.collected.extend(
+            self.collected
+                .get(before..)
+                .unwrap_or_default()
+                .iter()
+                .map(|c| c.code),
+        );
     }
 
     /// The given answer of a fact.
@@ -262,11 +267,16 @@ impl<'a> Context<'a> {
                         self.ask(bundle.facts.slot(f), f);
                     }
                 }
-                StepKind::Action { actions, defs, .. } | StepKind::Outcome { actions, defs, .. } => {
+                StepKind::Action { actions, defs, .. }
+                | StepKind::Outcome { actions, defs, .. } => {
                     let g = self.offsets[v.pathway] + v.node.index();
-                    let (from, to) = (self.step_starts[g] as usize, self.step_starts[g + 1] as usize);
+                    let (from, to) = (
+                        self.step_starts[g] as usize,
+                        self.step_starts[g + 1] as usize,
+                    );
                     for (j, code) in actions.iter().enumerate() {
-                        let Some(&id) = self.step_codes.get(from + j).filter(|_| from + j < to) else {
+                        let Some(&id) = self.step_codes.get(from + j).filter(|_| from + j < to)
+                        else {
                             continue;
                         };
                         if self.by_code[id as usize] != u32::MAX {
@@ -411,7 +421,10 @@ impl<'a> Context<'a> {
                 // answers change only between stretches, and residuals are updated after
                 // each), or now if the fact is already known.
                 let answers = Answers::borrowed(&self.table);
-                let known = self.fact_scope(pathway, &answers).fact(f, Slot::Unlinked).is_ok();
+                let known = self
+                    .fact_scope(pathway, &answers)
+                    .fact(f, Slot::Unlinked)
+                    .is_ok();
                 let collected = self.collected_id(c).is_some();
                 if collected || known || end {
                     Some(known || !collected)
@@ -450,21 +463,28 @@ impl<'a> Context<'a> {
         self.collected.iter().any(|a| {
             let Some(def) = a.def else { return false };
             let scope = self.fact_scope(a.pathway, &answers);
-            def.wording(&scope).named.iter().any(|n| match (pred, &org) {
-                (PathPred::Contacted(id), _) => n == id,
-                (_, Some(org)) => {
-                    self.bundle
-                        .contacts
-                        .get(n)
-                        .and_then(|c| c.service_of.as_deref())
-                        == Some(org.as_str())
-                }
-                _ => false,
-            })
+            def.wording(&scope)
+                .named
+                .iter()
+                .any(|n| match (pred, &org) {
+                    (PathPred::Contacted(id), _) => n == id,
+                    (_, Some(org)) => {
+                        self.bundle
+                            .contacts
+                            .get(n)
+                            .and_then(|c| c.service_of.as_deref())
+                            == Some(org.as_str())
+                    }
+                    _ => false,
+                })
         })
     }
 
-    pub(super) fn fact_scope<'s>(&'s self, pathway: usize, answers: &'s Answers<'s>) -> FactScope<'s> {
+    pub(super) fn fact_scope<'s>(
+        &'s self,
+        pathway: usize,
+        answers: &'s Answers<'s>,
+    ) -> FactScope<'s> {
         FactScope {
             bundle: self.bundle,
             pathway,
@@ -477,7 +497,9 @@ impl<'a> Context<'a> {
 /// Every action code a step adds, numbered in step order; the codes of each step (by step
 /// across pathways: `codes[starts[g]..starts[g + 1]]`); and each pathway's first step.
 #[allow(clippy::type_complexity)]
-pub(super) fn number_codes(bundle: &Bundle) -> (BTreeMap<&str, u32>, Vec<u32>, Vec<u32>, Vec<usize>) {
+pub(super) fn number_codes(
+    bundle: &Bundle,
+) -> (BTreeMap<&str, u32>, Vec<u32>, Vec<u32>, Vec<usize>) {
     let mut ids: BTreeMap<&str, u32> = BTreeMap::new();
     let mut codes = Vec::new();
     let mut starts = vec![0u32];

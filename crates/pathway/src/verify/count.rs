@@ -82,7 +82,11 @@ impl PathCount {
 
 impl From<u64> for PathCount {
     fn from(n: u64) -> Self {
-        if n == 0 { Self(Vec::new()) } else { Self(vec![n]) }
+        if n == 0 {
+            Self(Vec::new())
+        } else {
+            Self(vec![n])
+        }
     }
 }
 

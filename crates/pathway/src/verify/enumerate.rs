@@ -142,9 +142,14 @@ impl<'b> Verifier<'b> {
             }
             Stop::NoEdge => {
                 let start = self.start;
-                self.findings.report(start, "uncovered-answer", "", walk, || facts.clone(), |step| {
-                    format!("no edge of step `{step}` holds for these answers")
-                })
+                self.findings.report(
+                    start,
+                    "uncovered-answer",
+                    "",
+                    walk,
+                    || facts.clone(),
+                    |step| format!("no edge of step `{step}` holds for these answers"),
+                )
             }
         }
     }
@@ -226,7 +231,11 @@ impl<'b> Verifier<'b> {
                 };
                 self.record(p, i, verdict == Some(true), facts, walk, &codes, unknown);
                 if premise {
-                    self.findings.results.entry((p, i)).or_default().premise_held = true;
+                    self.findings
+                        .results
+                        .entry((p, i))
+                        .or_default()
+                        .premise_held = true;
                 }
             }
         }

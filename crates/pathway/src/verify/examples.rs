@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 
 use super::Counterexample;
-use super::explore::{Explorer, facts_of};
+use super::branches::facts_of;
+use super::explore::Explorer;
 use super::report::{EdgeKey, MUST_ASK};
 use super::scope::replay;
 use super::summary::{Best, DEAD};
@@ -64,7 +65,9 @@ pub(super) fn cover(ex: &Explorer<'_>) -> Vec<Counterexample> {
                     len: next.len + u64::from(segment),
                     branch: b as u32,
                 };
-                if here.is_none_or(|h| (g.edges, std::cmp::Reverse(g.len)) > (h.edges, std::cmp::Reverse(h.len))) {
+                if here.is_none_or(|h| {
+                    (g.edges, std::cmp::Reverse(g.len)) > (h.edges, std::cmp::Reverse(h.len))
+                }) {
                     here = Some(g);
                 }
             }
@@ -73,7 +76,9 @@ pub(super) fn cover(ex: &Explorer<'_>) -> Vec<Counterexample> {
         let mut pick: Option<(usize, Gain)> = None;
         for (start, &r) in ex.roots.iter().enumerate() {
             if let Some(g) = best[r as usize]
-                && pick.is_none_or(|(_, p)| (g.edges, std::cmp::Reverse(g.len)) > (p.edges, std::cmp::Reverse(p.len)))
+                && pick.is_none_or(|(_, p)| {
+                    (g.edges, std::cmp::Reverse(g.len)) > (p.edges, std::cmp::Reverse(p.len))
+                })
             {
                 pick = Some((start, g));
             }
@@ -81,13 +86,23 @@ pub(super) fn cover(ex: &Explorer<'_>) -> Vec<Counterexample> {
         let Some((start, g)) = pick.filter(|(_, g)| g.edges > 0) else {
             break;
         };
-        let branch = |s: u32| best[s as usize].map(|g| g.branch).filter(|&b| b != Best::TERMINAL);
+        let branch = |s: u32| {
+            best[s as usize]
+                .map(|g| g.branch)
+                .filter(|&b| b != Best::TERMINAL)
+        };
         let root = ex.roots[start];
         let mut edges = BTreeSet::new();
         let mut s = root;
         while let Some(b) = branch(s) {
             let state = &states[s as usize];
-            edges.extend(state.edges.get(b as usize).into_iter().flat_map(|e| e.iter().copied()));
+            edges.extend(
+                state
+                    .edges
+                    .get(b as usize)
+                    .into_iter()
+                    .flat_map(|e| e.iter().copied()),
+            );
             match state.children.get(b as usize) {
                 Some(&(child, _)) => s = child,
                 None => break,

@@ -18,19 +18,22 @@
 //! property test), counterexamples included. A budget bounds what one set may cost; a set
 //! over it is reported, never proven.
 
+mod branches;
 mod classes;
 mod context;
 mod count;
 mod enumerate;
 mod examples;
 mod explore;
+mod judge;
+mod key;
 mod relevance;
 mod report;
 mod residual;
 mod scope;
-mod summary;
 #[cfg(test)]
 mod sets;
+mod summary;
 #[cfg(test)]
 mod tests;
 
@@ -168,7 +171,7 @@ pub fn verify(bundle: &Bundle, today: Date) -> Report {
 /// [`verify`] within a budget: a set that needs more is reported (error
 /// `verification-budget`, naming the pathway), with no invariant proven.
 pub fn verify_within(bundle: &Bundle, today: Date, budget: Budget) -> Report {
-    let values = explore::class_values(bundle, today);
+    let values = branches::class_values(bundle, today);
     let mut ex = explore::Explorer::new(bundle, today, &values, budget);
     ex.run();
     let report = finish(ex);
@@ -206,7 +209,7 @@ pub fn verify_by_enumeration(bundle: &Bundle, today: Date) -> Report {
 /// one per class and inside the range where the class allows (an age of 16 rather than 0),
 /// so the examples read like real cases.
 pub fn covering_examples(bundle: &Bundle, today: Date) -> Vec<Counterexample> {
-    let values = explore::class_values(bundle, today);
+    let values = branches::class_values(bundle, today);
     let mut ex = explore::Explorer::new(bundle, today, &values, Budget::default());
     ex.keep_edges = true;
     ex.run();

@@ -62,7 +62,11 @@ impl Statics {
             let p = offsets.partition_point(|&o| o <= g) - 1;
             let node = petgraph::graph::NodeIndex::new(g - offsets[p]);
             let step = &bundle.pathways[p].graph[node];
-            let mut out: Vec<usize> = step.edges.iter().map(|e| offsets[p] + e.to.index()).collect();
+            let mut out: Vec<usize> = step
+                .edges
+                .iter()
+                .map(|e| offsets[p] + e.to.index())
+                .collect();
             if let StepKind::Handover { pathway, step, .. } = step.kind
                 && pathway < offsets.len()
             {
@@ -154,7 +158,12 @@ impl Statics {
                 let mut read: Vec<u32> = Vec::new();
                 if let StepKind::Question { fact, .. } = &step.kind {
                     read.extend(bundle.facts.slot(fact));
-                    for f in bundle.facts.get(fact).map(|d| d.settled_facts()).unwrap_or_default() {
+                    for f in bundle
+                        .facts
+                        .get(fact)
+                        .map(|d| d.settled_facts())
+                        .unwrap_or_default()
+                    {
                         read.extend(bundle.facts.slot(f));
                     }
                 }

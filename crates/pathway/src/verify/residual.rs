@@ -18,11 +18,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::bundle::Bundle;
-use crate::evaluate::Answers;
-use crate::rule::{self, CmpOp, Expr, ExprKind, PathPred, Scope, Slot};
-use crate::value::Value;
+use crate::rule::{self, CmpOp, Expr, ExprKind, PathPred};
 
-use super::context::{Collected, Context, NowScope, Resolved};
+use super::context::{Collected, Resolved};
 
 /// The residual `false`.
 pub(super) const FALSE: u32 = 0;
@@ -30,7 +28,7 @@ pub(super) const FALSE: u32 = 0;
 pub(super) const TRUE: u32 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Node {
+pub(super) enum Node {
     Const(bool),
     Atom(u32),
     Not(u32),
@@ -71,7 +69,7 @@ pub(super) enum Needs<'a> {
 pub(super) struct AtomInfo<'a> {
     pub(super) atom: Atom<'a>,
     /// For a path predicate, its facts and codes numbered.
-    resolved: Option<Resolved<'a>>,
+    pub(super) resolved: Option<Resolved<'a>>,
     /// The facts (by slot) whose values it reads, derived facts expanded.
     pub(super) reads: Vec<u32>,
     pub(super) needs: Needs<'a>,
@@ -92,41 +90,41 @@ pub(super) struct Events<'a> {
 
 /// For each event, the atoms it may change.
 #[derive(Default)]
-struct Triggers<'a> {
-    known: Vec<Vec<u32>>,
-    asked: Vec<Vec<u32>>,
-    first_asked: Vec<u32>,
-    first_urgent: Vec<u32>,
-    collected: BTreeMap<&'a str, Vec<u32>>,
+pub(super) struct Triggers<'a> {
+    pub(super) known: Vec<Vec<u32>>,
+    pub(super) asked: Vec<Vec<u32>>,
+    pub(super) first_asked: Vec<u32>,
+    pub(super) first_urgent: Vec<u32>,
+    pub(super) collected: BTreeMap<&'a str, Vec<u32>>,
 }
 
 /// `contacted(contact)` or, with no contact, `own_service()`, of an invariant of `pathway`.
-struct Target<'a> {
-    pathway: usize,
-    contact: Option<&'a str>,
+pub(super) struct Target<'a> {
+    pub(super) pathway: usize,
+    pub(super) contact: Option<&'a str>,
 }
 
 pub(super) struct Residuals<'a> {
-    bundle: &'a Bundle,
-    nodes: Vec<Node>,
-    index: BTreeMap<Node, u32>,
+    pub(super) bundle: &'a Bundle,
+    pub(super) nodes: Vec<Node>,
+    pub(super) index: BTreeMap<Node, u32>,
     pub(super) atoms: Vec<AtomInfo<'a>>,
-    atom_index: BTreeMap<(usize, String), u32>,
-    targets: Vec<Target<'a>>,
-    sets: Vec<Vec<u32>>,
-    set_index: BTreeMap<Vec<u32>, u32>,
+    pub(super) atom_index: BTreeMap<(usize, String), u32>,
+    pub(super) targets: Vec<Target<'a>>,
+    pub(super) sets: Vec<Vec<u32>>,
+    pub(super) set_index: BTreeMap<Vec<u32>, u32>,
     /// Per node: (stamp, result) of the last update, so shared nodes are updated once.
-    cache: Vec<(u64, u32)>,
-    stamp: u64,
+    pub(super) cache: Vec<(u64, u32)>,
+    pub(super) stamp: u64,
     /// Per node, once asked for: the atoms it depends on, and whether it holds a
     /// `contacted`/`own_service` (which changes with every action collected).
-    pending: Vec<Option<(Box<[u32]>, bool)>>,
-    triggers: Triggers<'a>,
+    pub(super) pending: Vec<Option<(Box<[u32]>, bool)>>,
+    pub(super) triggers: Triggers<'a>,
     /// Per atom: the stamp of the last update whose events may change it.
-    hit: Vec<u64>,
+    pub(super) hit: Vec<u64>,
     /// Each action's part in a target, before anything is known: (target, pathway, action).
-    parts: BTreeMap<(u32, usize, usize), u32>,
-    codes: BTreeMap<&'a str, u32>,
+    pub(super) parts: BTreeMap<(u32, usize, usize), u32>,
+    pub(super) codes: BTreeMap<&'a str, u32>,
 }
 
 impl<'a> Residuals<'a> {
@@ -162,7 +160,7 @@ impl<'a> Residuals<'a> {
         self.nodes.len()
     }
 
-    fn intern(&mut self, node: Node) -> u32 {
+    pub(super) fn intern(&mut self, node: Node) -> u32 {
         if let Some(&id) = self.index.get(&node) {
             return id;
         }
@@ -174,7 +172,7 @@ impl<'a> Residuals<'a> {
         id
     }
 
-    fn set(&mut self, mut items: Vec<u32>) -> u32 {
+    pub(super) fn set(&mut self, mut items: Vec<u32>) -> u32 {
         items.sort_unstable();
         items.dedup();
         if let Some(&id) = self.set_index.get(&items) {
@@ -186,7 +184,7 @@ impl<'a> Residuals<'a> {
         id
     }
 
-    fn not(&mut self, a: u32) -> u32 {
+    pub(super) fn not(&mut self, a: u32) -> u32 {
         match self.nodes[a as usize] {
             Node::Const(b) => u32::from(!b),
             Node::Not(x) => x,
@@ -194,7 +192,7 @@ impl<'a> Residuals<'a> {
         }
     }
 
-    fn and(&mut self, a: u32, b: u32) -> u32 {
+    pub(super) fn and(&mut self, a: u32, b: u32) -> u32 {
         match (a, b) {
             (FALSE, _) | (_, FALSE) => FALSE,
             (TRUE, x) | (x, TRUE) => x,
@@ -203,7 +201,7 @@ impl<'a> Residuals<'a> {
         }
     }
 
-    fn or(&mut self, a: u32, b: u32) -> u32 {
+    pub(super) fn or(&mut self, a: u32, b: u32) -> u32 {
         match (a, b) {
             (TRUE, _) | (_, TRUE) => TRUE,
             (FALSE, x) | (x, FALSE) => x,
@@ -212,7 +210,7 @@ impl<'a> Residuals<'a> {
         }
     }
 
-    fn implies(&mut self, a: u32, b: u32) -> u32 {
+    pub(super) fn implies(&mut self, a: u32, b: u32) -> u32 {
         match (a, b) {
             (FALSE, _) | (_, TRUE) => TRUE,
             (TRUE, x) => x,
@@ -221,7 +219,7 @@ impl<'a> Residuals<'a> {
         }
     }
 
-    fn eq(&mut self, a: u32, b: u32) -> u32 {
+    pub(super) fn eq(&mut self, a: u32, b: u32) -> u32 {
         match (a, b) {
             (TRUE, x) | (x, TRUE) => x,
             (FALSE, x) | (x, FALSE) => self.not(x),
@@ -229,14 +227,14 @@ impl<'a> Residuals<'a> {
         }
     }
 
-    fn is_true(&mut self, a: u32) -> u32 {
+    pub(super) fn is_true(&mut self, a: u32) -> u32 {
         match a {
             TRUE | FALSE => a,
             _ => self.intern(Node::IsTrue(a)),
         }
     }
 
-    fn ite(&mut self, c: u32, a: u32, b: u32) -> u32 {
+    pub(super) fn ite(&mut self, c: u32, a: u32, b: u32) -> u32 {
         match c {
             TRUE => a,
             FALSE => b,
@@ -245,7 +243,7 @@ impl<'a> Residuals<'a> {
         }
     }
 
-    fn atom(&mut self, atom: Atom<'a>, key: String) -> u32 {
+    pub(super) fn atom(&mut self, atom: Atom<'a>, key: String) -> u32 {
         let pathway = match &atom {
             Atom::Rule { pathway, .. } | Atom::ServiceIn { pathway, .. } => *pathway,
         };
@@ -300,8 +298,12 @@ impl<'a> Residuals<'a> {
                 list.push(id);
             }
         }
-        let Atom::Rule { expr, .. } = atom else { return };
-        let ExprKind::Path(pred) = &expr.kind else { return };
+        let Atom::Rule { expr, .. } = atom else {
+            return;
+        };
+        let ExprKind::Path(pred) = &expr.kind else {
+            return;
+        };
         let slot = |f: &str| self.bundle.facts.slot(f);
         let mut codes: Vec<&'a str> = Vec::new();
         match pred {
@@ -318,71 +320,6 @@ impl<'a> Residuals<'a> {
         }
         for c in codes {
             t.collected.entry(c).or_default().push(id);
-        }
-    }
-
-    /// Marks the atoms a stretch of walk may have changed; then [`Residuals::update`]
-    /// skips every residual that holds none of them.
-    pub(super) fn touch(&mut self, events: &Events<'a>) {
-        self.stamp += 1;
-        let stamp = self.stamp;
-        let t = &self.triggers;
-        let mut mark = |list: &[u32]| {
-            for &a in list {
-                self.hit[a as usize] = stamp;
-            }
-        };
-        for &s in &events.known {
-            mark(t.known.get(s as usize).map_or(&[][..], Vec::as_slice));
-        }
-        for &s in &events.asked {
-            mark(t.asked.get(s as usize).map_or(&[][..], Vec::as_slice));
-        }
-        if events.first_asked {
-            mark(&t.first_asked);
-        }
-        if events.first_urgent {
-            mark(&t.first_urgent);
-        }
-        for c in &events.collected {
-            mark(t.collected.get(c).map_or(&[][..], Vec::as_slice));
-        }
-    }
-
-    /// The atoms a residual depends on (cached per node), and whether it holds a
-    /// `contacted`/`own_service`.
-    pub(super) fn depends(&mut self, id: u32) -> (&[u32], bool) {
-        if self.pending[id as usize].is_none() {
-            let mut atoms = Vec::new();
-            let mut collect = false;
-            let mut stack = vec![id];
-            let mut seen = BTreeSet::new();
-            while let Some(n) = stack.pop() {
-                if !seen.insert(n) {
-                    continue;
-                }
-                match self.nodes[n as usize] {
-                    Node::Const(_) => {}
-                    Node::Atom(a) => atoms.push(a),
-                    Node::Not(x) | Node::IsTrue(x) => stack.push(x),
-                    Node::And(x, y) | Node::Or(x, y) | Node::Implies(x, y) | Node::Eq(x, y) => {
-                        stack.push(x);
-                        stack.push(y);
-                    }
-                    Node::Ite(c, x, y) => stack.extend([c, x, y]),
-                    Node::Collect(_, set) => {
-                        collect = true;
-                        stack.extend(self.sets[set as usize].iter().copied());
-                    }
-                }
-            }
-            atoms.sort_unstable();
-            atoms.dedup();
-            self.pending[id as usize] = Some((atoms.into_boxed_slice(), collect));
-        }
-        match &self.pending[id as usize] {
-            Some((atoms, collect)) => (atoms, *collect),
-            None => (&[], false),
         }
     }
 
@@ -458,159 +395,13 @@ impl<'a> Residuals<'a> {
                 let empty = self.set(Vec::new());
                 self.intern(Node::Collect(t, empty))
             }
-            _ => self.atom(
-                Atom::Rule {
-                    pathway,
-                    expr: e,
-                },
-                canonical(e),
-            ),
+            _ => self.atom(Atom::Rule { pathway, expr: e }, canonical(e)),
         }
-    }
-
-    /// The residual `id` given what the walk knows now, with the actions collected since
-    /// the last update (`new`) folded into `contacted`/`own_service`.
-    ///
-    /// Call [`Residuals::touch`] with the events of the stretch first: a residual none of
-    /// whose atoms they touch, and that holds no `contacted`/`own_service` when actions were
-    /// collected, is left as it is.
-    pub(super) fn update(&mut self, ids: &mut [u32], ctx: &Context<'a>, new: &[Collected<'a>]) {
-        let answers = Answers::borrowed(&ctx.table);
-        for id in ids.iter_mut() {
-            let stamp = self.stamp;
-            self.depends(*id);
-            let (atoms, collect) = match &self.pending[*id as usize] {
-                Some((atoms, collect)) => (&atoms[..], *collect),
-                None => (&[][..], true),
-            };
-            let dirty = (collect && !new.is_empty())
-                || atoms.iter().any(|&a| self.hit[a as usize] == stamp);
-            if dirty {
-                *id = self.now(*id, ctx, &answers, new, false);
-            }
-        }
-    }
-
-    /// Every residual brought up to date, whatever changed (for the first one).
-    pub(super) fn update_all(&mut self, ids: &mut [u32], ctx: &Context<'a>) {
-        self.stamp += 1;
-        let stamp = self.stamp;
-        self.hit.iter_mut().for_each(|h| *h = stamp);
-        let answers = Answers::borrowed(&ctx.table);
-        for id in ids.iter_mut() {
-            *id = self.now(*id, ctx, &answers, &[], true);
-        }
-    }
-
-    fn now(
-        &mut self,
-        id: u32,
-        ctx: &Context<'a>,
-        answers: &Answers<'_>,
-        new: &[Collected<'a>],
-        all: bool,
-    ) -> u32 {
-        if id <= TRUE {
-            return id;
-        }
-        let (stamp, cached) = self.cache[id as usize];
-        if stamp == self.stamp {
-            return cached;
-        }
-        let out = match self.nodes[id as usize] {
-            Node::Const(b) => u32::from(b),
-            // An atom none of whose triggers fired since it was last decided stays undecided.
-            Node::Atom(a) if !all && self.hit[a as usize] != self.stamp => id,
-            Node::Atom(a) => match self.decide(a, ctx, answers, false) {
-                Some(b) => u32::from(b),
-                None => id,
-            },
-            Node::Not(x) => {
-                let x = self.now(x, ctx, answers, new, all);
-                self.not(x)
-            }
-            Node::And(x, y) => {
-                let x = self.now(x, ctx, answers, new, all);
-                if x == FALSE {
-                    FALSE
-                } else {
-                    let y = self.now(y, ctx, answers, new, all);
-                    self.and(x, y)
-                }
-            }
-            Node::Or(x, y) => {
-                let x = self.now(x, ctx, answers, new, all);
-                if x == TRUE {
-                    TRUE
-                } else {
-                    let y = self.now(y, ctx, answers, new, all);
-                    self.or(x, y)
-                }
-            }
-            Node::Implies(x, y) => {
-                let (x, y) = (self.now(x, ctx, answers, new, all), self.now(y, ctx, answers, new, all));
-                self.implies(x, y)
-            }
-            Node::Eq(x, y) => {
-                let (x, y) = (self.now(x, ctx, answers, new, all), self.now(y, ctx, answers, new, all));
-                self.eq(x, y)
-            }
-            Node::IsTrue(x) => {
-                let x = self.now(x, ctx, answers, new, all);
-                self.is_true(x)
-            }
-            Node::Ite(c, x, y) => {
-                let c = self.now(c, ctx, answers, new, all);
-                match c {
-                    TRUE => self.now(x, ctx, answers, new, all),
-                    FALSE => self.now(y, ctx, answers, new, all),
-                    _ => {
-                        let (x, y) = (self.now(x, ctx, answers, new, all), self.now(y, ctx, answers, new, all));
-                        self.ite(c, x, y)
-                    }
-                }
-            }
-            Node::Collect(t, set) => {
-                let mut items = Vec::new();
-                let mut hit = false;
-                for k in 0..self.sets[set as usize].len() {
-                    let item = self.sets[set as usize][k];
-                    match self.now(item, ctx, answers, new, all) {
-                        TRUE => hit = true,
-                        FALSE => {}
-                        x => items.push(x),
-                    }
-                }
-                for a in new {
-                    match self.part(t, a) {
-                        TRUE => hit = true,
-                        FALSE => {}
-                        x => {
-                            // A new part: every atom decided afresh.
-                            let x = self.now(x, ctx, answers, &[], true);
-                            match x {
-                                TRUE => hit = true,
-                                FALSE => {}
-                                x => items.push(x),
-                            }
-                        }
-                    }
-                }
-                if hit {
-                    TRUE
-                } else {
-                    let set = self.set(items);
-                    self.intern(Node::Collect(t, set))
-                }
-            }
-        };
-        self.cache[id as usize] = (self.stamp, out);
-        out
     }
 
     /// What one collected action adds to a target: a decision list over its variants, as
     /// [`crate::bundle::ActionEntry::wording`] chooses one.
-    fn part(&mut self, t: u32, a: &Collected<'a>) -> u32 {
+    pub(super) fn part(&mut self, t: u32, a: &Collected<'a>) -> u32 {
         let Some(def) = a.def else { return FALSE };
         let key = (t, a.pathway, std::ptr::from_ref(def) as usize);
         if let Some(&id) = self.parts.get(&key) {
@@ -621,7 +412,12 @@ impl<'a> Residuals<'a> {
         id
     }
 
-    fn new_part(&mut self, t: u32, action_pathway: usize, def: &'a crate::bundle::ActionEntry) -> u32 {
+    fn new_part(
+        &mut self,
+        t: u32,
+        action_pathway: usize,
+        def: &'a crate::bundle::ActionEntry,
+    ) -> u32 {
         let (pathway, contact) = {
             let t = &self.targets[t as usize];
             (t.pathway, t.contact)
@@ -655,124 +451,6 @@ impl<'a> Residuals<'a> {
             out = self.ite(c, then, out);
         }
         out
-    }
-
-    /// An atom decided now (or, with `end`, at the end of the walk: `None` is unknown).
-    fn decide(&self, a: u32, ctx: &Context<'a>, answers: &Answers<'_>, end: bool) -> Option<bool> {
-        let info = &self.atoms[a as usize];
-        if let (Some(pred), Atom::Rule { pathway, .. }) = (&info.resolved, &info.atom) {
-            return ctx.decide(pred, *pathway, end);
-        }
-        match &info.atom {
-            Atom::Rule { pathway, expr } => {
-                let scope = NowScope {
-                    ctx,
-                    inner: ctx.fact_scope(*pathway, answers),
-                    pathway: *pathway,
-                    end,
-                };
-                rule::eval3(expr, &scope)
-            }
-            Atom::ServiceIn { pathway, services } => {
-                let scope = ctx.fact_scope(*pathway, answers);
-                match scope.fact(crate::compile::ORGANISATION, Slot::Unlinked) {
-                    Ok(v) => match v.as_ref() {
-                        Value::Choice(o) => Some(services.contains(&o.as_str())),
-                        _ => Some(false),
-                    },
-                    Err(_) => None,
-                }
-            }
-        }
-    }
-
-    /// The value of a residual at the end of the walk, in Kleene's logic (`None`: unknown).
-    pub(super) fn at_end(&self, id: u32, ctx: &Context<'a>) -> Option<bool> {
-        let answers = Answers::borrowed(&ctx.table);
-        self.end(id, ctx, &answers)
-    }
-
-    fn end(&self, id: u32, ctx: &Context<'a>, answers: &Answers<'_>) -> Option<bool> {
-        Some(match self.nodes[id as usize] {
-            Node::Const(b) => b,
-            Node::Atom(a) => return self.decide(a, ctx, answers, true),
-            Node::Not(x) => !self.end(x, ctx, answers)?,
-            Node::And(x, y) => match (self.end(x, ctx, answers), self.end(y, ctx, answers)) {
-                (Some(false), _) | (_, Some(false)) => false,
-                (Some(true), Some(true)) => true,
-                _ => return None,
-            },
-            Node::Or(x, y) => match (self.end(x, ctx, answers), self.end(y, ctx, answers)) {
-                (Some(true), _) | (_, Some(true)) => true,
-                (Some(false), Some(false)) => false,
-                _ => return None,
-            },
-            Node::Implies(x, y) => match (self.end(x, ctx, answers), self.end(y, ctx, answers)) {
-                (Some(false), _) | (_, Some(true)) => true,
-                (Some(true), Some(false)) => false,
-                _ => return None,
-            },
-            Node::Eq(x, y) => self.end(x, ctx, answers)? == self.end(y, ctx, answers)?,
-            Node::IsTrue(x) => self.end(x, ctx, answers) == Some(true),
-            Node::Ite(c, x, y) => {
-                return if self.end(c, ctx, answers)? {
-                    self.end(x, ctx, answers)
-                } else {
-                    self.end(y, ctx, answers)
-                };
-            }
-            Node::Collect(t, set) => {
-                let target = &self.targets[t as usize];
-                if target.contact.is_none() {
-                    // `own_service()` is false when the organisation is not known.
-                    let scope = ctx.fact_scope(target.pathway, answers);
-                    let org = scope.fact(crate::compile::ORGANISATION, Slot::Unlinked);
-                    if !org.is_ok_and(|v| matches!(v.as_ref(), Value::Choice(_))) {
-                        return Some(false);
-                    }
-                }
-                self.sets[set as usize]
-                    .iter()
-                    .any(|&x| self.end(x, ctx, answers) == Some(true))
-            }
-        })
-    }
-
-    /// The atoms a residual still depends on, added to `out` unless `seen` has them under
-    /// `stamp` (a scratch list of atom stamps).
-    pub(super) fn pending(&mut self, id: u32, out: &mut Vec<u32>, seen: &mut Vec<u32>, stamp: u32) {
-        if seen.len() < self.atoms.len() {
-            seen.resize(self.atoms.len(), 0);
-        }
-        let (atoms, _) = self.depends(id);
-        for &a in atoms {
-            if seen[a as usize] != stamp {
-                seen[a as usize] = stamp;
-                out.push(a);
-            }
-        }
-    }
-
-    /// A residual as text (for debugging).
-    pub(super) fn render(&self, id: u32) -> String {
-        match self.nodes[id as usize] {
-            Node::Const(b) => b.to_string(),
-            Node::Atom(a) => match &self.atoms[a as usize].atom {
-                Atom::Rule { expr, .. } => canonical(expr),
-                Atom::ServiceIn { services, .. } => format!("org in {services:?}"),
-            },
-            Node::Not(x) => format!("!{}", self.render(x)),
-            Node::And(x, y) => format!("({} && {})", self.render(x), self.render(y)),
-            Node::Or(x, y) => format!("({} || {})", self.render(x), self.render(y)),
-            Node::Implies(x, y) => format!("({} -> {})", self.render(x), self.render(y)),
-            Node::Eq(x, y) => format!("({} == {})", self.render(x), self.render(y)),
-            Node::IsTrue(x) => format!("T[{}]", self.render(x)),
-            Node::Ite(c, x, y) => format!("({} ? {} : {})", self.render(c), self.render(x), self.render(y)),
-            Node::Collect(t, set) => format!(
-                "collect#{t}{{{}}}",
-                self.sets[set as usize].iter().map(|&x| self.render(x)).collect::<Vec<_>>().join(", ")
-            ),
-        }
     }
 }
 

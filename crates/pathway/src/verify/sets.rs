@@ -26,7 +26,11 @@ impl Rng {
 
     /// A number in `0..n` (0 when `n` is 0).
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 
     fn chance(&mut self, percent: u64) -> bool {
@@ -113,7 +117,13 @@ fn pathway(rng: &mut Rng, k: usize, pathways: usize, tidy: bool, most: usize) ->
             .copied()
             .filter(|f| !tidy || (!asked.contains(f) && *f != "b3"))
             .collect();
-        let fact = if question && !fresh.is_empty() { rng.pick(&fresh) } else if question { "b0" } else { "" };
+        let fact = if question && !fresh.is_empty() {
+            rng.pick(&fresh)
+        } else if question {
+            "b0"
+        } else {
+            ""
+        };
         if question {
             asked.push(fact);
         }
@@ -126,7 +136,11 @@ fn pathway(rng: &mut Rng, k: usize, pathways: usize, tidy: bool, most: usize) ->
         }
         // Now and then the last edge is guarded too: an answer may be left with no edge.
         if rng.chance(8) && !tidy {
-            let known: Vec<&str> = if tidy && question { vec![fact] } else { asked.clone() };
+            let known: Vec<&str> = if tidy && question {
+                vec![fact]
+            } else {
+                asked.clone()
+            };
             let rule = guard(rng, &known, tidy);
             next.push(json!({ "when": rule, "to": step_id(default_to, middle), "because": "it applies", "cites": ["SRC"] }));
         } else {
@@ -146,7 +160,11 @@ fn pathway(rng: &mut Rng, k: usize, pathways: usize, tidy: bool, most: usize) ->
         if !referenced[i] {
             // Reached from some question or action step by an extra guarded edge.
             let questions: Vec<usize> = (0..middle).filter(|&q| kinds[q]).collect();
-            let from = if tidy { rng.pick(&questions) } else { rng.below(middle) };
+            let from = if tidy {
+                rng.pick(&questions)
+            } else {
+                rng.below(middle)
+            };
             let known = match &steps[from]["fact"] {
                 Value::String(f) if tidy => vec![fact_name(f)],
                 _ => asked_at[from].clone(),
@@ -157,7 +175,11 @@ fn pathway(rng: &mut Rng, k: usize, pathways: usize, tidy: bool, most: usize) ->
             }
         }
         if t < outcomes {
-            let n = if rng.chance(10) && !tidy { 0 } else { 1 + rng.below(2) };
+            let n = if rng.chance(10) && !tidy {
+                0
+            } else {
+                1 + rng.below(2)
+            };
             let codes: Vec<&str> = (0..n).map(|_| rng.pick(&CODES)).collect();
             steps.push(json!({ "kind": "outcome", "id": step_id(i, middle), "title": "Done", "summary": "Done.", "do": dedup(codes) }));
         } else {
@@ -198,7 +220,11 @@ fn pathway(rng: &mut Rng, k: usize, pathways: usize, tidy: bool, most: usize) ->
 const ASKED_WITH_ORG: [&str; 9] = ["b0", "b1", "b2", "b3", "c0", "c1", "n0", "d0", ORG];
 
 fn step_id(i: usize, middle: usize) -> String {
-    if i < middle { format!("s{i}") } else { format!("t{i}") }
+    if i < middle {
+        format!("s{i}")
+    } else {
+        format!("t{i}")
+    }
 }
 
 fn dedup(mut codes: Vec<&str>) -> Vec<&str> {
@@ -209,7 +235,11 @@ fn dedup(mut codes: Vec<&str>) -> Vec<&str> {
 
 /// The constant name of a generated fact.
 fn fact_name(f: &str) -> &'static str {
-    ASKED_WITH_ORG.iter().copied().find(|x| *x == f).unwrap_or("b0")
+    ASKED_WITH_ORG
+        .iter()
+        .copied()
+        .find(|x| *x == f)
+        .unwrap_or("b0")
 }
 
 /// A guard, mostly over facts already asked (`known`), sometimes over any fact (never in a
@@ -237,15 +267,27 @@ fn guard(rng: &mut Rng, known: &[&str], tidy: bool) -> String {
 /// A comparison on one fact, as its type allows.
 fn atom(rng: &mut Rng, fact: &str) -> String {
     let a = plain(rng, fact);
-    if rng.chance(12) && BOOLS.contains(&fact) { "dv0".to_owned() } else { a }
+    if rng.chance(12) && BOOLS.contains(&fact) {
+        "dv0".to_owned()
+    } else {
+        a
+    }
 }
 
 /// A comparison on one fact, never a derived fact.
 fn plain(rng: &mut Rng, fact: &str) -> String {
     match fact {
         "n0" => format!("n0 {} {}", rng.pick(&["<", ">=", "=="]), rng.below(11)),
-        "d0" => format!("age_on(d0, today) {} {}", rng.pick(&["<", ">="]), rng.pick(&[17, 18, 25])),
-        "c0" | "c1" => format!("{fact} {} \"{}\"", rng.pick(&["==", "!="]), rng.pick(&OPTIONS)),
+        "d0" => format!(
+            "age_on(d0, today) {} {}",
+            rng.pick(&["<", ">="]),
+            rng.pick(&[17, 18, 25])
+        ),
+        "c0" | "c1" => format!(
+            "{fact} {} \"{}\"",
+            rng.pick(&["==", "!="]),
+            rng.pick(&OPTIONS)
+        ),
         ORG => format!("{ORG} == \"{}\"", rng.pick(&["police", "health", "other"])),
         _ => fact.to_owned(),
     }
@@ -297,7 +339,10 @@ fn facts() -> Vec<Value> {
         .iter()
         .map(|b| json!({ "id": b, "type": "bool", "question": format!("{b}?"), "default": false }))
         .collect();
-    let options: Vec<Value> = OPTIONS.iter().map(|o| json!({ "value": o, "label": o })).collect();
+    let options: Vec<Value> = OPTIONS
+        .iter()
+        .map(|o| json!({ "value": o, "label": o }))
+        .collect();
     out.push(json!({ "id": "c0", "type": "choice", "question": "c0?", "options": options, "default": "x" }));
     // c1 settles b3.
     let settling: Vec<Value> = OPTIONS
@@ -310,9 +355,16 @@ fn facts() -> Vec<Value> {
     let orgs: Vec<Value> = crate::vocab::FACTS_V2
         .iter()
         .find(|f| f.id == ORG)
-        .map(|f| f.options.iter().map(|o| json!({ "value": o, "label": o })).collect())
+        .map(|f| {
+            f.options
+                .iter()
+                .map(|o| json!({ "value": o, "label": o }))
+                .collect()
+        })
         .unwrap_or_default();
-    out.push(json!({ "id": ORG, "type": "choice", "question": "Who do you work for?", "options": orgs }));
+    out.push(
+        json!({ "id": ORG, "type": "choice", "question": "Who do you work for?", "options": orgs }),
+    );
     out
 }
 

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use crate::value::Value;
 
-use super::explore::{Explorer, branch, facts_of};
+use super::branches::{branch, facts_of};
+use super::explore::Explorer;
 use super::report::{EdgeKey, Tally};
 use super::scope::replay;
 use super::{Counterexample, PathCount};
@@ -192,7 +193,14 @@ impl Explorer<'_> {
         });
         let inv = &self.invs[j];
         let facts = facts_of(self.bundle, &answers);
-        replay(self.bundle, self.today, start, facts, inv.pathway, inv.index)
+        replay(
+            self.bundle,
+            self.today,
+            start,
+            facts,
+            inv.pathway,
+            inv.index,
+        )
     }
 
     /// The answers of the walk down from a root, choosing at each state the branch `pick`

@@ -55,7 +55,10 @@ fn assert_same(explored: &Report, enumerated: &Report, what: &str) {
         for (x, y) in a.invariants.iter().zip(&enumerated.invariants) {
             assert_eq!(x, y, "{what}: invariant differs");
         }
-        assert_eq!(a.diagnostics, enumerated.diagnostics, "{what}: diagnostics differ");
+        assert_eq!(
+            a.diagnostics, enumerated.diagnostics,
+            "{what}: diagnostics differ"
+        );
         assert_eq!(a, *enumerated, "{what}: reports differ");
     }
 }
@@ -75,7 +78,11 @@ fn assert_breaks(bundle: &Bundle, c: &Counterexample, inv: &InvariantResult, wha
     let mut walk = Walk::new(bundle, start);
     let _ = advance(bundle, &answers, &config, &mut walk);
     let asked = scope::asked_on(bundle, &walk, &c.facts);
-    let Some(p) = bundle.pathways.iter().position(|p| p.meta.id == inv.pathway) else {
+    let Some(p) = bundle
+        .pathways
+        .iter()
+        .position(|p| p.meta.id == inv.pathway)
+    else {
         panic!("{what}: no pathway {}", inv.pathway);
     };
     let pathway = &bundle.pathways[p];
@@ -102,9 +109,21 @@ fn assert_breaks(bundle: &Bundle, c: &Counterexample, inv: &InvariantResult, wha
         codes: &codes,
         actions: &actions,
     };
-    assert_ne!(rule::eval3(&rule.rule, &scope), Some(true), "{what}: {c:?} does not break `{}`", inv.id);
-    assert!(walk.visits.iter().any(|v| v.pathway == p), "{what}: the walk never enters {}", inv.pathway);
-    assert!(matches!(bundle.pathways[walk.at.0].graph[walk.at.1].kind, StepKind::Outcome { .. }));
+    assert_ne!(
+        rule::eval3(&rule.rule, &scope),
+        Some(true),
+        "{what}: {c:?} does not break `{}`",
+        inv.id
+    );
+    assert!(
+        walk.visits.iter().any(|v| v.pathway == p),
+        "{what}: the walk never enters {}",
+        inv.pathway
+    );
+    assert!(matches!(
+        bundle.pathways[walk.at.0].graph[walk.at.1].kind,
+        StepKind::Outcome { .. }
+    ));
 }
 
 #[test]
@@ -122,7 +141,8 @@ fn larger_generated_sets_verify_as_enumerated() {
 /// the generator exercised enough: verifications compared, sets loaded, counterexamples,
 /// verifications with errors at steps, with a hazard log (at least `least` of each).
 fn compare_generated(seeds: std::ops::Range<u64>, questions: usize, least: [usize; 5]) {
-    let (mut compared, mut loaded, mut broken, mut errors, mut replayed, mut hazards) = (0, 0, 0, 0, 0, 0);
+    let (mut compared, mut loaded, mut broken, mut errors, mut replayed, mut hazards) =
+        (0, 0, 0, 0, 0, 0);
     let mut merged = 0;
     for seed in seeds {
         let files = sets::set(seed, questions);
@@ -130,7 +150,12 @@ fn compare_generated(seeds: std::ops::Range<u64>, questions: usize, least: [usiz
         for (explored, enumerated) in &pairs {
             assert_same(explored, enumerated, &format!("seed {seed}"));
             compared += 1;
-            errors += usize::from(explored.diagnostics.iter().any(|d| d.is_error() && d.code != "invariant-broken"));
+            errors += usize::from(
+                explored
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.is_error() && d.code != "invariant-broken"),
+            );
             hazards += usize::from(!explored.hazards.is_empty());
             merged += usize::from(explored.states < enumerated.states);
         }
@@ -151,12 +176,21 @@ fn compare_generated(seeds: std::ops::Range<u64>, questions: usize, least: [usiz
     eprintln!("{compared} {loaded} {broken} {errors} {hazards} {merged}");
     // Walks were merged (fewer states than paths) in a good part of them, so the
     // comparison tests merging, not a plain enumeration.
-    assert!(merged * 4 >= compared, "only {merged} of {compared} verifications merged walks");
+    assert!(
+        merged * 4 >= compared,
+        "only {merged} of {compared} verifications merged walks"
+    );
     let [c, l, b, e, h] = least;
     assert!(compared >= c, "only {compared} verifications compared");
     assert!(loaded >= l, "only {loaded} sets loaded");
-    assert!(broken >= b && replayed == broken, "{broken} counterexamples, {replayed} replayed");
-    assert!(errors >= e, "only {errors} verifications with errors at steps");
+    assert!(
+        broken >= b && replayed == broken,
+        "{broken} counterexamples, {replayed} replayed"
+    );
+    assert!(
+        errors >= e,
+        "only {errors} verifications with errors at steps"
+    );
     assert!(hazards >= h, "only {hazards} verifications of a hazard log");
 }
 
@@ -167,9 +201,13 @@ fn the_bundled_set_verifies_as_enumerated() {
     let explored = verify(&bundle, today);
     let enumerated = verify_by_enumeration(&bundle, today);
     assert_same(&explored, &enumerated, "bundled");
-    assert!(explored.states * 10 < explored.paths, "{} states for {} paths", explored.states, explored.paths);
+    assert!(
+        explored.states * 10 < explored.paths,
+        "{} states for {} paths",
+        explored.states,
+        explored.paths
+    );
 }
-
 
 /// A line of `n` yes/no questions (each read by its guard), as files: built as text, so a
 /// long one is quick to make.
@@ -177,7 +215,11 @@ fn line_files(n: usize) -> Vec<(String, String)> {
     let mut facts = Vec::with_capacity(n);
     let mut steps = Vec::with_capacity(n + 1);
     for i in 0..n {
-        let next = if i + 1 == n { "done".to_owned() } else { format!("q{}", i + 1) };
+        let next = if i + 1 == n {
+            "done".to_owned()
+        } else {
+            format!("q{}", i + 1)
+        };
         facts.push(format!(
             r#"{{"id":"b{i}","type":"bool","question":"Q{i}?","default":false}}"#
         ));
@@ -185,7 +227,10 @@ fn line_files(n: usize) -> Vec<(String, String)> {
             r#"{{"kind":"question","id":"q{i}","fact":"b{i}","next":[{{"when":"b{i}","to":"{next}","because":"yes","cites":["SRC"]}},{{"to":"{next}"}}]}}"#
         ));
     }
-    steps.push(r#"{"kind":"outcome","id":"done","title":"Done","summary":"Done.","do":["done"]}"#.to_owned());
+    steps.push(
+        r#"{"kind":"outcome","id":"done","title":"Done","summary":"Done.","do":["done"]}"#
+            .to_owned(),
+    );
     let last = n - 1;
     let pathway = format!(
         r#"{{"format":"pathway/v1","id":"line","title":"Line","partnership":"Test","version":"1.0.0","reviewed":"2026-11-01","review_by":"2027-11-01","sources":{{"SRC":{{"title":"Source","url":"https://example.invalid/s","confidence":"H"}}}},"facts":[{}],"actions":{{"done":{{"title":"Close","instructions":"Close it.","why":"Done.","contact":"desk","cites":["SRC"]}}}},"start":"q0","steps":[{}],"must_ask":["b0"],"invariants":[{{"id":"ends","description":"ends","rule":"b0 && b{last} -> did(\"done\")","cites":["SRC"]}}]}}"#,
@@ -193,7 +238,10 @@ fn line_files(n: usize) -> Vec<(String, String)> {
         steps.join(",")
     );
     let contacts = r#"{"format":"contacts/v1","id":"c","title":"Contacts","sources":{"PHONE":{"title":"Directory","url":"https://example.invalid/d","confidence":"H"}},"contacts":{"desk":{"name":"Desk","phone":"01234 567890","source":"PHONE","url":"https://example.invalid/desk","checked":"2026-11-01","verified":true}}}"#;
-    vec![("line.json".into(), pathway), ("contacts.json".into(), contacts.to_owned())]
+    vec![
+        ("line.json".into(), pathway),
+        ("contacts.json".into(), contacts.to_owned()),
+    ]
 }
 
 #[test]
@@ -217,7 +265,11 @@ fn a_long_pathway_is_compiled_verified_and_drawn_with_a_small_stack() {
         .unwrap();
     let (report, examples, svg) = worker.join().unwrap().unwrap();
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
-    assert!(report.path_count.is_saturated(), "2^10000 paths: {}", report.path_count);
+    assert!(
+        report.path_count.is_saturated(),
+        "2^10000 paths: {}",
+        report.path_count
+    );
     // Two states a question (b0 answered yes or no), and a few more: linear in the length.
     assert!(report.states < 4 * 10_000, "{} states", report.states);
     assert_eq!(report.invariants.len(), 2);
@@ -225,4 +277,63 @@ fn a_long_pathway_is_compiled_verified_and_drawn_with_a_small_stack() {
     // One walk takes every edge but one, a second the other answer everywhere.
     assert_eq!(examples, 2);
     assert_eq!(svg.matches("<g class=\"step ").count(), 10_001);
+}
+
+/// The contacts of the invalid fixtures, with where and when each was checked.
+const CONTACTS: &str = r#"{"format":"contacts/v1","id":"test-contacts","title":"Test contacts","sources":{"PHONE":{"title":"Service websites","url":"https://example.invalid/s","confidence":"H"}},"contacts":{"police":{"name":"Police","phone":"999","source":"PHONE","url":"https://example.invalid/p","checked":"2026-11-01","verified":true},"helpline":{"name":"Helpline","phone":"08000 121 700","source":"PHONE","url":"https://example.invalid/h","checked":"2026-11-01","verified":true}}}"#;
+
+fn load_errors(files: &[(&str, &str)]) -> Vec<String> {
+    let sources: Vec<SourceFile<'_>> = files
+        .iter()
+        .map(|(name, text)| SourceFile { name, text })
+        .collect();
+    match Bundle::load(&sources) {
+        Ok(_) => Vec::new(),
+        Err(e) => {
+            e.0.iter()
+                .filter(|d| d.is_error())
+                .map(ToString::to_string)
+                .collect()
+        }
+    }
+}
+
+#[test]
+fn a_cycle_is_reported_at_its_first_step_by_name() {
+    let cycle = include_str!("../../../../fixtures/invalid/cycle.json");
+    let errors = load_errors(&[("cycle.json", cycle), ("_contacts.json", CONTACTS)]);
+    assert_eq!(
+        errors,
+        [
+            "error[cycle]: cycle.json: step `call`: the steps mini#call, mini#danger form a cycle\n  hint: pathways must be acyclic: a walk may never return to a step; hand over to a step after the routing, not to a start"
+        ]
+    );
+}
+
+#[test]
+fn a_cycle_through_a_long_pathway_is_found_with_a_small_stack() {
+    // The last question of a 50,000-question line leads back to the first: Tarjan's
+    // recursive search overflowed on such a pathway.
+    let worker = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            let mut files = line_files(50_000);
+            let last = "\"to\":\"done\"";
+            files[0].1 = files[0].1.replacen(last, "\"to\":\"q0\"", 1);
+            let files: Vec<(&str, &str)> = files
+                .iter()
+                .map(|(n, t)| (n.as_str(), t.as_str()))
+                .collect();
+            load_errors(&files)
+        })
+        .unwrap();
+    let errors = worker.join().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with(
+            "error[cycle]: line.json: step `q0`: the steps line#q0, line#q1, line#q10,"
+        ),
+        "{}",
+        &errors[0][..200]
+    );
 }
