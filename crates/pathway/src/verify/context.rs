@@ -12,6 +12,7 @@ use crate::evaluate::{Answers, Config, FactScope, Step};
 use crate::rule::{Missing, PathPred, Scope, Slot};
 use crate::value::Value;
 
+use super::relevance::Ahead;
 use super::residual::Events;
 
 /// An action the walk collected (the first time its code was added).
@@ -380,32 +381,52 @@ impl<'a> Context<'a> {
         }
     }
 
-    /// A path predicate, decided now if the rest of the walk cannot change it, or at the end
-    /// of the walk (`end`) exactly as [`super::scope::PathScope`] decides it.
-    pub(super) fn path(&self, pred: &PathPred, pathway: usize, end: bool) -> Option<bool> {
-        self.decide(&self.resolve(pred), pathway, end)
+    /// A path predicate, decided now if the rest of the walk cannot change it (with what the
+    /// steps `ahead` can still do), or at the end of the walk (no `ahead`) exactly as
+    /// [`super::scope::PathScope`] decides it.
+    pub(super) fn path(
+        &self,
+        pred: &PathPred,
+        pathway: usize,
+        ahead: Option<&Ahead<'_>>,
+    ) -> Option<bool> {
+        self.decide(&self.resolve(pred), pathway, ahead)
     }
 
     /// [`Context::path`] of a resolved predicate.
-    pub(super) fn decide(&self, pred: &Resolved<'_>, pathway: usize, end: bool) -> Option<bool> {
-        let settled = |known: bool| if known || end { Some(known) } else { None };
+    pub(super) fn decide(
+        &self,
+        pred: &Resolved<'_>,
+        pathway: usize,
+        ahead: Option<&Ahead<'_>>,
+    ) -> Option<bool> {
+        let end = ahead.is_none();
+        // Whether the walk can still make a fact known, or add an action.
+        let askable = |f: Option<u32>| ahead.is_some_and(|a| a.askable(f));
+        let collectable = |c: Option<u32>| ahead.is_some_and(|a| a.collectable(c));
         match *pred {
-            Resolved::Asked(f) => settled(self.asked(f)),
+            Resolved::Asked(f) => {
+                let asked = self.asked(f);
+                (asked || !askable(f)).then_some(asked)
+            }
             Resolved::FirstAsked(f) => match self.first_asked {
                 Some(first) => Some(first == f),
-                None => settled(false),
+                None => end.then_some(false),
             },
-            Resolved::Did(c) => settled(self.collected_id(c).is_some()),
+            Resolved::Did(c) => {
+                let did = self.collected_id(c).is_some();
+                (did || !collectable(c)).then_some(did)
+            }
             Resolved::Urgent(c) => match self.collected_id(c) {
                 Some(a) => Some(a.urgent),
-                None => settled(false),
+                None => (!collectable(c)).then_some(false),
             },
             Resolved::First(c) => {
-                if self.has_urgent() || end {
-                    Some(c.is_some() && self.first_action().map(|a| a.id) == c)
-                } else {
-                    None
-                }
+                // The first urgent action, or with none (and none to come) the first.
+                let settled = self.has_urgent()
+                    || end
+                    || (!ahead.is_some_and(|a| a.urgent()) && !self.collected.is_empty());
+                settled.then(|| c.is_some() && self.first_action().map(|a| a.id) == c)
             }
             Resolved::Before(a, b) => match (self.place(a), self.place(b)) {
                 (Some(x), Some(y)) => Some(x < y),
@@ -413,20 +434,20 @@ impl<'a> Context<'a> {
                 (Some((false, _)), None) => Some(true),
                 // An action added later comes after an urgent one.
                 (None, Some((false, _))) => Some(false),
-                (Some(_), None) => end.then_some(true),
-                (None, _) => settled(false),
+                (Some(_), None) => (!collectable(b)).then_some(true),
+                (None, _) => (!collectable(a)).then_some(false),
             },
             Resolved::KnownBefore(f, c) => {
                 // Decided when the action is collected (the facts then are the facts now:
                 // answers change only between stretches, and residuals are updated after
-                // each), or now if the fact is already known.
+                // each), or now if the fact is already known, or if the action is not.
                 let answers = Answers::borrowed(&self.table);
                 let known = self
                     .fact_scope(pathway, &answers)
                     .fact(f, Slot::Unlinked)
                     .is_ok();
                 let collected = self.collected_id(c).is_some();
-                if collected || known || end {
+                if collected || known || !collectable(c) {
                     Some(known || !collected)
                 } else {
                     None
@@ -434,13 +455,7 @@ impl<'a> Context<'a> {
             }
             // Decided at the end, from the wording of the actions collected (see
             // `super::residual`, which folds them in as they are collected).
-            Resolved::Wording(pred) => {
-                if end {
-                    Some(self.names_at_end(pred, pathway))
-                } else {
-                    None
-                }
-            }
+            Resolved::Wording(pred) => end.then(|| self.names_at_end(pred, pathway)),
         }
     }
 
@@ -537,12 +552,13 @@ pub(super) enum Resolved<'a> {
     Wording(&'a PathPred),
 }
 
-/// What a rule of pathway `pathway` reads on the walk: now, or at its end.
+/// What a rule of pathway `pathway` reads on the walk: now (with what the steps `ahead` can
+/// still do), or at its end (no `ahead`).
 pub(super) struct NowScope<'s, 'a> {
     pub(super) ctx: &'s Context<'a>,
     pub(super) inner: FactScope<'s>,
     pub(super) pathway: usize,
-    pub(super) end: bool,
+    pub(super) ahead: Option<Ahead<'s>>,
 }
 
 impl Scope for NowScope<'_, '_> {
@@ -555,6 +571,6 @@ impl Scope for NowScope<'_, '_> {
     }
 
     fn path(&self, pred: &PathPred) -> Option<bool> {
-        self.ctx.path(pred, self.pathway, self.end)
+        self.ctx.path(pred, self.pathway, self.ahead.as_ref())
     }
 }

@@ -205,7 +205,6 @@ impl<'a> Explorer<'a> {
             };
             initial.extend([whole, premise]);
         }
-        self.res.update_all(&mut initial, &self.ctx);
         self.premise_seen = vec![false; self.invs.len()];
         for p in 0..self.bundle.pathways.len() {
             if self.exhausted.is_some() {
@@ -213,7 +212,12 @@ impl<'a> Explorer<'a> {
             }
             self.start = p;
             self.walk = Walk::new(self.bundle, p);
-            for (j, &id) in initial.iter().enumerate() {
+            // As far as the start of this pathway tells (what can still happen from it).
+            let mut ids = initial.clone();
+            let start = self.bundle.pathways[p].start.index();
+            self.res
+                .update_all(&mut ids, &self.ctx, self.statics.ahead(p, start));
+            for (j, &id) in ids.iter().enumerate() {
                 self.ctx.set_residual(j, id);
             }
             let root = self.add_state((p, self.bundle.pathways[p].start.index()));
@@ -266,14 +270,15 @@ impl<'a> Explorer<'a> {
                 self.ctx.answer(slot, value);
             }
             self.buf.answer = answer;
-            let (parent_state, seg_start, top_mark) = (top.state, top.visits, top.mark);
+            let (parent_state, seg_start, top_mark, top_at) =
+                (top.state, top.visits, top.mark, top.at);
             let stop = {
                 let answers = Answers::borrowed(&self.ctx.table);
                 advance(self.bundle, &answers, &self.ctx.config, &mut self.walk)
             };
             let before = self.ctx.collected.len();
             self.ctx.walked(&self.walk.visits[seg_start..]);
-            self.update_residuals(top_mark, before);
+            self.update_residuals(top_mark, top_at, before);
             let segment = (self.walk.visits.len() - seg_start) as u32;
             let child = match stop {
                 Stop::Ask(_) => {

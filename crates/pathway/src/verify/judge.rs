@@ -10,7 +10,18 @@ use crate::rule::{self, Scope, Slot};
 use crate::value::Value;
 
 use super::context::{Collected, Context, NowScope};
-use super::residual::{Atom, Events, FALSE, Node, Residuals, TRUE};
+use super::relevance::Ahead;
+use super::residual::{Atom, Events, FALSE, Node, Residuals, TRUE, UNKNOWN};
+
+/// What residuals are judged against: the walk, what the steps ahead can still do, and the
+/// actions collected by the last stretch.
+#[derive(Clone, Copy)]
+struct Env<'e, 'a> {
+    ctx: &'e Context<'a>,
+    answers: &'e Answers<'e>,
+    ahead: Ahead<'e>,
+    new: &'e [Collected<'a>],
+}
 
 impl<'a> Residuals<'a> {
     /// Marks the atoms a stretch of walk may have changed; then [`Residuals::update`]
@@ -39,6 +50,17 @@ impl<'a> Residuals<'a> {
         for c in &events.collected {
             mark(t.collected.get(c).map_or(&[][..], Vec::as_slice));
         }
+        for &s in &events.expired_facts {
+            mark(t.known.get(s as usize).map_or(&[][..], Vec::as_slice));
+            mark(t.asked.get(s as usize).map_or(&[][..], Vec::as_slice));
+        }
+        for &c in &events.expired_codes {
+            if let Some(c) = c {
+                mark(t.by_code.get(&c).map_or(&[][..], Vec::as_slice));
+            }
+            // `first(...)` waits for the urgent actions, or for any, to come.
+            mark(&t.first_urgent);
+        }
     }
 
     /// The atoms a residual depends on (cached per node), and whether it holds a
@@ -54,7 +76,7 @@ impl<'a> Residuals<'a> {
                     continue;
                 }
                 match self.nodes[n as usize] {
-                    Node::Const(_) => {}
+                    Node::Const(_) | Node::Unknown => {}
                     Node::Atom(a) => atoms.push(a),
                     Node::Not(x) | Node::IsTrue(x) => stack.push(x),
                     Node::And(x, y) | Node::Or(x, y) | Node::Implies(x, y) | Node::Eq(x, y) => {
@@ -84,8 +106,20 @@ impl<'a> Residuals<'a> {
     /// Call [`Residuals::touch`] with the events of the stretch first: a residual none of
     /// whose atoms they touch, and that holds no `contacted`/`own_service` when actions were
     /// collected, is left as it is.
-    pub(super) fn update(&mut self, ids: &mut [u32], ctx: &Context<'a>, new: &[Collected<'a>]) {
+    pub(super) fn update(
+        &mut self,
+        ids: &mut [u32],
+        ctx: &Context<'a>,
+        ahead: Ahead<'_>,
+        new: &[Collected<'a>],
+    ) {
         let answers = Answers::borrowed(&ctx.table);
+        let env = Env {
+            ctx,
+            answers: &answers,
+            ahead,
+            new,
+        };
         for id in ids.iter_mut() {
             let stamp = self.stamp;
             self.depends(*id);
@@ -96,31 +130,30 @@ impl<'a> Residuals<'a> {
             let dirty = (collect && !new.is_empty())
                 || atoms.iter().any(|&a| self.hit[a as usize] == stamp);
             if dirty {
-                *id = self.now(*id, ctx, &answers, new, false);
+                *id = self.now(*id, &env, false);
             }
         }
     }
 
     /// Every residual brought up to date, whatever changed (for the first one).
-    pub(super) fn update_all(&mut self, ids: &mut [u32], ctx: &Context<'a>) {
+    pub(super) fn update_all(&mut self, ids: &mut [u32], ctx: &Context<'a>, ahead: Ahead<'_>) {
         self.stamp += 1;
         let stamp = self.stamp;
         self.hit.iter_mut().for_each(|h| *h = stamp);
         let answers = Answers::borrowed(&ctx.table);
+        let env = Env {
+            ctx,
+            answers: &answers,
+            ahead,
+            new: &[],
+        };
         for id in ids.iter_mut() {
-            *id = self.now(*id, ctx, &answers, &[], true);
+            *id = self.now(*id, &env, true);
         }
     }
 
-    fn now(
-        &mut self,
-        id: u32,
-        ctx: &Context<'a>,
-        answers: &Answers<'_>,
-        new: &[Collected<'a>],
-        all: bool,
-    ) -> u32 {
-        if id <= TRUE {
+    fn now(&mut self, id: u32, env: &Env<'_, 'a>, all: bool) -> u32 {
+        if id <= UNKNOWN {
             return id;
         }
         let (stamp, cached) = self.cache[id as usize];
@@ -129,62 +162,55 @@ impl<'a> Residuals<'a> {
         }
         let out = match self.nodes[id as usize] {
             Node::Const(b) => u32::from(b),
+            Node::Unknown => UNKNOWN,
             // An atom none of whose triggers fired since it was last decided stays undecided.
             Node::Atom(a) if !all && self.hit[a as usize] != self.stamp => id,
-            Node::Atom(a) => match self.decide(a, ctx, answers, false) {
-                Some(b) => u32::from(b),
+            Node::Atom(a) => match self.decide(a, env.ctx, env.answers, Some(&env.ahead)) {
+                Some(Some(b)) => u32::from(b),
+                Some(None) => UNKNOWN,
                 None => id,
             },
             Node::Not(x) => {
-                let x = self.now(x, ctx, answers, new, all);
+                let x = self.now(x, env, all);
                 self.not(x)
             }
             Node::And(x, y) => {
-                let x = self.now(x, ctx, answers, new, all);
+                let x = self.now(x, env, all);
                 if x == FALSE {
                     FALSE
                 } else {
-                    let y = self.now(y, ctx, answers, new, all);
+                    let y = self.now(y, env, all);
                     self.and(x, y)
                 }
             }
             Node::Or(x, y) => {
-                let x = self.now(x, ctx, answers, new, all);
+                let x = self.now(x, env, all);
                 if x == TRUE {
                     TRUE
                 } else {
-                    let y = self.now(y, ctx, answers, new, all);
+                    let y = self.now(y, env, all);
                     self.or(x, y)
                 }
             }
             Node::Implies(x, y) => {
-                let (x, y) = (
-                    self.now(x, ctx, answers, new, all),
-                    self.now(y, ctx, answers, new, all),
-                );
+                let (x, y) = (self.now(x, env, all), self.now(y, env, all));
                 self.implies(x, y)
             }
             Node::Eq(x, y) => {
-                let (x, y) = (
-                    self.now(x, ctx, answers, new, all),
-                    self.now(y, ctx, answers, new, all),
-                );
+                let (x, y) = (self.now(x, env, all), self.now(y, env, all));
                 self.eq(x, y)
             }
             Node::IsTrue(x) => {
-                let x = self.now(x, ctx, answers, new, all);
+                let x = self.now(x, env, all);
                 self.is_true(x)
             }
             Node::Ite(c, x, y) => {
-                let c = self.now(c, ctx, answers, new, all);
+                let c = self.now(c, env, all);
                 match c {
-                    TRUE => self.now(x, ctx, answers, new, all),
-                    FALSE => self.now(y, ctx, answers, new, all),
+                    TRUE => self.now(x, env, all),
+                    FALSE => self.now(y, env, all),
                     _ => {
-                        let (x, y) = (
-                            self.now(x, ctx, answers, new, all),
-                            self.now(y, ctx, answers, new, all),
-                        );
+                        let (x, y) = (self.now(x, env, all), self.now(y, env, all));
                         self.ite(c, x, y)
                     }
                 }
@@ -194,22 +220,23 @@ impl<'a> Residuals<'a> {
                 let mut hit = false;
                 for k in 0..self.sets[set as usize].len() {
                     let item = self.sets[set as usize][k];
-                    match self.now(item, ctx, answers, new, all) {
+                    match self.now(item, env, all) {
                         TRUE => hit = true,
-                        FALSE => {}
+                        // An unknown part names no contact at the end.
+                        FALSE | UNKNOWN => {}
                         x => items.push(x),
                     }
                 }
-                for a in new {
+                let fresh = Env { new: &[], ..*env };
+                for a in env.new {
                     match self.part(t, a) {
                         TRUE => hit = true,
-                        FALSE => {}
+                        FALSE | UNKNOWN => {}
                         x => {
                             // A new part: every atom decided afresh.
-                            let x = self.now(x, ctx, answers, &[], true);
-                            match x {
+                            match self.now(x, &fresh, true) {
                                 TRUE => hit = true,
-                                FALSE => {}
+                                FALSE | UNKNOWN => {}
                                 x => items.push(x),
                             }
                         }
@@ -227,19 +254,27 @@ impl<'a> Residuals<'a> {
         out
     }
 
-    /// An atom decided now (or, with `end`, at the end of the walk: `None` is unknown).
-    fn decide(&self, a: u32, ctx: &Context<'a>, answers: &Answers<'_>, end: bool) -> Option<bool> {
+    /// An atom decided now, given what the steps `ahead` can still do, or at the end of the
+    /// walk (no `ahead`): `None` while undecided, else its value in Kleene's logic (`None`
+    /// inside: unknown, for good).
+    fn decide(
+        &self,
+        a: u32,
+        ctx: &Context<'a>,
+        answers: &Answers<'_>,
+        ahead: Option<&Ahead<'_>>,
+    ) -> Option<Option<bool>> {
         let info = &self.atoms[a as usize];
         if let (Some(pred), Atom::Rule { pathway, .. }) = (&info.resolved, &info.atom) {
-            return ctx.decide(pred, *pathway, end);
+            return ctx.decide(pred, *pathway, ahead).map(Some);
         }
-        match &info.atom {
+        let value = match &info.atom {
             Atom::Rule { pathway, expr } => {
                 let scope = NowScope {
                     ctx,
                     inner: ctx.fact_scope(*pathway, answers),
                     pathway: *pathway,
-                    end,
+                    ahead: ahead.copied(),
                 };
                 rule::eval3(expr, &scope)
             }
@@ -253,6 +288,16 @@ impl<'a> Residuals<'a> {
                     Err(_) => None,
                 }
             }
+        };
+        match (value, ahead) {
+            (Some(b), _) => Some(Some(b)),
+            (None, None) => Some(None),
+            // Unknown for good when no fact it reads can still be made known.
+            (None, Some(ahead)) => info
+                .reads
+                .iter()
+                .all(|&s| ctx.known(s).is_some() || !ahead.askable(Some(s)))
+                .then_some(None),
         }
     }
 
@@ -265,7 +310,8 @@ impl<'a> Residuals<'a> {
     fn end(&self, id: u32, ctx: &Context<'a>, answers: &Answers<'_>) -> Option<bool> {
         Some(match self.nodes[id as usize] {
             Node::Const(b) => b,
-            Node::Atom(a) => return self.decide(a, ctx, answers, true),
+            Node::Unknown => return None,
+            Node::Atom(a) => return self.decide(a, ctx, answers, None).flatten(),
             Node::Not(x) => !self.end(x, ctx, answers)?,
             Node::And(x, y) => match (self.end(x, ctx, answers), self.end(y, ctx, answers)) {
                 (Some(false), _) | (_, Some(false)) => false,

@@ -5,7 +5,10 @@
 
 use std::collections::BTreeMap;
 
+use petgraph::graph::NodeIndex;
+
 use super::explore::Explorer;
+use super::relevance::Expiry;
 use super::report::MUST_ASK;
 use super::residual::Needs;
 use crate::value::Value;
@@ -13,7 +16,15 @@ use crate::value::Value;
 impl Explorer<'_> {
     /// Brings every residual still judged (of a pathway visited or still reachable) up to
     /// date after a stretch of walk; `before`: the actions collected before it.
-    pub(super) fn update_residuals(&mut self, mark: usize, before: usize) {
+    ///
+    /// `from`: where the stretch started (what could still happen from there is known to
+    /// the residuals; what no longer can from where it stopped is decided now).
+    pub(super) fn update_residuals(
+        &mut self,
+        mark: usize,
+        from: (usize, NodeIndex),
+        before: usize,
+    ) {
         let (p, node) = self.walk.at;
         let reach = self.statics.reach(p, node.index());
         let mask: Vec<bool> = (0..self.ctx.visited.len())
@@ -38,8 +49,26 @@ impl Explorer<'_> {
         new.clear();
         new.extend_from_slice(&self.ctx.collected[before..]);
         self.ctx.events(mark, before, &mut self.events);
+        let ahead = self.statics.ahead(p, node.index());
+        let mut expired = std::mem::take(&mut self.buf.expired);
+        expired.clear();
+        self.statics.expired(
+            self.statics.ahead(from.0, from.1.index()),
+            ahead,
+            &mut expired,
+        );
+        self.events.expired_facts.clear();
+        self.events.expired_codes.clear();
+        for e in &expired {
+            match *e {
+                Expiry::Fact(s) => self.events.expired_facts.push(s),
+                Expiry::Code(c) => self.events.expired_codes.push(Some(c)),
+                Expiry::Urgent => self.events.expired_codes.push(None),
+            }
+        }
+        self.buf.expired = expired;
         self.res.touch(&self.events);
-        self.res.update(&mut ids, &self.ctx, &new);
+        self.res.update(&mut ids, &self.ctx, ahead, &new);
         for (&k, &id) in slots.iter().zip(&ids) {
             self.ctx.set_residual(k, id);
         }
@@ -190,6 +219,7 @@ pub(super) struct Buffers<'a> {
     pub(super) key: Vec<u32>,
     pub(super) read: Vec<u32>,
     pub(super) answer: Vec<(u32, &'a Value)>,
+    pub(super) expired: Vec<Expiry>,
 }
 
 /// What a tuple of residuals reads and needs (see [`super::residual::AtomInfo`]).

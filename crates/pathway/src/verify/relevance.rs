@@ -46,8 +46,69 @@ pub(super) struct Statics {
     /// Per fact: (pathway, 1 + the largest place of its steps that read it).
     last: Vec<Vec<(usize, u32)>>,
     /// Whether the graph has a cycle (a compiled set never does): then every known fact
-    /// counts as read ahead.
+    /// counts as read ahead, and everything as possible ahead.
     cyclic: bool,
+    /// Per fact: (pathway, 1 + the largest place of its questions that may make it known:
+    /// that ask it, or a fact whose answer settles it).
+    ask_last: Vec<Vec<(usize, u32)>>,
+    /// Per action code (numbered as [`super::context::number_codes`] does): (pathway, 1 +
+    /// the largest place of its steps that add it).
+    add_last: Vec<Vec<(usize, u32)>>,
+    /// Per pathway: 1 + the largest place of its steps that add an urgent action.
+    urgent_last: Vec<u32>,
+    /// Per pathway, sorted by place: where each of those lasts is (what stops being
+    /// possible after it).
+    expiries: Vec<Vec<(u32, Expiry)>>,
+}
+
+/// Something that stops being possible once the walk is past a place: a fact being made
+/// known, a code being added, an urgent action being added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Expiry {
+    Fact(u32),
+    Code(u32),
+    Urgent,
+}
+
+/// What the steps ahead of the walk can still do, at a step (its place and the pathways it
+/// can reach).
+#[derive(Clone, Copy)]
+pub(super) struct Ahead<'s> {
+    pub(super) statics: &'s Statics,
+    pub(super) place: u32,
+    pub(super) reach: &'s [usize],
+}
+
+impl Ahead<'_> {
+    fn possible(&self, last: &[(usize, u32)]) -> bool {
+        self.statics.cyclic
+            || last
+                .iter()
+                .any(|&(q, m)| m > self.place && self.reach.contains(&q))
+    }
+
+    /// Whether a step ahead may make the fact known.
+    pub(super) fn askable(&self, slot: Option<u32>) -> bool {
+        slot.and_then(|s| self.statics.ask_last.get(s as usize))
+            .is_some_and(|last| self.possible(last))
+    }
+
+    /// Whether a step ahead may add the action.
+    pub(super) fn collectable(&self, code: Option<u32>) -> bool {
+        code.and_then(|c| self.statics.add_last.get(c as usize))
+            .is_some_and(|last| self.possible(last))
+    }
+
+    /// Whether a step ahead may add an urgent action.
+    pub(super) fn urgent(&self) -> bool {
+        self.statics.cyclic
+            || self.reach.iter().any(|&q| {
+                self.statics
+                    .urgent_last
+                    .get(q)
+                    .is_some_and(|&m| m > self.place)
+            })
+    }
 }
 
 impl Statics {
@@ -206,6 +267,70 @@ impl Statics {
                 }
             }
         }
+        let (codes, step_codes, step_starts, _) = super::context::number_codes(bundle);
+        let mut ask_last: Vec<Vec<(usize, u32)>> = vec![Vec::new(); facts];
+        let mut add_last: Vec<Vec<(usize, u32)>> = vec![Vec::new(); codes.len()];
+        let mut urgent_last = vec![0u32; bundle.pathways.len()];
+        let note = |list: &mut Vec<(usize, u32)>, p: usize, place: u32| match list
+            .iter_mut()
+            .find(|(q, _)| *q == p)
+        {
+            Some((_, m)) => *m = (*m).max(place),
+            None => list.push((p, place)),
+        };
+        for (p, pathway) in bundle.pathways.iter().enumerate() {
+            for node in pathway.graph.node_indices() {
+                let g = offsets[p] + node.index();
+                let place = topo[g] + 1;
+                match &pathway.graph[node].kind {
+                    StepKind::Question { fact, .. } => {
+                        let settled = bundle.facts.get(fact).map(|d| d.settled_facts());
+                        let made_known = std::iter::once(fact.as_str())
+                            .chain(settled.unwrap_or_default().iter().map(String::as_str));
+                        for f in made_known {
+                            if let Some(list) = bundle
+                                .facts
+                                .slot(f)
+                                .and_then(|s| ask_last.get_mut(s as usize))
+                            {
+                                note(list, p, place);
+                            }
+                        }
+                    }
+                    StepKind::Action { actions, .. } | StepKind::Outcome { actions, .. } => {
+                        let ids = &step_codes[step_starts[g] as usize..step_starts[g + 1] as usize];
+                        for (code, &c) in actions.iter().zip(ids) {
+                            if let Some(list) = add_last.get_mut(c as usize) {
+                                note(list, p, place);
+                            }
+                            if pathway.actions.get(code).is_some_and(|a| a.def.urgent) {
+                                urgent_last[p] = urgent_last[p].max(place);
+                            }
+                        }
+                    }
+                    StepKind::Handover { .. } => {}
+                }
+            }
+        }
+        let mut expiries: Vec<Vec<(u32, Expiry)>> = vec![Vec::new(); bundle.pathways.len()];
+        for (s, list) in ask_last.iter().enumerate() {
+            for &(q, m) in list {
+                expiries[q].push((m, Expiry::Fact(s as u32)));
+            }
+        }
+        for (c, list) in add_last.iter().enumerate() {
+            for &(q, m) in list {
+                expiries[q].push((m, Expiry::Code(c as u32)));
+            }
+        }
+        for (q, &m) in urgent_last.iter().enumerate() {
+            if m > 0 {
+                expiries[q].push((m, Expiry::Urgent));
+            }
+        }
+        for list in &mut expiries {
+            list.sort_unstable();
+        }
         Self {
             offsets,
             topo,
@@ -214,6 +339,36 @@ impl Statics {
             expiry,
             last,
             cyclic,
+            ask_last,
+            add_last,
+            urgent_last,
+            expiries,
+        }
+    }
+
+    /// What the steps ahead of a step can still do.
+    pub(super) fn ahead(&self, p: usize, node: usize) -> Ahead<'_> {
+        Ahead {
+            statics: self,
+            place: self.place(p, node),
+            reach: self.reach(p, node),
+        }
+    }
+
+    /// What stopped being possible between two steps of a walk (`from`, then `to`): each
+    /// thing whose last step was passed, or left behind in a pathway no longer reachable.
+    pub(super) fn expired(&self, from: Ahead<'_>, to: Ahead<'_>, out: &mut Vec<Expiry>) {
+        for &q in from.reach {
+            let list = &self.expiries[q];
+            let gone = !to.reach.contains(&q);
+            // Lasts after `from`: those up to `to` expire; all of them if `q` is left behind.
+            let start = list.partition_point(|&(m, _)| m <= from.place);
+            let end = if gone {
+                list.len()
+            } else {
+                list.partition_point(|&(m, _)| m <= to.place)
+            };
+            out.extend(list[start..end.max(start)].iter().map(|&(_, e)| e));
         }
     }
 

@@ -26,10 +26,15 @@ use super::context::{Collected, Resolved};
 pub(super) const FALSE: u32 = 0;
 /// The residual `true`.
 pub(super) const TRUE: u32 = 1;
+/// A residual that stays unknown whatever the rest of the walk does: its facts are never
+/// asked on it.
+pub(super) const UNKNOWN: u32 = 2;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Node {
     Const(bool),
+    /// Unknown in Kleene's logic, for good.
+    Unknown,
     Atom(u32),
     Not(u32),
     And(u32, u32),
@@ -86,6 +91,10 @@ pub(super) struct Events<'a> {
     pub(super) first_urgent: bool,
     /// Actions collected.
     pub(super) collected: Vec<&'a str>,
+    /// Facts no step ahead can make known any more, and codes no step ahead adds (or
+    /// urgent actions, `None`): by the stretch's last step.
+    pub(super) expired_facts: Vec<u32>,
+    pub(super) expired_codes: Vec<Option<u32>>,
 }
 
 /// For each event, the atoms it may change.
@@ -96,6 +105,8 @@ pub(super) struct Triggers<'a> {
     pub(super) first_asked: Vec<u32>,
     pub(super) first_urgent: Vec<u32>,
     pub(super) collected: BTreeMap<&'a str, Vec<u32>>,
+    /// The same, by code number (for codes that expire).
+    pub(super) by_code: BTreeMap<u32, Vec<u32>>,
 }
 
 /// `contacted(contact)` or, with no contact, `own_service()`, of an invariant of `pathway`.
@@ -152,6 +163,7 @@ impl<'a> Residuals<'a> {
         };
         r.intern(Node::Const(false));
         r.intern(Node::Const(true));
+        r.intern(Node::Unknown);
         r
     }
 
@@ -187,6 +199,7 @@ impl<'a> Residuals<'a> {
     pub(super) fn not(&mut self, a: u32) -> u32 {
         match self.nodes[a as usize] {
             Node::Const(b) => u32::from(!b),
+            Node::Unknown => UNKNOWN,
             Node::Not(x) => x,
             _ => self.intern(Node::Not(a)),
         }
@@ -197,6 +210,7 @@ impl<'a> Residuals<'a> {
             (FALSE, _) | (_, FALSE) => FALSE,
             (TRUE, x) | (x, TRUE) => x,
             _ if a == b => a,
+            (UNKNOWN, x) | (x, UNKNOWN) => self.intern(Node::And(UNKNOWN, x)),
             _ => self.intern(Node::And(a, b)),
         }
     }
@@ -206,6 +220,7 @@ impl<'a> Residuals<'a> {
             (TRUE, _) | (_, TRUE) => TRUE,
             (FALSE, x) | (x, FALSE) => x,
             _ if a == b => a,
+            (UNKNOWN, x) | (x, UNKNOWN) => self.intern(Node::Or(UNKNOWN, x)),
             _ => self.intern(Node::Or(a, b)),
         }
     }
@@ -215,12 +230,14 @@ impl<'a> Residuals<'a> {
             (FALSE, _) | (_, TRUE) => TRUE,
             (TRUE, x) => x,
             (x, FALSE) => self.not(x),
+            (UNKNOWN, UNKNOWN) => UNKNOWN,
             _ => self.intern(Node::Implies(a, b)),
         }
     }
 
     pub(super) fn eq(&mut self, a: u32, b: u32) -> u32 {
         match (a, b) {
+            (UNKNOWN, _) | (_, UNKNOWN) => UNKNOWN,
             (TRUE, x) | (x, TRUE) => x,
             (FALSE, x) | (x, FALSE) => self.not(x),
             _ => self.intern(Node::Eq(a, b)),
@@ -230,6 +247,7 @@ impl<'a> Residuals<'a> {
     pub(super) fn is_true(&mut self, a: u32) -> u32 {
         match a {
             TRUE | FALSE => a,
+            UNKNOWN => FALSE,
             _ => self.intern(Node::IsTrue(a)),
         }
     }
@@ -320,6 +338,9 @@ impl<'a> Residuals<'a> {
         }
         for c in codes {
             t.collected.entry(c).or_default().push(id);
+            if let Some(&n) = self.codes.get(c) {
+                t.by_code.entry(n).or_default().push(id);
+            }
         }
     }
 
