@@ -53,10 +53,11 @@ pub use count::PathCount;
 pub struct Report {
     /// The date verified on.
     pub today: Date,
-    /// Complete paths, over all starting pathways; `u64::MAX` if there are more (the exact
-    /// number is [`Report::path_count`]).
+    /// Complete paths, over all starting pathways; `u64::MAX` if there are more (see
+    /// [`Report::path_count`]).
     pub paths: u64,
-    /// Complete paths, over all starting pathways, exactly (however many).
+    /// Complete paths, over all starting pathways: exactly up to 2^4096, else only said to
+    /// be more (a line of 1,000 yes/no questions a rule reads has 2^1000 paths).
     pub path_count: PathCount,
     /// Distinct states verification explored: walks in the same state (same step, same
     /// facts still to be read, same residual invariants) share one proof, so this is what
@@ -81,7 +82,7 @@ pub struct InvariantResult {
     pub description: String,
     /// Paths it was checked on (`u64::MAX` if more: see `path_count`).
     pub paths: u64,
-    /// Paths it was checked on, exactly.
+    /// Paths it was checked on (exactly up to 2^4096).
     pub path_count: PathCount,
     /// The shortest counterexample, if it is broken.
     #[serde(skip_serializing_if = "Option::is_none")]
