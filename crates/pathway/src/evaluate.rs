@@ -235,7 +235,8 @@ pub fn evaluate<'b>(
     config: &Config,
 ) -> Evaluation<'b> {
     let mut walk = Walk::new(bundle, pathway.0);
-    let table = Answers::new(bundle, facts, config);
+    let owned = AnswerTable::new(bundle, facts, config);
+    let table = owned.answers();
     let mut answers: Vec<Option<(&Value, bool)>> = Vec::with_capacity(16);
     let stop = advance_noting(bundle, &table, config, &mut walk, |read| answers.push(read));
     let (trail, defaulted) = trail(bundle, &answers, &walk);
@@ -332,7 +333,8 @@ pub fn decide<'b>(
     config: &Config,
 ) -> Decision<'b> {
     let mut walk = Walk::new(bundle, pathway.0);
-    let answers = Answers::new(bundle, facts, config);
+    let owned = AnswerTable::new(bundle, facts, config);
+    let answers = owned.answers();
     let stop = advance(bundle, &answers, config, &mut walk);
     let codes = collect_actions(bundle, &walk)
         .into_iter()
@@ -410,26 +412,30 @@ impl Walk {
 /// The answer of each declared fact, by its [`Slot::Fact`] index, and whether it is the
 /// declared default (taken only when defaults are allowed): built once per evaluation, so
 /// that rules and questions index instead of comparing fact ids.
-pub(crate) struct Answers<'a>(Table<'a>);
+///
+/// A view of a table ([`AnswerTable`], built for one walk; or kept by verification, which
+/// changes one table answer by answer instead of building one per walk).
+#[derive(Clone, Copy)]
+pub(crate) struct Answers<'a>(&'a [Option<(&'a Value, bool)>]);
 
-/// The table of [`Answers`]: built for one walk, or kept by the caller.
-enum Table<'a> {
-    Owned(Vec<Option<(&'a Value, bool)>>),
-    Borrowed(&'a [Option<(&'a Value, bool)>]),
-}
+/// The answers of one walk, by slot ([`Answers`] is its view).
+pub(crate) struct AnswerTable<'a>(Vec<Option<(&'a Value, bool)>>);
 
 impl<'a> Answers<'a> {
-    /// Answers kept by the caller, by slot, already settled (verification keeps one table
-    /// and changes it answer by answer, instead of building one per walk).
+    /// Answers kept by the caller, by slot, already settled.
     pub(crate) fn borrowed(table: &'a [Option<(&'a Value, bool)>]) -> Self {
-        Self(Table::Borrowed(table))
+        Self(table)
     }
 
     fn table(&self) -> &[Option<(&'a Value, bool)>] {
-        match &self.0 {
-            Table::Owned(t) => t,
-            Table::Borrowed(t) => t,
-        }
+        self.0
+    }
+}
+
+impl<'a> AnswerTable<'a> {
+    /// The view to read answers through.
+    pub(crate) fn answers(&self) -> Answers<'_> {
+        Answers(&self.0)
     }
 
     pub(crate) fn new(bundle: &'a Bundle, facts: &'a Facts, config: &Config) -> Self {
@@ -471,9 +477,11 @@ impl<'a> Answers<'a> {
                 }
             }
         }
-        Self(Table::Owned(table))
+        Self(table)
     }
+}
 
+impl Answers<'_> {
     /// Whether every fact that `decl`'s answer would settle is known: then the question that
     /// asks it has nothing left to decide (a v1 record gives the settled facts themselves).
     pub(crate) fn settled(&self, bundle: &Bundle, decl: &FactDecl) -> bool {
@@ -531,7 +539,7 @@ impl Scope for FactScope<'_> {
 }
 
 /// Walks from `walk.at` until a question needs an answer or an outcome is reached, reading
-/// the facts by slot ([`Answers::new`]).
+/// the facts by slot ([`AnswerTable::new`]).
 pub(crate) fn advance<'b>(
     bundle: &'b Bundle,
     answers: &Answers<'_>,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::bundle::Bundle;
 use crate::date::Date;
-use crate::evaluate::{Answers, Config, FactScope, Stop, Walk, advance, collect_actions};
+use crate::evaluate::{AnswerTable, Config, FactScope, Stop, Walk, advance, collect_actions};
 use crate::rule::{self, ExprKind};
 use crate::value::{Facts, Value};
 
@@ -70,7 +70,8 @@ impl<'b> Verifier<'b> {
 
     fn explore(&mut self, facts: &mut Facts, walk: &mut Walk) {
         // The answers by slot, for this stretch of the walk (the facts change at each branch).
-        let answers = Answers::new(self.bundle, facts, &self.config);
+        let table = AnswerTable::new(self.bundle, facts, &self.config);
+        let answers = table.answers();
         let stop = advance(self.bundle, &answers, &self.config, walk);
         match stop {
             Stop::Ask(fact) => {
@@ -190,7 +191,8 @@ impl<'b> Verifier<'b> {
             );
         }
         let visited: BTreeSet<usize> = walk.visits.iter().map(|v| v.pathway).collect();
-        let answers = Answers::new(self.bundle, facts, &self.config);
+        let table = AnswerTable::new(self.bundle, facts, &self.config);
+        let answers = table.answers();
         let asked: Vec<&str> = asked_on(self.bundle, walk, facts);
         for &p in &visited {
             let pathway = &self.bundle.pathways[p];

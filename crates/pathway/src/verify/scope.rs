@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use crate::bundle::{ActionEntry, Bundle, StepKind};
 use crate::date::Date;
-use crate::evaluate::{Answers, Config, FactScope, Walk, advance, collect_actions};
+use crate::evaluate::{AnswerTable, Config, FactScope, Walk, advance, collect_actions};
 use crate::rule::{self, Expr, Missing, PathPred, Scope, Slot};
 use crate::value::{Facts, Value};
 
@@ -74,7 +74,8 @@ pub(super) fn replay(
     i: usize,
 ) -> Counterexample {
     let config = Config::new(today);
-    let answers = Answers::new(bundle, &facts, &config);
+    let table = AnswerTable::new(bundle, &facts, &config);
+    let answers = table.answers();
     let mut walk = Walk::new(bundle, start);
     let _ = advance(bundle, &answers, &config, &mut walk);
     let actions = collect_actions(bundle, &walk);
@@ -158,7 +159,8 @@ impl Scope for PathScope<'_> {
                     }
                 }
                 // Only these facts: not the answers by slot of the whole path.
-                let answers = Answers::new(bundle, &known, self.inner.config);
+                let table = AnswerTable::new(bundle, &known, self.inner.config);
+                let answers = table.answers();
                 let scope = FactScope {
                     bundle,
                     pathway: self.inner.pathway,

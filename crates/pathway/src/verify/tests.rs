@@ -5,7 +5,9 @@ use std::cell::RefCell;
 
 use super::*;
 use crate::bundle::{LoadOptions, PathwayId, SourceFile, StepKind};
-use crate::evaluate::{Answers, Config, FactScope, Status, Walk, advance, collect_actions, decide};
+use crate::evaluate::{
+    AnswerTable, Answers, Config, FactScope, Status, Walk, advance, collect_actions, decide,
+};
 use crate::rule;
 
 thread_local! {
@@ -74,7 +76,8 @@ fn assert_breaks(bundle: &Bundle, c: &Counterexample, inv: &InvariantResult, wha
     assert_eq!(decision.status, Status::Finished, "{what}: {c:?}");
     assert_eq!(decision.codes, c.codes, "{what}: codes of {c:?}");
     let PathwayId(start) = start;
-    let answers = Answers::new(bundle, &c.facts, &config);
+    let table = AnswerTable::new(bundle, &c.facts, &config);
+    let answers = table.answers();
     let mut walk = Walk::new(bundle, start);
     let _ = advance(bundle, &answers, &config, &mut walk);
     let asked = scope::asked_on(bundle, &walk, &c.facts);
