@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use super::*;
 use crate::bundle::{LoadOptions, PathwayId, SourceFile, StepKind};
 use crate::evaluate::{
-    AnswerTable, Answers, Config, FactScope, Status, Walk, advance, collect_actions, decide,
+    AnswerTable, Config, FactScope, Status, Walk, advance, collect_actions, decide,
 };
 use crate::rule;
 
