@@ -60,13 +60,24 @@ fn main() -> ExitCode {
         }
     };
     let load = start.elapsed();
-    let start = Instant::now();
-    let report = verify(&bundle, today);
-    let took = start.elapsed();
+    // The fastest of several runs while they take under a second in all (one for a large set).
+    let (mut report, mut took) = (None, std::time::Duration::MAX);
+    let all = Instant::now();
+    for _ in 0..100 {
+        let start = Instant::now();
+        report = Some(verify(&bundle, today));
+        took = took.min(start.elapsed());
+        if all.elapsed().as_secs_f64() > 1.0 {
+            break;
+        }
+    }
+    let Some(report) = report else {
+        return ExitCode::FAILURE;
+    };
     println!(
-        "load (compile + verify) {:.3} s; verify {:.3} s: {} states, {} paths, {} diagnostics",
+        "load (compile + verify) {:.3} s; verify {:.2} ms: {} states, {} paths, {} diagnostics",
         load.as_secs_f64(),
-        took.as_secs_f64(),
+        took.as_secs_f64() * 1000.0,
         report.states,
         report.path_count,
         report.diagnostics.len()

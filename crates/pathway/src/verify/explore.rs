@@ -440,10 +440,26 @@ impl<'a> Explorer<'a> {
 
     /// The summary of a finished walk: its verdicts.
     fn finished(&mut self, id: u32) {
+        // The residuals of the invariants of the pathways visited (and their conditions, until
+        // one is seen to hold), judged at once.
+        let mut slots = Vec::new();
+        for (j, inv) in self.invs.iter().enumerate() {
+            if self.ctx.visited[inv.pathway] && inv.index != MUST_ASK {
+                slots.push(self.ctx.residuals[2 * j]);
+                slots.push(if self.premise_seen[j] {
+                    TRUE
+                } else {
+                    self.ctx.residuals[2 * j + 1]
+                });
+            }
+        }
+        let mut values = Vec::with_capacity(slots.len());
+        self.res.at_end(&slots, &self.ctx, &mut values);
         let ctx = &self.ctx;
         let state = &mut self.states[id as usize];
         state.completes = true;
         state.visited = ctx.visited.clone().into_boxed_slice();
+        let mut values = values.chunks(2);
         for (j, inv) in self.invs.iter().enumerate() {
             if !ctx.visited[inv.pathway] {
                 continue;
@@ -453,9 +469,11 @@ impl<'a> Explorer<'a> {
                 let ok = pathway.must_ask.iter().all(|f| ctx.was_asked(f));
                 (ok, true)
             } else {
-                let ok = self.res.at_end(ctx.residuals[2 * j], ctx) == Some(true);
-                let premise = self.res.at_end(ctx.residuals[2 * j + 1], ctx) == Some(true);
-                (ok, premise)
+                let v = values.next().unwrap_or_default();
+                (
+                    v.first() == Some(&Some(true)),
+                    v.get(1) == Some(&Some(true)),
+                )
             };
             self.premise_seen[j] |= premise;
             state.inv[j] = Best {

@@ -301,17 +301,36 @@ impl<'a> Residuals<'a> {
         }
     }
 
-    /// The value of a residual at the end of the walk, in Kleene's logic (`None`: unknown).
-    pub(super) fn at_end(&self, id: u32, ctx: &Context<'a>) -> Option<bool> {
+    /// The values of residuals at the end of the walk, in Kleene's logic (`None`: unknown),
+    /// each atom decided once for all of them.
+    pub(super) fn at_end(&mut self, ids: &[u32], ctx: &Context<'a>, out: &mut Vec<Option<bool>>) {
+        self.stamp += 1;
         let answers = Answers::borrowed(&ctx.table);
-        self.end(id, ctx, &answers)
+        out.clear();
+        for &id in ids {
+            let v = self.end(id, ctx, &answers);
+            out.push(v);
+        }
     }
 
-    fn end(&self, id: u32, ctx: &Context<'a>, answers: &Answers<'_>) -> Option<bool> {
+    fn end(&mut self, id: u32, ctx: &Context<'a>, answers: &Answers<'_>) -> Option<bool> {
         Some(match self.nodes[id as usize] {
             Node::Const(b) => b,
             Node::Unknown => return None,
-            Node::Atom(a) => return self.decide(a, ctx, answers, None).flatten(),
+            Node::Atom(a) => {
+                // Cached for this end: `cache` holds 0, 1 or 2 (unknown) under the stamp.
+                let (stamp, v) = self.cache[id as usize];
+                if stamp == self.stamp {
+                    return match v {
+                        0 => Some(false),
+                        1 => Some(true),
+                        _ => None,
+                    };
+                }
+                let v = self.decide(a, ctx, answers, None).flatten();
+                self.cache[id as usize] = (self.stamp, v.map_or(UNKNOWN, u32::from));
+                return v;
+            }
             Node::Not(x) => !self.end(x, ctx, answers)?,
             Node::And(x, y) => match (self.end(x, ctx, answers), self.end(y, ctx, answers)) {
                 (Some(false), _) | (_, Some(false)) => false,
@@ -347,9 +366,12 @@ impl<'a> Residuals<'a> {
                         return Some(false);
                     }
                 }
-                self.sets[set as usize]
-                    .iter()
-                    .any(|&x| self.end(x, ctx, answers) == Some(true))
+                let mut any = false;
+                for k in 0..self.sets[set as usize].len() {
+                    let x = self.sets[set as usize][k];
+                    any |= self.end(x, ctx, answers) == Some(true);
+                }
+                any
             }
         })
     }
