@@ -200,7 +200,7 @@ impl<'a> Context<'a> {
     }
 
     /// The answer rules read for a fact: given, else settled by the first settling fact (in
-    /// slot order) that is given, as [`Answers::new`] does.
+    /// slot order) that is given, as [`crate::evaluate::AnswerTable::new`] does.
     fn resettle(&mut self, slot: u32) {
         let s = slot as usize;
         if self.raw[s].is_some() {

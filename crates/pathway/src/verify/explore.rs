@@ -3,18 +3,24 @@
 //! A depth-first search over the walks, with an explicit stack (no recursion on the depth of
 //! a pathway), that branches where evaluation would stop to ask (on the answer classes of
 //! [`super::classes`]) and merges walks whose futures are the same. After each stretch of
-//! walk between two questions, the state is: the step reached, the pathways visited, what is
-//! left of every invariant ([`super::residual`]), the must-ask facts still missing, and the
-//! values of the facts a step ahead may read (or a residual still reads). Two walks in the same
-//! state walk the same steps from there on, with the same verdicts: the state's summary
-//! (paths completed, and per invariant the paths checked, whether its condition held, and the
-//! shortest failing continuation) is computed once and reused.
+//! walk between two questions, the state ([`super::key`]) is: the step reached, the pathways
+//! visited, what is left of every invariant of a pathway visited or still reachable
+//! ([`super::residual`]; all of them from the start, so a pathway entered later is judged on
+//! the whole walk), the must-ask facts asked, what undecided `first`/`before` need of the
+//! actions collected, and the values of the facts a step ahead may read or a residual still
+//! reads ([`super::relevance`]). Two walks in the same state walk the same steps from there
+//! on, with the same verdicts: the state's summary (whether walks complete from it, and per
+//! invariant whether its condition held and its shortest failing continuation) is computed
+//! once and reused; paths are counted afterwards, over the states ([`Explorer::tally`]).
 //!
 //! Everything is as the enumeration ([`super::enumerate`]) finds it: a state is explored when
 //! a walk first reaches it, in the enumeration's order, so errors at steps are reported with
-//! the same first example; the shortest failing continuation is the first among the shortest
-//! in that order, so joining the first-reached prefix gives the enumeration's counterexample,
-//! which is then rebuilt as concrete answers and replayed.
+//! the same first example, and steps and edges are seen on stretches some completed walk
+//! takes; the shortest failing continuation is the first among the shortest in that order, so
+//! joining the first-reached prefix gives the enumeration's counterexample, which is then
+//! rebuilt as concrete answers and replayed. Once the condition of an `A -> B` is seen to
+//! hold on a finished walk, no warning can say it never does, and it stops keeping walks
+//! apart.
 
 use std::collections::BTreeMap;
 

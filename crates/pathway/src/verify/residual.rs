@@ -7,7 +7,7 @@
 //! of three-valued logic, so the residual judged at the end of the walk gives what the whole
 //! invariant gives there). Atoms are the rule's leaves under `!`, `&&`, `||`, `->` and the
 //! equality of booleans: comparisons, facts, derived facts and path predicates, each decided
-//! by [`Context::path`] and the facts known. `contacted(id)` and `own_service()` are the
+//! by [`super::context::Context::path`] and the facts known. `contacted(id)` and `own_service()` are the
 //! disjunction, over the actions collected, of what each action's wording names; each
 //! action's part is folded in when it is collected, as a decision list over its variants'
 //! rules, so no list of actions has to be kept.
