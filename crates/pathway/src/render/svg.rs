@@ -353,7 +353,7 @@ fn order(chart: &Chart, layers: &mut [Vec<Item>]) {
             Item::Step(i) => step_at[i],
             Item::Pass(k) => pass_at[k],
         };
-        let key = |item: &Item| -> (i64, usize, usize) {
+        let key = |item: &Item| -> (i64, i64, i64) {
             let (sum, n) = match *item {
                 Item::Step(i) => incoming[i].iter().fold((0, 0), |(sum, n), &k| {
                     (
@@ -365,8 +365,8 @@ fn order(chart: &Chart, layers: &mut [Vec<Item>]) {
             };
             let mean = sum * 1000 / i64::max(n, 1);
             match *item {
-                Item::Step(i) => (mean, 0, i),
-                Item::Pass(k) => (mean, 1, k),
+                Item::Step(i) => (mean, 0, i as i64),
+                Item::Pass(k) => (mean, 1, k as i64),
             }
         };
         sort_by_key(layer, key);
@@ -385,49 +385,41 @@ fn incoming(chart: &Chart) -> Vec<Vec<usize>> {
     incoming
 }
 
-/// Sorts by a key computed once per item, stably: insertion sort for the handful of items
-/// a layer or a step's incoming edges usually hold, merge sort beyond (no `slice::sort*`,
-/// which would add a sorting algorithm per type to the WebAssembly module).
-fn sort_by_key<T: Copy, K: Ord + Copy>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
-    let mut keyed: Vec<(K, T)> = items.iter().map(|t| (key(t), *t)).collect();
-    if keyed.len() <= 32 {
-        for i in 1..keyed.len() {
-            let mut j = i;
-            while j > 0 && keyed[j - 1].0 > keyed[j].0 {
-                keyed.swap(j - 1, j);
-                j -= 1;
-            }
-        }
-    } else {
-        // Bottom-up merge sort, stable: runs of `width` merged in pairs.
-        let mut from = keyed;
-        let mut to = from.clone();
-        let mut width = 1;
-        while width < from.len() {
-            let mut start = 0;
-            while start < from.len() {
-                let mid = (start + width).min(from.len());
-                let end = (start + 2 * width).min(from.len());
-                let (mut i, mut j) = (start, mid);
-                for slot in &mut to[start..end] {
-                    if j >= end || (i < mid && from[i].0 <= from[j].0) {
-                        *slot = from[i];
-                        i += 1;
-                    } else {
-                        *slot = from[j];
-                        j += 1;
-                    }
+/// Sorts by a key computed once per item, stably (no `slice::sort*`, which would add a
+/// sorting algorithm per type to the WebAssembly module: one merge sort of keys serves all).
+fn sort_by_key<T: Copy>(items: &mut [T], key: impl FnMut(&T) -> (i64, i64, i64)) {
+    let keys: Vec<(i64, i64, i64)> = items.iter().map(key).collect();
+    let sorted: Vec<T> = stable_order(&keys).iter().map(|&i| items[i]).collect();
+    items.copy_from_slice(&sorted);
+}
+
+/// The indices of `keys` in ascending order of key, equal keys in their order: a bottom-up
+/// merge sort (runs of `width` merged in pairs), O(n log n) however long a layer.
+fn stable_order(keys: &[(i64, i64, i64)]) -> Vec<usize> {
+    let mut from: Vec<usize> = (0..keys.len()).collect();
+    let mut to = from.clone();
+    let mut width = 1;
+    while width < from.len() {
+        let mut start = 0;
+        while start < from.len() {
+            let mid = (start + width).min(from.len());
+            let end = (start + 2 * width).min(from.len());
+            let (mut i, mut j) = (start, mid);
+            for slot in &mut to[start..end] {
+                if j >= end || (i < mid && keys[from[i]] <= keys[from[j]]) {
+                    *slot = from[i];
+                    i += 1;
+                } else {
+                    *slot = from[j];
+                    j += 1;
                 }
-                start = end;
             }
-            std::mem::swap(&mut from, &mut to);
-            width *= 2;
+            start = end;
         }
-        keyed = from;
+        std::mem::swap(&mut from, &mut to);
+        width *= 2;
     }
-    for (slot, (_, t)) in items.iter_mut().zip(keyed) {
-        *slot = t;
-    }
+    from
 }
 
 /// The item of edge `k` (from step `from`) in the layer above layer `l`.
@@ -466,7 +458,9 @@ fn routes(
     let mut incoming = incoming(chart);
     for (t, target) in steps.iter().enumerate() {
         let incoming = &mut incoming[t];
-        sort_by_key(incoming, |&e| (routes[e].last().map_or(0, |p| p.0), e));
+        sort_by_key(incoming, |&e| {
+            (routes[e].last().map_or(0, |p| p.0), e as i64, 0)
+        });
         let m = incoming.len() as i64 + 1;
         for (k, &e) in incoming.iter().enumerate() {
             routes[e].push((target.x + target.w * (k as i64 + 1) / m, target.y));
@@ -558,10 +552,10 @@ mod tests {
     }
 
     #[test]
-    fn the_merge_sort_for_long_layers_is_stable_like_the_insertion_sort() {
+    fn the_merge_sort_is_stable() {
         let items: Vec<(u8, usize)> = (0..500).map(|i| ((i * 7 % 13) as u8, i)).collect();
         let mut sorted = items.clone();
-        sort_by_key(&mut sorted, |&(k, _)| k);
+        sort_by_key(&mut sorted, |&(k, _)| (i64::from(k), 0, 0));
         let mut want = items;
         // A stable sort by key, by hand: for each key in order, items in their order.
         want = (0..13u8)
