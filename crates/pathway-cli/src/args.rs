@@ -136,6 +136,9 @@ pub(crate) enum Command {
         /// --facts FILE`.
         #[arg(long, value_name = "DIR")]
         counterexamples: Option<PathBuf>,
+        /// Also print what verification cost: states visited, paths proven and time.
+        #[arg(long)]
+        stats: bool,
     },
 
     /// Run trainers' scenario files and report pass/fail (and coverage).

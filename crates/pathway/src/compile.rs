@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use petgraph::algo::tarjan_scc;
+use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::de::DeserializeOwned;
 
@@ -1787,22 +1787,17 @@ fn check_reachable_and_acyclic(pathways: &[Pathway], sink: &mut Sink) {
             }
         }
     }
-    for (p, pathway) in pathways.iter().enumerate() {
-        let mut dfs = petgraph::visit::Dfs::new(&whole, ids[&(p, pathway.start)]);
-        let mut seen = BTreeSet::new();
+    // Reachable from a pathway's start, or through a hand-over from another pathway: from
+    // any start (one iterative walk for the whole set).
+    let mut seen = BTreeSet::new();
+    let mut dfs = petgraph::visit::Dfs::empty(&whole);
+    for &root in &roots {
+        dfs.move_to(root);
         while let Some(n) = dfs.next(&whole) {
             seen.insert(whole[n]);
         }
-        // Steps reached through a hand-over from another pathway count as reachable too.
-        for (q, other) in pathways.iter().enumerate() {
-            if q == p {
-                continue;
-            }
-            let mut dfs = petgraph::visit::Dfs::new(&whole, ids[&(q, other.start)]);
-            while let Some(n) = dfs.next(&whole) {
-                seen.insert(whole[n]);
-            }
-        }
+    }
+    for (p, pathway) in pathways.iter().enumerate() {
         for node in pathway.graph.node_indices() {
             if !seen.contains(&(p, node)) {
                 sink.push(
@@ -1817,20 +1812,29 @@ fn check_reachable_and_acyclic(pathways: &[Pathway], sink: &mut Sink) {
             }
         }
     }
-    for scc in tarjan_scc(&whole) {
+    // Kosaraju's algorithm walks with an explicit stack (Tarjan's in petgraph recurses once
+    // per step, and overflowed at 100,000 steps). Each cycle is reported at its first step
+    // by name, cycles in that order.
+    let mut cycles: Vec<(Vec<String>, (usize, NodeIndex))> = Vec::new();
+    for scc in kosaraju_scc(&whole) {
         let looped = scc.len() > 1 || scc.iter().any(|&n| whole.contains_edge(n, n));
         if looped {
-            let mut names: Vec<String> = scc
+            let mut named: Vec<(String, (usize, NodeIndex))> = scc
                 .iter()
                 .map(|&n| {
                     let (p, node) = whole[n];
-                    format!("{}#{}", pathways[p].meta.id, pathways[p].graph[node].id)
+                    let name = format!("{}#{}", pathways[p].meta.id, pathways[p].graph[node].id);
+                    (name, (p, node))
                 })
                 .collect();
-            names.sort();
-            let (p, node) = whole[scc[0]];
-            sink.push(Diagnostic::error("cycle", &pathways[p].file, format!("step `{}`", pathways[p].graph[node].id), format!("the steps {} form a cycle", names.join(", "))).hint("pathways must be acyclic: a walk may never return to a step; hand over to a step after the routing, not to a start"));
+            named.sort();
+            let at = named[0].1;
+            cycles.push((named.into_iter().map(|(n, _)| n).collect(), at));
         }
+    }
+    cycles.sort();
+    for (names, (p, node)) in cycles {
+        sink.push(Diagnostic::error("cycle", &pathways[p].file, format!("step `{}`", pathways[p].graph[node].id), format!("the steps {} form a cycle", names.join(", "))).hint("pathways must be acyclic: a walk may never return to a step; hand over to a step after the routing, not to a start"));
     }
 }
 

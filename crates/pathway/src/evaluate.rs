@@ -238,7 +238,8 @@ pub fn evaluate<'b>(
     config: &Config,
 ) -> Evaluation<'b> {
     let mut walk = Walk::new(bundle, pathway.0);
-    let table = Answers::new(bundle, facts, config);
+    let owned = AnswerTable::new(bundle, facts, config);
+    let table = owned.answers();
     let mut answers: Vec<Option<(&Value, bool)>> = Vec::with_capacity(16);
     let stop = advance_noting(bundle, &table, config, &mut walk, |read| answers.push(read));
     let (trail, defaulted) = trail(bundle, &answers, &walk);
@@ -335,7 +336,8 @@ pub fn decide<'b>(
     config: &Config,
 ) -> Decision<'b> {
     let mut walk = Walk::new(bundle, pathway.0);
-    let answers = Answers::new(bundle, facts, config);
+    let owned = AnswerTable::new(bundle, facts, config);
+    let answers = owned.answers();
     let stop = advance(bundle, &answers, config, &mut walk);
     let codes = collect_actions(bundle, &walk)
         .into_iter()
@@ -413,9 +415,32 @@ impl Walk {
 /// The answer of each declared fact, by its [`Slot::Fact`] index, and whether it is the
 /// declared default (taken only when defaults are allowed): built once per evaluation, so
 /// that rules and questions index instead of comparing fact ids.
-pub(crate) struct Answers<'a>(Vec<Option<(&'a Value, bool)>>);
+///
+/// A view of a table ([`AnswerTable`], built for one walk; or kept by verification, which
+/// changes one table answer by answer instead of building one per walk).
+#[derive(Clone, Copy)]
+pub(crate) struct Answers<'a>(&'a [Option<(&'a Value, bool)>]);
+
+/// The answers of one walk, by slot ([`Answers`] is its view).
+pub(crate) struct AnswerTable<'a>(Vec<Option<(&'a Value, bool)>>);
 
 impl<'a> Answers<'a> {
+    /// Answers kept by the caller, by slot, already settled.
+    pub(crate) fn borrowed(table: &'a [Option<(&'a Value, bool)>]) -> Self {
+        Self(table)
+    }
+
+    fn table(&self) -> &[Option<(&'a Value, bool)>] {
+        self.0
+    }
+}
+
+impl<'a> AnswerTable<'a> {
+    /// The view to read answers through.
+    pub(crate) fn answers(&self) -> Answers<'_> {
+        Answers(&self.0)
+    }
+
     pub(crate) fn new(bundle: &'a Bundle, facts: &'a Facts, config: &Config) -> Self {
         let mut table: Vec<Option<(&Value, bool)>> = vec![None; bundle.facts.len()];
         for (id, slot, value) in facts.entries() {
@@ -457,7 +482,9 @@ impl<'a> Answers<'a> {
         }
         Self(table)
     }
+}
 
+impl Answers<'_> {
     /// Whether a fact that `decl`'s answer would settle is known: a record written before the
     /// fact existed (a v1 record gives whether the worker's organisation is a First
     /// Responder, not which organisation it is) passes the question that asks it, and a walk
@@ -468,7 +495,7 @@ impl<'a> Answers<'a> {
             bundle
                 .facts
                 .slot(f)
-                .is_some_and(|i| self.0.get(i as usize).is_some_and(Option::is_some))
+                .is_some_and(|i| self.table().get(i as usize).is_some_and(Option::is_some))
         })
     }
 }
@@ -490,7 +517,7 @@ impl<'a> FactScope<'a> {
             Slot::Fact(i) => i,
             Slot::Derived(_) | Slot::Unlinked => self.bundle.facts.slot(id)?,
         };
-        self.answers.0.get(i as usize).copied().flatten()
+        self.answers.table().get(i as usize).copied().flatten()
     }
 }
 
@@ -516,7 +543,7 @@ impl Scope for FactScope<'_> {
 }
 
 /// Walks from `walk.at` until a question needs an answer or an outcome is reached, reading
-/// the facts by slot ([`Answers::new`]).
+/// the facts by slot ([`AnswerTable::new`]).
 pub(crate) fn advance<'b>(
     bundle: &'b Bundle,
     answers: &Answers<'_>,
@@ -554,10 +581,12 @@ pub(crate) fn advance_noting<'b: 'x, 'f: 'x, 'x>(
             StepKind::Question { fact, slot, .. } => match scope.answer(fact, *slot) {
                 Some((v, is_default)) => answered(Some((v, is_default))),
                 // Everything the answer would settle is already known: pass.
-                None if bundle
-                    .facts
-                    .get(fact)
-                    .is_some_and(|d| answers.settled(bundle, d)) =>
+                None if match slot {
+                    // Found by slot: no id compared.
+                    Slot::Fact(i) => bundle.facts.at(*i).map(|(_, d)| d),
+                    _ => bundle.facts.get(fact),
+                }
+                .is_some_and(|d| answers.settled(bundle, d)) =>
                 {
                     answered(None)
                 }

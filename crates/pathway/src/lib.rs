@@ -83,7 +83,7 @@ pub use session::{SESSION_FORMAT, Session, SessionError};
 pub use snapshot::SnapshotError;
 pub use value::{Facts, Value};
 pub use verify::{
-    Counterexample, HazardResult, InvariantResult, Report, covering_examples, path_signatures,
-    trail_signature, verify,
+    Budget, Counterexample, HazardResult, InvariantResult, PathCount, Report, covering_examples,
+    path_signatures, trail_signature, verify, verify_by_enumeration, verify_within,
 };
 pub use visible::{Visible, is_hidden, visible};

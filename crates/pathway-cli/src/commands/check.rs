@@ -3,6 +3,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use pathway::{Bundle, Counterexample, LoadOptions, covering_examples, verify};
 use serde_json::json;
@@ -19,6 +20,8 @@ pub(crate) struct Outputs<'a> {
     pub(crate) examples: Option<&'a Path>,
     /// Counterexamples as facts files (`--counterexamples`).
     pub(crate) counterexamples: Option<&'a Path>,
+    /// What verification cost (`--stats`).
+    pub(crate) stats: bool,
 }
 
 pub(crate) fn run(
@@ -61,7 +64,9 @@ pub(crate) fn run(
                 }
             }
             Ok(bundle) => {
+                let started = Instant::now();
                 let report = verify(&bundle, today);
+                let took = started.elapsed();
                 let warnings = bundle.review_warnings(today);
                 ok &= !report.diagnostics.iter().any(pathway::Diagnostic::is_error);
                 let mut replays = Vec::new();
@@ -84,8 +89,23 @@ pub(crate) fn run(
                     replays.push(replay(target.as_deref(), c, file.as_deref()));
                 }
                 match format {
-                    ReportFormat::Text => print_report(&name, &bundle, &report, &warnings, &replays),
-                    ReportFormat::Json => reports.push(json!({"set": name, "loaded": true, "report": report, "warnings": warnings, "replays": replays})),
+                    ReportFormat::Text => {
+                        print_report(&name, &bundle, &report, &warnings, &replays);
+                        if outputs.stats {
+                            say!("{}\n", stats_line(&report, took));
+                        }
+                    }
+                    ReportFormat::Json => {
+                        let mut entry = json!({"set": name, "loaded": true, "report": report, "warnings": warnings, "replays": replays});
+                        if outputs.stats {
+                            entry["stats"] = json!({
+                                "states": report.states,
+                                "paths": report.path_count,
+                                "milliseconds": took.as_secs_f64() * 1000.0,
+                            });
+                        }
+                        reports.push(entry);
+                    }
                 }
                 if let Some(out) = outputs.examples {
                     write_examples(&bundle, today, out)?;
@@ -201,13 +221,13 @@ fn print_report(
     say!(
         "verified on {}: {} paths explored from every pathway's start",
         report.today,
-        report.paths
+        report.path_count
     );
     for inv in &report.invariants {
         match &inv.counterexample {
             None => say!(
                 "  proven over {} paths: {} {}: {}",
-                inv.paths,
+                inv.path_count,
                 inv.pathway,
                 inv.id,
                 inv.description
@@ -280,6 +300,16 @@ fn print_report(
             if errors == 1 { "" } else { "s" }
         );
     }
+}
+
+/// What verification cost: `stats: 6331 states visited, 83232 paths proven, 52 ms`.
+fn stats_line(report: &pathway::Report, took: Duration) -> String {
+    format!(
+        "stats: {} states visited, {} paths proven, {} ms",
+        report.states,
+        report.path_count,
+        took.as_millis()
+    )
 }
 
 fn write_examples(bundle: &Bundle, today: pathway::Date, out: &Path) -> Result<()> {

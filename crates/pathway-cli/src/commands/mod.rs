@@ -62,6 +62,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             format,
             examples,
             counterexamples,
+            stats,
         } => check::run(
             dir,
             &paths,
@@ -70,6 +71,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             check::Outputs {
                 examples: examples.as_deref(),
                 counterexamples: counterexamples.as_deref(),
+                stats,
             },
         ),
         Command::Scenarios {

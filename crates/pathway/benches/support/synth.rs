@@ -38,6 +38,7 @@ pub(crate) fn synthetic(n: u32) -> (String, String) {
                 json!({
                     "title": format!("Record answer {label} to question {level}"),
                     "instructions": "Write the answer on the case record.",
+                    "why": "The record shows what was asked and answered.",
                     "contact": "desk",
                     "cites": ["SRC"],
                 }),
@@ -64,6 +65,7 @@ pub(crate) fn synthetic(n: u32) -> (String, String) {
         json!({
             "title": "Close the record",
             "instructions": "Save the case record.",
+            "why": "The record is complete.",
             "contact": "desk",
             "cites": ["SRC"],
         }),
@@ -83,7 +85,7 @@ pub(crate) fn synthetic(n: u32) -> (String, String) {
         "version": "1.0.0",
         "reviewed": "2026-11-01",
         "review_by": "2027-11-01",
-        "sources": { "SRC": { "title": "Benchmark source", "confidence": "H" } },
+        "sources": { "SRC": { "title": "Benchmark source", "url": "https://example.invalid/source", "confidence": "H" } },
         "facts": facts,
         "actions": actions,
         "start": "q0",
@@ -100,12 +102,13 @@ pub(crate) fn synthetic(n: u32) -> (String, String) {
         "format": "contacts/v1",
         "id": "benchmark-contacts",
         "title": "Benchmark contacts",
-        "sources": { "PHONE": { "title": "Benchmark directory", "confidence": "H" } },
+        "sources": { "PHONE": { "title": "Benchmark directory", "url": "https://example.invalid/directory", "confidence": "H" } },
         "contacts": {
             "desk": {
                 "name": "Case desk",
                 "phone": "01234 567890",
                 "source": "PHONE",
+                "url": "https://example.invalid/desk",
                 "checked": "2026-11-01",
                 "verified": true,
             }

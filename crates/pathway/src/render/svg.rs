@@ -43,7 +43,16 @@ struct Place {
     h: i64,
 }
 
+/// The most items (steps, and slots of edges passing through a layer) a chart may lay out:
+/// beyond it the picture could not be read anyway, and its size would grow with the square
+/// of a long pathway's length (an edge from its start to its end passes every layer).
+pub(super) const MAX_ITEMS: usize = 20_000;
+
 pub(super) fn svg(chart: &Chart) -> String {
+    let items = items(chart);
+    if items > MAX_ITEMS {
+        return too_large(chart, items);
+    }
     let layout = Layout::new(chart);
     let uid: String = chart
         .id
@@ -107,6 +116,57 @@ pub(super) fn svg(chart: &Chart) -> String {
     }
     for &e in &order {
         edge_label(&mut out, chart, &layout, e);
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// How many items a layout of the chart would place: its steps, and each edge once per
+/// layer it passes through (counted without building them).
+fn items(chart: &Chart) -> usize {
+    let passes: usize = chart
+        .edges
+        .iter()
+        .map(|e| {
+            let (from, to) = (chart.nodes[e.from].layer, chart.nodes[e.to].layer);
+            to.saturating_sub(from + 1)
+        })
+        .fold(0, usize::saturating_add);
+    chart.nodes.len().saturating_add(passes)
+}
+
+/// A small image saying the chart is too large to draw, and what to use instead.
+fn too_large(chart: &Chart, items: usize) -> String {
+    let title = format!("Flowchart of the pathway {} ({})", chart.title, chart.id);
+    let lines = [
+        format!(
+            "This pathway is too large to draw here: {} steps and {} edges would take {items} places in the layout (at most {MAX_ITEMS}).",
+            chart.nodes.len(),
+            chart.edges.len()
+        ),
+        "Draw it with `pathway graph --format dot` and Graphviz, or one part at a time.".to_owned(),
+    ];
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 900 120\" width=\"900\" \
+         height=\"120\" role=\"img\" aria-label=\"{}\" font-family=\"sans-serif\">",
+        xml(&title)
+    );
+    let _ = writeln!(out, "<title>{}</title>", xml(&title));
+    let _ = writeln!(
+        out,
+        "<text x=\"{MARGIN}\" y=\"{}\" font-size=\"16\" font-weight=\"bold\">{}</text>",
+        MARGIN + 12,
+        xml(&chart.title)
+    );
+    for (k, line) in lines.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "<text class=\"too-large\" x=\"{MARGIN}\" y=\"{}\" font-size=\"12\">{}</text>",
+            MARGIN + 44 + 20 * k as i64,
+            xml(line)
+        );
     }
     out.push_str("</svg>\n");
     out
@@ -270,53 +330,96 @@ impl Layout {
 }
 
 /// Orders each layer by the mean position of its items' predecessors in the layer above
-/// (ties: steps in file order, then passing edges in edge order).
+/// (ties: steps in file order, then passing edges in edge order). Each item's predecessors
+/// are found through lists made once, so a layer costs its size (sorting aside).
 fn order(chart: &Chart, layers: &mut [Vec<Item>]) {
-    for l in 1..layers.len() {
-        let (above, below) = layers.split_at_mut(l);
-        let above = &above[l - 1];
-        let position = |item: Item| {
-            above
-                .iter()
-                .position(|a| *a == item)
-                .map_or(0, |p| p as i64)
-        };
-        let key = |item: &Item| -> (i64, usize, usize) {
-            let preds: Vec<i64> = match *item {
-                Item::Step(i) => chart
-                    .edges
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, e)| e.to == i)
-                    .map(|(k, e)| position(upper(chart, k, e.from, l)))
-                    .collect(),
-                Item::Pass(k) => vec![position(upper(chart, k, chart.edges[k].from, l))],
-            };
-            let mean = preds.iter().sum::<i64>() * 1000 / (preds.len() as i64).max(1);
+    let incoming = incoming(chart);
+    // Where each step, and each edge's slot, stands in the layer last ordered.
+    let mut step_at = vec![0i64; chart.nodes.len()];
+    let mut pass_at = vec![0i64; chart.edges.len()];
+    let note = |row: &[Item], step_at: &mut [i64], pass_at: &mut [i64]| {
+        for (p, item) in row.iter().enumerate() {
             match *item {
-                Item::Step(i) => (mean, 0, i),
-                Item::Pass(k) => (mean, 1, k),
+                Item::Step(i) => step_at[i] = p as i64,
+                Item::Pass(k) => pass_at[k] = p as i64,
+            }
+        }
+    };
+    if let Some(first) = layers.first() {
+        note(first, &mut step_at, &mut pass_at);
+    }
+    for (l, layer) in layers.iter_mut().enumerate().skip(1) {
+        let position = |item: Item| match item {
+            Item::Step(i) => step_at[i],
+            Item::Pass(k) => pass_at[k],
+        };
+        let key = |item: &Item| -> (i64, i64, i64) {
+            let (sum, n) = match *item {
+                Item::Step(i) => incoming[i].iter().fold((0, 0), |(sum, n), &k| {
+                    (
+                        sum + position(upper(chart, k, chart.edges[k].from, l)),
+                        n + 1,
+                    )
+                }),
+                Item::Pass(k) => (position(upper(chart, k, chart.edges[k].from, l)), 1),
+            };
+            let mean = sum * 1000 / i64::max(n, 1);
+            match *item {
+                Item::Step(i) => (mean, 0, i as i64),
+                Item::Pass(k) => (mean, 1, k as i64),
             }
         };
-        sort_by_key(&mut below[0], key);
+        sort_by_key(layer, key);
+        note(layer, &mut step_at, &mut pass_at);
     }
 }
 
-/// Sorts by a key computed once per item, stably: an insertion sort, since a layer or a
-/// step's incoming edges are a handful of items (and `slice::sort*` would add a sorting
-/// algorithm per type to the WebAssembly module).
-fn sort_by_key<T: Copy, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
-    let mut keyed: Vec<(K, T)> = items.iter().map(|t| (key(t), *t)).collect();
-    for i in 1..keyed.len() {
-        let mut j = i;
-        while j > 0 && keyed[j - 1].0 > keyed[j].0 {
-            keyed.swap(j - 1, j);
-            j -= 1;
+/// The edges into each step, in edge order.
+fn incoming(chart: &Chart) -> Vec<Vec<usize>> {
+    let mut incoming = vec![Vec::new(); chart.nodes.len()];
+    for (k, e) in chart.edges.iter().enumerate() {
+        if let Some(list) = incoming.get_mut(e.to) {
+            list.push(k);
         }
     }
-    for (slot, (_, t)) in items.iter_mut().zip(keyed) {
-        *slot = t;
+    incoming
+}
+
+/// Sorts by a key computed once per item, stably (no `slice::sort*`, which would add a
+/// sorting algorithm per type to the WebAssembly module: one merge sort of keys serves all).
+fn sort_by_key<T: Copy>(items: &mut [T], key: impl FnMut(&T) -> (i64, i64, i64)) {
+    let keys: Vec<(i64, i64, i64)> = items.iter().map(key).collect();
+    let sorted: Vec<T> = stable_order(&keys).iter().map(|&i| items[i]).collect();
+    items.copy_from_slice(&sorted);
+}
+
+/// The indices of `keys` in ascending order of key, equal keys in their order: a bottom-up
+/// merge sort (runs of `width` merged in pairs), O(n log n) however long a layer.
+fn stable_order(keys: &[(i64, i64, i64)]) -> Vec<usize> {
+    let mut from: Vec<usize> = (0..keys.len()).collect();
+    let mut to = from.clone();
+    let mut width = 1;
+    while width < from.len() {
+        let mut start = 0;
+        while start < from.len() {
+            let mid = (start + width).min(from.len());
+            let end = (start + 2 * width).min(from.len());
+            let (mut i, mut j) = (start, mid);
+            for slot in &mut to[start..end] {
+                if j >= end || (i < mid && keys[from[i]] <= keys[from[j]]) {
+                    *slot = from[i];
+                    i += 1;
+                } else {
+                    *slot = from[j];
+                    j += 1;
+                }
+            }
+            start = end;
+        }
+        std::mem::swap(&mut from, &mut to);
+        width *= 2;
     }
+    from
 }
 
 /// The item of edge `k` (from step `from`) in the layer above layer `l`.
@@ -352,11 +455,12 @@ fn routes(
             points
         })
         .collect();
+    let mut incoming = incoming(chart);
     for (t, target) in steps.iter().enumerate() {
-        let mut incoming: Vec<usize> = (0..chart.edges.len())
-            .filter(|&e| chart.edges[e].to == t)
-            .collect();
-        sort_by_key(&mut incoming, |&e| (routes[e].last().map_or(0, |p| p.0), e));
+        let incoming = &mut incoming[t];
+        sort_by_key(incoming, |&e| {
+            (routes[e].last().map_or(0, |p| p.0), e as i64, 0)
+        });
         let m = incoming.len() as i64 + 1;
         for (k, &e) in incoming.iter().enumerate() {
             routes[e].push((target.x + target.w * (k as i64 + 1) / m, target.y));
@@ -389,7 +493,82 @@ fn xml(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::xml;
+    use super::super::graph::{Chart, Edge, Node};
+    use super::*;
+
+    /// A chart of `n` steps in a line, and an edge from the first to each (so that edge
+    /// `k` passes `k - 1` layers).
+    fn fan(n: usize) -> Chart {
+        let nodes = (0..n)
+            .map(|i| Node {
+                step: format!("s{i}"),
+                kind: "question",
+                lines: vec![format!("Step {i}")],
+                tooltip: String::new(),
+                walked: false,
+                layer: i,
+            })
+            .collect();
+        let mut edges = Vec::new();
+        for i in 1..n {
+            edges.push(Edge {
+                from: i - 1,
+                to: i,
+                label: vec![],
+                walked: false,
+                nth: 0,
+                of: 2,
+            });
+            edges.push(Edge {
+                from: 0,
+                to: i,
+                label: vec![],
+                walked: false,
+                nth: 1,
+                of: 2,
+            });
+        }
+        Chart {
+            id: "fan".into(),
+            title: "Fan".into(),
+            nodes,
+            edges,
+        }
+    }
+
+    #[test]
+    fn a_chart_too_large_to_draw_says_so_and_what_to_use_instead() {
+        // 300 steps, and edges from the first passing 0 + 1 + ... + 297 layers.
+        let chart = fan(300);
+        assert!(items(&chart) > MAX_ITEMS);
+        let refused = svg(&chart);
+        assert!(refused.starts_with("<svg"), "{refused}");
+        assert!(
+            refused.contains("too large to draw here: 300 steps and 598 edges"),
+            "{refused}"
+        );
+        assert!(refused.contains("pathway graph --format dot"), "{refused}");
+        assert!(!refused.contains("<polyline"));
+        // Within the limit it is drawn: every step, every edge.
+        let chart = fan(150);
+        assert!(items(&chart) <= MAX_ITEMS);
+        let drawn = svg(&chart);
+        assert_eq!(drawn.matches("<g class=\"step ").count(), 150);
+        assert_eq!(drawn.matches("<polyline").count(), 298);
+    }
+
+    #[test]
+    fn the_merge_sort_is_stable() {
+        let items: Vec<(u8, usize)> = (0..500).map(|i| ((i * 7 % 13) as u8, i)).collect();
+        let mut sorted = items.clone();
+        sort_by_key(&mut sorted, |&(k, _)| (i64::from(k), 0, 0));
+        let mut want = items;
+        // A stable sort by key, by hand: for each key in order, items in their order.
+        want = (0..13u8)
+            .flat_map(|k| want.iter().copied().filter(move |&(x, _)| x == k))
+            .collect();
+        assert_eq!(sorted, want);
+    }
 
     #[test]
     fn xml_escapes_markup() {
