@@ -7,7 +7,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::diagnostic::{Diagnostic, LoadError};
+use crate::diagnostic::Diagnostic;
 use crate::model::{
     ActionDef, BoolLabels, ChoiceOption, Contact, FactType, Form, HazardDef, Source,
 };
@@ -429,55 +429,7 @@ pub struct SourceFile<'a> {
     pub text: &'a str,
 }
 
-const BUNDLED: [SourceFile<'static>; 5] = [
-    SourceFile {
-        name: "entry.json",
-        text: include_str!("../../../pathways/hertfordshire/entry.json"),
-    },
-    SourceFile {
-        name: "adult.json",
-        text: include_str!("../../../pathways/hertfordshire/adult.json"),
-    },
-    SourceFile {
-        name: "child.json",
-        text: include_str!("../../../pathways/hertfordshire/child.json"),
-    },
-    SourceFile {
-        name: "contacts.json",
-        text: include_str!("../../../pathways/hertfordshire/contacts.json"),
-    },
-    SourceFile {
-        name: "hazards.json",
-        text: include_str!("../../../pathways/hertfordshire/hazards.json"),
-    },
-];
-
-/// The files of the bundled Hertfordshire pathway set, as embedded in the library.
-pub fn bundled_files() -> &'static [SourceFile<'static>] {
-    &BUNDLED
-}
-
-/// The bundled Hertfordshire pathways (adult, child and the entry that routes between them).
-pub fn bundled() -> Result<Bundle, LoadError> {
-    Bundle::load(&BUNDLED)
-}
-
 impl Bundle {
-    /// Compiles and verifies a pathway set from its files: pathway files (`"format":
-    /// "pathway/v1"`) and one contacts directory (`"format": "contacts/v1"`).
-    ///
-    /// Every problem is reported, not only the first.
-    pub fn load(files: &[SourceFile<'_>]) -> Result<Self, LoadError> {
-        crate::compile::compile(files, &LoadOptions::default())
-    }
-
-    /// [`Bundle::load`] with options. With `prove_invariants: false` a set whose invariants
-    /// are broken still loads (every other check still applies), so that `check` can list
-    /// each verdict and a counterexample can be replayed. Never walk such a set with a worker.
-    pub fn load_with(files: &[SourceFile<'_>], options: &LoadOptions) -> Result<Self, LoadError> {
-        crate::compile::compile(files, options)
-    }
-
     /// The pathway with this id, or the only one whose id ends in `-{name}` (so `adult`
     /// finds `hertfordshire-adult`).
     pub fn find(&self, name: &str) -> Option<PathwayId> {

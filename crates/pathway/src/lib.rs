@@ -61,16 +61,16 @@ mod value;
 mod verify;
 mod visible;
 pub mod vocab;
+mod walk;
 
-pub use bundle::{
-    Bundle, FactDecl, LoadOptions, Meta, PathwayId, SourceFile, bundled, bundled_files,
-};
+pub use bundle::{Bundle, FactDecl, LoadOptions, Meta, PathwayId, SourceFile};
+pub use compile::{bundled, bundled_files};
 pub use coverage::{Coverage, coverage};
 pub use date::{Date, DateError, age_on, days_until_birthday, human_date};
 pub use diagnostic::{Diagnostic, LoadError, Severity};
 pub use evaluate::{
-    Action, Answer, AnswerKind, Config, ContactInfo, Decision, Evaluation, Outcome, Question,
-    State, Status, Visit, decide, evaluate,
+    Action, Answer, AnswerKind, ContactInfo, Decision, Evaluation, Outcome, Question, State,
+    Status, Visit, decide, evaluate,
 };
 pub use facts::FactError;
 pub use render::{
@@ -87,3 +87,4 @@ pub use verify::{
     path_signatures, trail_signature, verify, verify_by_enumeration, verify_within,
 };
 pub use visible::{Visible, is_hidden, visible};
+pub use walk::Config;

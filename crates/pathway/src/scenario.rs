@@ -4,7 +4,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::bundle::Bundle;
 use crate::date::Date;
-use crate::evaluate::{Config, Evaluation, State, evaluate};
+use crate::evaluate::{Evaluation, State, evaluate};
+use crate::walk::Config;
 
 /// The `format` marker of a scenario file.
 pub const SCENARIO_FORMAT: &str = "scenario/v1";
@@ -174,5 +175,5 @@ pub fn summary(
 
 /// The actions collected so far by an unfinished walk, urgent first.
 fn codes_so_far(bundle: &Bundle, evaluation: &Evaluation<'_>) -> Vec<String> {
-    crate::evaluate::codes_on_trail(bundle, &evaluation.trail)
+    crate::walk::codes_on_trail(bundle, &evaluation.trail)
 }

@@ -7,9 +7,10 @@ use serde_json::Value as Json;
 
 use crate::bundle::{Bundle, PathwayId};
 use crate::date::Date;
-use crate::evaluate::{Config, Evaluation, Outcome, State, evaluate, questions_ahead};
+use crate::evaluate::{Evaluation, Outcome, State, evaluate};
 use crate::facts::FactError;
 use crate::value::{Facts, Value};
+use crate::walk::{Config, questions_ahead};
 
 /// The `format` marker of a saved session.
 pub const SESSION_FORMAT: &str = "pathway-session/v1";
@@ -379,7 +380,7 @@ impl<'b> Session<'b> {
 mod tests {
     use serde_json::json;
 
-    use crate::bundle::bundled;
+    use crate::compile::bundled;
 
     use super::*;
 

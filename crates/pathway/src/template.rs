@@ -373,8 +373,9 @@ mod tests {
 
     #[test]
     fn a_detail_reads_its_facts_by_slot_as_by_id() {
-        use crate::evaluate::{Config, State, evaluate};
+        use crate::evaluate::{State, evaluate};
         use crate::value::Facts;
+        use crate::walk::Config;
         let bundle = crate::bundled().unwrap();
         let today = "2026-11-22".parse().unwrap();
         let record = r#"{"immediate_danger": false, "age_basis": "date_of_birth",

@@ -157,3 +157,6 @@ pub const CODES_V2: &[&str] = &[
 pub(crate) fn fact_v2(id: &str) -> Option<&'static FactV2> {
     FACTS_V2.iter().find(|f| f.id == id)
 }
+
+/// The fact whose options name the organisation types a contact can belong to.
+pub(crate) const ORGANISATION: &str = "reporter_organisation";

@@ -356,7 +356,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::evaluate::{Config, evaluate};
+    use crate::evaluate::evaluate;
+    use crate::walk::Config;
 
     fn notes(facts: serde_json::Value, config: &NotesConfig) -> String {
         let bundle = crate::bundled().unwrap();

@@ -124,7 +124,7 @@ impl Classes {
                         .filter(|l| l.contains(&o.value))
                         .map(|_| o.value.as_str()),
                     decl.settled_by(&answer).map(|(_, v)| v).collect::<Vec<_>>(),
-                    decl.id == crate::compile::ORGANISATION
+                    decl.id == crate::vocab::ORGANISATION
                         && own_services.contains(o.value.as_str()),
                 );
                 // An option a rule compares with, or one that is some contact's service, is a

@@ -8,9 +8,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::bundle::{ActionEntry, Bundle, StepKind};
 use crate::date::Date;
-use crate::evaluate::{Answers, Config, FactScope, Step};
 use crate::rule::{Missing, PathPred, Scope, Slot};
 use crate::value::Value;
+use crate::walk::{Answers, Config, FactScope, Passed};
 
 use super::relevance::Ahead;
 use super::residual::Events;
@@ -246,7 +246,7 @@ impl<'a> Context<'a> {
 
     /// Notes the steps of a segment of the walk: the facts its questions made known, the
     /// actions it collected and the pathways it entered.
-    pub(super) fn walked(&mut self, visits: &[Step]) {
+    pub(super) fn walked(&mut self, visits: &[Passed]) {
         let bundle = self.bundle;
         for v in visits {
             if !self.visited[v.pathway] {
@@ -465,7 +465,7 @@ impl<'a> Context<'a> {
         let org = match pred {
             PathPred::OwnService => {
                 let scope = self.fact_scope(pathway, &answers);
-                match scope.fact(crate::compile::ORGANISATION, Slot::Unlinked) {
+                match scope.fact(crate::vocab::ORGANISATION, Slot::Unlinked) {
                     Ok(v) => match v.as_ref() {
                         Value::Choice(o) => Some(o.clone()),
                         _ => return false,

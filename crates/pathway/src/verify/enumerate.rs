@@ -11,9 +11,9 @@ use std::sync::Arc;
 
 use crate::bundle::Bundle;
 use crate::date::Date;
-use crate::evaluate::{AnswerTable, Config, FactScope, Stop, Walk, advance, collect_actions};
 use crate::rule::{self, ExprKind};
 use crate::value::{Facts, Value};
+use crate::walk::{AnswerTable, Config, FactScope, Stop, Walk, advance, collect_actions};
 
 use super::classes::Classes;
 use super::report::{Findings, MUST_ASK, counterexample};

@@ -29,9 +29,9 @@ use petgraph::graph::NodeIndex;
 use crate::bundle::{Bundle, StepKind};
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
-use crate::evaluate::{Answers, Stop, Walk, advance};
 use crate::rule::{ExprKind, Slot};
 use crate::value::{Facts, Value};
+use crate::walk::{Answers, Stop, Walk, advance};
 
 use super::Budget;
 use super::branches::{branch, branch_count, facts_of};

@@ -240,7 +240,7 @@ impl Statics {
                 {
                     // The wording an action is given reads its variants' rules, and
                     // `own_service()` the worker's organisation.
-                    names.insert(crate::compile::ORGANISATION.to_owned());
+                    names.insert(crate::vocab::ORGANISATION.to_owned());
                     for code in actions {
                         for rule in pathway.actions.get(code).into_iter().flat_map(|a| &a.when) {
                             rule::values_read(rule, &mut names);
@@ -253,7 +253,7 @@ impl Statics {
                 if wording_matters && !names.is_empty() {
                     // The organisation as any pathway reads it (a derived fact in one).
                     for q in 0..bundle.pathways.len() {
-                        read.extend(expand(q, crate::compile::ORGANISATION));
+                        read.extend(expand(q, crate::vocab::ORGANISATION));
                     }
                 }
                 let place = topo[g] + 1;

@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::bundle::{Bundle, StepKind};
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
-use crate::evaluate::{Step, Walk};
 use crate::rule::ExprKind;
 use crate::value::Facts;
+use crate::walk::{Passed, Walk};
 
 use super::{Counterexample, HazardResult, InvariantResult, PathCount, Report};
 
@@ -57,7 +57,7 @@ impl<'b> Findings<'b> {
     }
 
     /// Notes the steps and edges of part of a completed path.
-    pub(super) fn see(&mut self, visits: &[Step]) {
+    pub(super) fn see(&mut self, visits: &[Passed]) {
         for v in visits {
             self.seen_steps.insert((v.pathway, v.node.index()));
             if let Some(e) = v.edge {

@@ -372,7 +372,7 @@ impl<'a> Residuals<'a> {
                 super::relevance::base_facts(
                     bundle,
                     *pathway,
-                    crate::compile::ORGANISATION,
+                    crate::vocab::ORGANISATION,
                     &mut reads,
                 );
                 (reads, Needs::Nothing)

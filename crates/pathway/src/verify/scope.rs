@@ -8,9 +8,9 @@ use std::collections::BTreeSet;
 
 use crate::bundle::{ActionEntry, Bundle, StepKind};
 use crate::date::Date;
-use crate::evaluate::{AnswerTable, Config, FactScope, Walk, advance, collect_actions};
 use crate::rule::{self, Expr, Missing, PathPred, Scope, Slot};
 use crate::value::{Facts, Value};
+use crate::walk::{AnswerTable, Config, FactScope, Walk, advance, collect_actions};
 
 use super::Counterexample;
 use super::report::{MUST_ASK, counterexample};
@@ -175,7 +175,7 @@ impl Scope for PathScope<'_> {
                 .any(|(def, code, _)| code == c && def.is_some_and(|d| d.def.urgent)),
             PathPred::OwnService => {
                 let bundle = self.inner.bundle;
-                let Ok(org) = self.fact(crate::compile::ORGANISATION, Slot::Unlinked) else {
+                let Ok(org) = self.fact(crate::vocab::ORGANISATION, Slot::Unlinked) else {
                     return Some(false);
                 };
                 let Value::Choice(org) = org.as_ref() else {

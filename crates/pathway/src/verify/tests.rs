@@ -5,10 +5,9 @@ use std::cell::RefCell;
 
 use super::*;
 use crate::bundle::{LoadOptions, PathwayId, SourceFile, StepKind};
-use crate::evaluate::{
-    AnswerTable, Config, FactScope, Status, Walk, advance, collect_actions, decide,
-};
+use crate::evaluate::{Status, decide};
 use crate::rule;
+use crate::walk::{AnswerTable, Config, FactScope, Walk, advance, collect_actions};
 
 thread_local! {
     /// While set, every verification on this thread is also done by enumeration and both
@@ -199,7 +198,7 @@ fn compare_generated(seeds: std::ops::Range<u64>, questions: usize, least: [usiz
 
 #[test]
 fn the_bundled_set_verifies_as_enumerated() {
-    let bundle = crate::bundle::bundled().unwrap();
+    let bundle = crate::compile::bundled().unwrap();
     let today = "2026-11-22".parse().unwrap();
     let explored = verify(&bundle, today);
     let enumerated = verify_by_enumeration(&bundle, today);
