@@ -95,9 +95,11 @@ fuzz_target!(|data: &[u8]| {
                     .split(';')
                     .filter_map(|v| {
                         let mut parts = v.split('#');
+                        let (pathway, step) = (parts.next()?, parts.next()?);
                         Some(Visit {
-                            pathway: parts.next()?,
-                            step: parts.next()?,
+                            at: bundle.step_ref(pathway, step)?,
+                            pathway,
+                            step,
                             edge: parts.next().and_then(|e| e.parse().ok()),
                             answer: None,
                             rule: None,

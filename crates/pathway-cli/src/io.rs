@@ -350,14 +350,9 @@ impl Set {
             return Ok(id);
         }
         match arg {
-            Some(name) if !Path::new(name).exists() => self.bundle.find(name).ok_or_else(|| {
-                let ids: Vec<&str> = self
-                    .bundle
-                    .pathways()
-                    .map(|p| self.bundle.meta(p).id.as_str())
-                    .collect();
+            Some(name) if !Path::new(name).exists() => self.bundle.resolve(name).map_err(|e| {
                 CliError::input(format!("no pathway `{name}` in the {}", self.origin))
-                    .hint(format!("the pathways are: {}", ids.join(", ")))
+                    .hint(format!("the pathways are: {}", e.known.join(", ")))
             }),
             _ => Ok(self.bundle.entry()),
         }

@@ -23,7 +23,6 @@
 
 use std::sync::OnceLock;
 
-use pathway::model::FactType;
 use pathway::{
     AnswerKind, Bundle, Date, Evaluation, FactDecl, FactError, Facts, GraphFormat, PathwayId,
     Session, SessionError, State, Visit, evaluate as evaluate_facts,
@@ -350,20 +349,9 @@ fn bundle() -> Result<&'static Bundle, JsValue> {
 fn pathway_id(bundle: &Bundle, name: Option<String>) -> Result<PathwayId, JsValue> {
     match name {
         None => Ok(bundle.entry()),
-        Some(name) => bundle.find(&name).ok_or_else(|| {
-            let known: Vec<&str> = bundle
-                .pathways()
-                .map(|p| bundle.meta(p).id.as_str())
-                .collect();
-            js_error(
-                ErrorType::UnknownPathway,
-                &format!(
-                    "no pathway `{name}` in this set; the pathways are: {}",
-                    known.join(", ")
-                ),
-                None,
-            )
-        }),
+        Some(name) => bundle
+            .resolve(&name)
+            .map_err(|e| js_error(ErrorType::UnknownPathway, &e.to_string(), None)),
     }
 }
 
@@ -472,29 +460,19 @@ struct WalkView<'a> {
 /// Largest integer a JS number holds exactly: unbounded integer facts are clamped to it.
 const JS_SAFE_INTEGER: i64 = (1 << 53) - 1;
 
-/// The kind of answer a fact takes, as a question shows it (to change an earlier answer).
+/// The kind of answer a fact takes, as a question shows it (to change an earlier answer),
+/// with integer bounds clamped to what a JS number holds exactly.
 fn answer_kind(decl: Option<&FactDecl>) -> AnswerKind<'_> {
-    let yes_no = || AnswerKind::Bool {
-        yes: "Yes",
-        no: "No",
-    };
-    let Some(decl) = decl else { return yes_no() };
-    match decl.ty {
-        FactType::Bool => decl
-            .labels
-            .as_ref()
-            .map_or_else(yes_no, |l| AnswerKind::Bool {
-                yes: &l.yes,
-                no: &l.no,
-            }),
-        FactType::Choice => AnswerKind::Choice {
-            options: &decl.options,
+    match decl.map(FactDecl::answer_kind) {
+        None => AnswerKind::Bool {
+            yes: "Yes",
+            no: "No",
         },
-        FactType::Integer => AnswerKind::Integer {
-            min: decl.min.unwrap_or(-JS_SAFE_INTEGER).max(-JS_SAFE_INTEGER),
-            max: decl.max.unwrap_or(JS_SAFE_INTEGER).min(JS_SAFE_INTEGER),
+        Some(AnswerKind::Integer { min, max }) => AnswerKind::Integer {
+            min: min.max(-JS_SAFE_INTEGER),
+            max: max.min(JS_SAFE_INTEGER),
         },
-        FactType::Date => AnswerKind::Date,
+        Some(kind) => kind,
     }
 }
 
@@ -649,22 +627,25 @@ pub fn evaluate(
 }
 
 /// One step of a walked trail, as `graphSvg` reads it: `pathway`, `step` and `edge` (the
-/// other fields of a `Visit` are ignored).
-fn trail_step(value: &serde_json::Value) -> Option<Visit<'_>> {
+/// other fields of a `Visit` are ignored). `None` when it is not such a step; `Some(None)` for
+/// a step the set does not have (nothing to highlight).
+fn trail_step<'b>(bundle: &'b Bundle, value: &'b serde_json::Value) -> Option<Option<Visit<'b>>> {
     let text = |key: &str| value.get(key)?.as_str();
     let edge = match value.get("edge") {
         None | Some(serde_json::Value::Null) => None,
         Some(n) => Some(usize::try_from(n.as_u64()?).ok()?),
     };
-    Some(Visit {
-        pathway: text("pathway")?,
-        step: text("step")?,
+    let (pathway, step) = (text("pathway")?, text("step")?);
+    Some(bundle.step_ref(pathway, step).map(|at| Visit {
+        at,
+        pathway,
+        step,
         edge,
         answer: None,
         rule: None,
         reason: None,
         cites: &[],
-    })
+    }))
 }
 
 /// The flowchart of a pathway (`null`: the entry pathway) as SVG; with a trail (e.g. a
@@ -684,9 +665,11 @@ pub fn graph_svg(
     let walked: Option<Vec<Visit<'_>>> = match &steps {
         None => None,
         Some(steps) => {
-            let visits = steps
-                .as_array()
-                .and_then(|steps| steps.iter().map(trail_step).collect::<Option<Vec<_>>>());
+            let visits = steps.as_array().and_then(|steps| {
+                let all = steps.iter().map(|s| trail_step(bundle, s));
+                all.collect::<Option<Vec<_>>>()
+                    .map(|v| v.into_iter().flatten().collect())
+            });
             Some(visits.ok_or_else(|| {
                 js_error(
                     ErrorType::InvalidInput,

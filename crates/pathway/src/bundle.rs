@@ -7,7 +7,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 
 use crate::date::Date;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{
     ActionDef, BoolLabels, ChoiceOption, Contact, FactType, Form, HazardDef, Source,
 };
@@ -46,6 +46,16 @@ impl Default for LoadOptions {
             prove_invariants: true,
         }
     }
+}
+
+/// A pathway name that no pathway of the set answers to ([`Bundle::resolve`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no pathway `{name}` in this set; the pathways are: {}", known.join(", "))]
+pub struct UnknownPathway {
+    /// The name given.
+    pub name: String,
+    /// The ids of the set's pathways, in file order.
+    pub known: Vec<String>,
 }
 
 /// Handle to one pathway of a [`Bundle`], from [`Bundle::find`].
@@ -330,10 +340,59 @@ impl FactDecl {
         facts.iter().map(String::as_str).zip(values.iter())
     }
 
+    /// The kind of answer the fact takes, as a question shows it.
+    pub fn answer_kind(&self) -> crate::evaluate::AnswerKind<'_> {
+        use crate::evaluate::AnswerKind;
+        match self.ty {
+            FactType::Bool => {
+                let (yes, no) = self
+                    .labels
+                    .as_ref()
+                    .map_or(("Yes", "No"), |l| (&l.yes, &l.no));
+                AnswerKind::Bool { yes, no }
+            }
+            FactType::Choice => AnswerKind::Choice {
+                options: &self.options,
+            },
+            FactType::Integer => AnswerKind::Integer {
+                min: self.min.unwrap_or(i64::MIN),
+                max: self.max.unwrap_or(i64::MAX),
+            },
+            FactType::Date => AnswerKind::Date,
+        }
+    }
+
+    /// An answer in the words a worker chose it by: a yes/no fact's label, a choice's
+    /// option label, a date written out in full, a number.
+    pub fn label(&self, value: &Value) -> String {
+        label(Some(self), value)
+    }
+
     /// The facts this fact's answer settles (none for most facts): the organisation a worker
     /// works for settles whether it is a First Responder and has the Duty to Notify.
     pub fn settled_facts(&self) -> &[String] {
         self.settles.as_ref().map_or(&[], |s| s.facts.as_slice())
+    }
+}
+
+/// An answer in words, by its declaration ([`FactDecl::label`]); for a fact the set does not
+/// declare, "Yes", "No", the option's value, the date or the number.
+pub(crate) fn label(decl: Option<&FactDecl>, value: &Value) -> String {
+    match value {
+        Value::Bool(b) => {
+            let labels = decl.and_then(|d| d.labels.as_ref());
+            match (b, labels) {
+                (true, Some(l)) => l.yes.clone(),
+                (false, Some(l)) => l.no.clone(),
+                (true, None) => "Yes".into(),
+                (false, None) => "No".into(),
+            }
+        }
+        Value::Choice(v) => decl
+            .and_then(|d| d.options.iter().find(|o| &o.value == v))
+            .map_or_else(|| v.clone(), |o| o.label.clone()),
+        Value::Date(d) => d.human(),
+        Value::Int(n) => n.to_string(),
     }
 }
 
@@ -448,6 +507,15 @@ impl Bundle {
         }
     }
 
+    /// The pathway a front end was given by name ([`Bundle::find`]), or an error that names
+    /// the pathways of the set.
+    pub fn resolve(&self, name: &str) -> Result<PathwayId, UnknownPathway> {
+        self.find(name).ok_or_else(|| UnknownPathway {
+            name: name.to_owned(),
+            known: self.pathways.iter().map(|p| p.meta.id.clone()).collect(),
+        })
+    }
+
     /// The entry pathway (used when none is named), or the first pathway.
     pub fn entry(&self) -> PathwayId {
         PathwayId(self.entry.unwrap_or(0))
@@ -514,7 +582,7 @@ impl Bundle {
             .filter(|p| p.meta.review_by < today)
             .map(|p| {
                 Diagnostic::warning(
-                    "review-overdue",
+                    Code::ReviewOverdue,
                     &p.file,
                     "",
                     format!(
@@ -522,11 +590,16 @@ impl Bundle {
                         p.meta.id, p.meta.review_by
                     ),
                 )
-                .hint(
-                    "check the current statutory guidance and local contacts before relying on it",
-                )
             })
             .collect()
+    }
+
+    /// The handle of a step, by pathway and step id (for a trail given back by a front end,
+    /// whose visits name their steps).
+    pub fn step_ref(&self, pathway: &str, step: &str) -> Option<crate::evaluate::StepRef> {
+        let p = self.pathways.iter().position(|p| p.meta.id == pathway)?;
+        let node = *self.pathways[p].index.get(step)?;
+        Some(crate::evaluate::StepRef::new(p, node))
     }
 
     pub(crate) fn pathway(&self, id: PathwayId) -> &Pathway {

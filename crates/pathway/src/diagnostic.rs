@@ -4,6 +4,10 @@ use std::fmt;
 
 use serde::Serialize;
 
+mod code;
+
+pub use code::Code;
+
 /// How serious a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -19,15 +23,16 @@ pub enum Severity {
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,
-    /// Stable kebab-case code, e.g. `unknown-step`.
-    pub code: &'static str,
+    /// What kind of problem it is: a stable kebab-case code, e.g. `unknown-step`.
+    pub code: Code,
     /// The file (or pathway id) the problem is in.
     pub file: String,
     /// Where in the file: `line 3, column 7`, or a path such as `step "age_route", edge 2`.
     pub location: String,
     /// What is wrong.
     pub message: String,
-    /// How to fix it.
+    /// How to fix it: [`Code::hint`], or something more specific the place that found it
+    /// knows. Always present.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
 }
@@ -36,7 +41,7 @@ impl Diagnostic {
     /// An error. A location or message longer than [`LONGEST`] characters (a 2 MB rule quoted
     /// whole, say) is cut in the middle, so a diagnostic stays a few lines long.
     pub(crate) fn error(
-        code: &'static str,
+        code: Code,
         file: &str,
         location: impl Into<String>,
         message: impl Into<String>,
@@ -47,12 +52,12 @@ impl Diagnostic {
             file: file.to_owned(),
             location: cut(location.into()),
             message: cut(message.into()),
-            hint: None,
+            hint: Some(code.hint().to_owned()),
         }
     }
 
     pub(crate) fn warning(
-        code: &'static str,
+        code: Code,
         file: &str,
         location: impl Into<String>,
         message: impl Into<String>,
@@ -63,16 +68,9 @@ impl Diagnostic {
         }
     }
 
+    /// This diagnostic with a hint more specific than its code's.
     pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
-        self
-    }
-
-    /// This diagnostic with the general advice for its code, if it has no hint of its own.
-    pub(crate) fn or_default_hint(mut self) -> Self {
-        if self.hint.is_none() {
-            self.hint = default_hint(self.code).map(str::to_owned);
-        }
         self
     }
 
@@ -130,63 +128,6 @@ pub(crate) fn excerpt(text: &str, column: usize) -> String {
     format!("{before}{part}{after}")
 }
 
-/// What to do about a problem of this code, where the place that found it said nothing more
-/// specific.
-fn default_hint(code: &str) -> Option<&'static str> {
-    Some(match code {
-        "bad-id" => {
-            "fact, step, action and source ids use lowercase letters, digits and `_`; pathway ids use `-` instead of `_`"
-        }
-        "misplaced-field" => {
-            "remove the field, or change the fact's `type` to the one it belongs to"
-        }
-        "bad-options" => "list at least two options, each with its own `value`",
-        "bad-range" => "write \"min\" and \"max\" as whole numbers, with min no greater than max",
-        "bad-date" => {
-            "write dates as YYYY-MM-DD, for example 2026-11-22, with `reviewed` no later than `review_by`"
-        }
-        "bad-default" => "give a `default` of the fact's own type and range",
-        "missing-default" => {
-            "add \"default\": the answer to assume when a record does not say (for example false)"
-        }
-        "duplicate-fact" => "give each fact and derived fact its own id",
-        "fact-redefined" => "a fact id means the same in every pathway of a set: use a new id",
-        "bad-template" => {
-            "`{{contact(id)}}` works in every text and names a contact of contacts.json; `{{fact}}`, `{{birthday(date_fact, N)}}` and `{{days_until_birthday(date_fact, N)}}` only in an action step's `detail`"
-        }
-        "unknown-step" => "name the id of a step of this pathway",
-        "unknown-fact" => "list only facts declared under `facts`",
-        "unknown-format" => "every pathway file starts with \"format\": \"pathway/v1\"",
-        "no-pathway" => "add a pathway file (\"format\": \"pathway/v1\") to the folder",
-        "unknown-source" => {
-            "declare the tag under `sources` in the same file, or cite a tag that is declared there"
-        }
-        "no-contacts" => "add a contacts.json with \"format\": \"contacts/v1\" to the folder",
-        "duplicate-contacts" => "keep one contacts directory (\"format\": \"contacts/v1\") per set",
-        "duplicate-pathway" => "give each pathway file its own `id`",
-        "duplicate-entry" => "mark one pathway of the set with \"entry\": true",
-        "contact-unreachable" => "give the contact a phone number, an email address or a web page",
-        "cycle" => "a walk must always move forward: remove the edge or hand-over that leads back",
-        "fact-not-asked" => {
-            "ask the fact on every path before this step, or guard the rule with a fact that is asked"
-        }
-        "uncovered-answer" => {
-            "add an edge without `when` as the last edge, or a guard for these answers"
-        }
-        "empty-outcome" => "list in `do` at least one action the worker must take",
-        "unreachable-step" => {
-            "the guards before it exclude every path to it: fix them or remove the step"
-        }
-        "dead-edge" => {
-            "an earlier edge of the step always wins, or the guard can never hold: reorder or remove it"
-        }
-        "vocabulary" => {
-            "vocabulary facts mean the same in every pathway (DESIGN.md sections 4 and 4b): for another meaning use a new fact id"
-        }
-        _ => return None,
-    })
-}
-
 /// The diagnostics that stopped a pathway set from loading (errors first, then warnings).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", render(.0))]
@@ -216,12 +157,13 @@ mod tests {
         assert!(shown.contains("&& &&"), "{shown}");
         assert_eq!(excerpt("age < 18 &&", 11), "age < 18 &&");
         assert!(excerpt(&rule, 1).starts_with("aaa") && excerpt(&rule, 1).ends_with('…'));
-        let d = Diagnostic::error("rule-syntax", "f.json", "here", "x".repeat(2_000_000));
+        let d = Diagnostic::error(Code::RuleSyntax, "f.json", "here", "x".repeat(2_000_000));
         assert!(
             d.message.chars().count() <= LONGEST + 3,
             "{}",
             d.message.len()
         );
-        assert!(d.to_string().len() < 1100);
+        // The message and location are cut; the hint is the code's own.
+        assert!(d.to_string().len() < 1100 + Code::RuleSyntax.hint().len());
     }
 }

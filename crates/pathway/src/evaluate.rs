@@ -5,10 +5,11 @@
 
 use std::borrow::Cow;
 
+use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
 use crate::bundle::{ActionEntry, Bundle, FactDecl, PathwayId, StepKind};
-use crate::model::{ChoiceOption, Contact, FactType, Form};
+use crate::model::{ChoiceOption, Contact, Form};
 use crate::rule::Slot;
 use crate::value::{Facts, Value};
 use crate::walk::{
@@ -36,6 +37,13 @@ pub struct Evaluation<'b> {
     /// (the outcome holds them all).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub due: Vec<Action<'b>>,
+    /// The decision alone (status, action codes so far, next fact), as [`decide`] gives it.
+    #[serde(skip)]
+    pub decision: Decision<'b>,
+    /// The pathway the walk ended in: the outcome's or question's, or, for a blocked walk,
+    /// the pathway of the step it stopped at.
+    #[serde(skip)]
+    pub pathway: PathwayId,
 }
 
 /// Where a walk stopped.
@@ -112,6 +120,9 @@ pub enum AnswerKind<'b> {
 /// One step of the trail.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Visit<'b> {
+    /// The step, as a handle into the bundle that made the trail ([`Bundle::step_ref`]).
+    #[serde(skip)]
+    pub at: StepRef,
     /// Pathway id.
     pub pathway: &'b str,
     /// Step id.
@@ -131,6 +142,32 @@ pub struct Visit<'b> {
     /// Sources for the edge taken.
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     pub cites: &'b [String],
+}
+
+/// An opaque handle to a step of a [`Bundle`]: what a [`Visit`] was at. Valid only for the
+/// bundle that gave it (or one decoded from its snapshot).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StepRef {
+    pub(crate) pathway: u32,
+    pub(crate) step: u32,
+}
+
+impl StepRef {
+    pub(crate) fn new(pathway: usize, step: NodeIndex) -> Self {
+        Self {
+            pathway: pathway as u32,
+            step: step.index() as u32,
+        }
+    }
+
+    /// The pathway the step belongs to.
+    pub fn pathway(self) -> PathwayId {
+        PathwayId(self.pathway as usize)
+    }
+
+    pub(crate) fn node(self) -> NodeIndex {
+        NodeIndex::new(self.step as usize)
+    }
 }
 
 /// A fact and the value a walk read for it.
@@ -246,6 +283,7 @@ pub fn evaluate<'b>(
         Stop::Done => Vec::new(),
         _ => actions_so_far(bundle, &table, config, &walk),
     };
+    let (status, next_fact) = status_of(bundle, &stop);
     let state = match stop {
         Stop::Ask(fact) => State::NeedsAnswer(question(bundle, &walk, Cow::Borrowed(fact))),
         Stop::Done => State::Finished(outcome(bundle, &table, config, &walk)),
@@ -262,12 +300,36 @@ pub fn evaluate<'b>(
                       Modern Slavery Helpline and your safeguarding lead",
         },
     };
+    let codes = match &state {
+        State::Finished(o) => o.codes(),
+        _ => due.iter().map(|a| a.code).collect(),
+    };
     Evaluation {
         state,
         trail,
         unused,
         defaulted,
         due,
+        decision: Decision {
+            status,
+            codes,
+            next_fact,
+        },
+        pathway: PathwayId(p),
+    }
+}
+
+/// The status a walk's stop gives, and the fact to ask next: the question's, or the fact a
+/// rule missed, named as the declaration spells it (so borrowed).
+fn status_of<'b>(bundle: &'b Bundle, stop: &Stop<'b>) -> (Status, Option<&'b str>) {
+    match stop {
+        Stop::Done => (Status::Finished, None),
+        Stop::Ask(fact) => (Status::NeedsAnswer, Some(fact)),
+        Stop::Missing(fact) => (
+            Status::NeedsAnswer,
+            bundle.facts.get(fact).map(|d| d.id.as_str()),
+        ),
+        Stop::NoEdge => (Status::Blocked, None),
     }
 }
 
@@ -323,16 +385,7 @@ pub fn decide<'b>(
         .into_iter()
         .map(|(_, code, _)| code)
         .collect();
-    let (status, next_fact) = match stop {
-        Stop::Done => (Status::Finished, None),
-        Stop::Ask(fact) => (Status::NeedsAnswer, Some(fact)),
-        // The fact a rule missed, named as the declaration spells it (so borrowed).
-        Stop::Missing(fact) => (
-            Status::NeedsAnswer,
-            bundle.facts.get(&fact).map(|d| d.id.as_str()),
-        ),
-        Stop::NoEdge => (Status::Blocked, None),
-    };
+    let (status, next_fact) = status_of(bundle, &stop);
     Decision {
         status,
         codes,
@@ -387,29 +440,9 @@ fn question<'b>(bundle: &'b Bundle, walk: &Walk, fact: Cow<'b, str>) -> Question
                 yes: "Yes",
                 no: "No",
             },
-            answer_kind,
+            FactDecl::answer_kind,
         ),
         answered: walk.asked(bundle).count(),
-    }
-}
-
-fn answer_kind(decl: &FactDecl) -> AnswerKind<'_> {
-    match decl.ty {
-        FactType::Bool => {
-            let (yes, no) = decl
-                .labels
-                .as_ref()
-                .map_or(("Yes", "No"), |l| (&l.yes, &l.no));
-            AnswerKind::Bool { yes, no }
-        }
-        FactType::Choice => AnswerKind::Choice {
-            options: &decl.options,
-        },
-        FactType::Integer => AnswerKind::Integer {
-            min: decl.min.unwrap_or(i64::MIN),
-            max: decl.max.unwrap_or(i64::MAX),
-        },
-        FactType::Date => AnswerKind::Date,
     }
 }
 
@@ -454,6 +487,7 @@ fn trail<'b>(
             _ => (None, None, &[]),
         };
         out.push(Visit {
+            at: StepRef::new(v.pathway, v.node),
             pathway: &pathway.meta.id,
             step: &step.id,
             edge: v.edge,

@@ -67,19 +67,19 @@ pub use bundle::{Bundle, FactDecl, LoadOptions, Meta, PathwayId, SourceFile};
 pub use compile::{bundled, bundled_files};
 pub use coverage::{Coverage, coverage};
 pub use date::{Date, DateError, age_on, days_until_birthday, human_date};
-pub use diagnostic::{Diagnostic, LoadError, Severity};
+pub use diagnostic::{Code, Diagnostic, LoadError, Severity};
 pub use evaluate::{
     Action, Answer, AnswerKind, ContactInfo, Decision, Evaluation, Outcome, Question, State,
     Status, Visit, decide, evaluate,
 };
 pub use facts::FactError;
 pub use render::{
-    DANGER_CODES, GraphFormat, NotesConfig, answer_words, case_notes, danger_first,
-    evaluation_json, graph, outcome_markdown, outcome_text,
+    Blocked, DANGER_CODES, EvaluationJson, GraphFormat, NotesConfig, answer_words, case_notes,
+    danger_first, evaluation_json, graph, outcome_markdown, outcome_text,
 };
-pub use scenario::{Expectation, SCENARIO_FORMAT, Scenario, ScenarioRun, summary};
+pub use scenario::{Expectation, SCENARIO_FORMAT, Scenario, ScenarioRun};
 pub use segments::{Segment, segments};
-pub use session::{SESSION_FORMAT, Session, SessionError};
+pub use session::{Redated, SESSION_FORMAT, Session, SessionError};
 pub use snapshot::SnapshotError;
 pub use value::{Facts, Value};
 pub use verify::{

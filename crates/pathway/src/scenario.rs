@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bundle::Bundle;
 use crate::date::Date;
-use crate::evaluate::{Evaluation, State, evaluate};
+use crate::evaluate::{Evaluation, evaluate};
 use crate::walk::Config;
 
 /// The `format` marker of a scenario file.
@@ -121,7 +121,10 @@ impl Scenario {
             use_defaults: true,
         };
         let evaluation = evaluate(bundle, pathway, &facts, &config);
-        let (status, codes, next_fact) = summary(bundle, &evaluation);
+        let decision = &evaluation.decision;
+        let status = decision.status.as_str().to_owned();
+        let codes: Vec<String> = decision.codes.iter().map(|c| (*c).to_owned()).collect();
+        let next_fact = decision.next_fact.map(str::to_owned);
         let mut problems = Vec::new();
         if status != self.expect.status {
             problems.push(format!(
@@ -151,29 +154,4 @@ impl Scenario {
             problems,
         }
     }
-}
-
-/// `status`, action codes (so far) and next fact of an evaluation, as in `decide`'s output.
-pub fn summary(
-    bundle: &Bundle,
-    evaluation: &Evaluation<'_>,
-) -> (String, Vec<String>, Option<String>) {
-    match &evaluation.state {
-        State::Finished(o) => (
-            "finished".into(),
-            o.codes().iter().map(|c| (*c).to_owned()).collect(),
-            None,
-        ),
-        State::NeedsAnswer(q) => (
-            "needs_answer".into(),
-            codes_so_far(bundle, evaluation),
-            Some(q.fact.clone().into_owned()),
-        ),
-        State::Blocked { .. } => ("blocked".into(), codes_so_far(bundle, evaluation), None),
-    }
-}
-
-/// The actions collected so far by an unfinished walk, urgent first.
-fn codes_so_far(bundle: &Bundle, evaluation: &Evaluation<'_>) -> Vec<String> {
-    crate::walk::codes_on_trail(bundle, &evaluation.trail)
 }

@@ -348,18 +348,30 @@ impl<'b> Session<'b> {
                 current_hash: bundle.content_hash().to_owned(),
             });
         }
-        let mut session = Self::new(bundle, pathway, saved.today);
+        let mut answers = Vec::with_capacity(saved.answers.len());
         for (i, a) in saved.answers.iter().enumerate() {
-            let replay = |reason: String| SessionError::Replay {
-                index: i + 1,
-                fact: a.fact.clone(),
-                reason,
-            };
             let value = bundle
                 .check_value(&a.fact, &a.value, saved.today)
-                .map_err(|e| replay(e.to_string()))?;
-            session.answers.push((a.fact.clone(), value));
+                .map_err(|e| SessionError::Replay {
+                    index: i + 1,
+                    fact: a.fact.clone(),
+                    reason: e.to_string(),
+                })?;
+            answers.push((a.fact.clone(), value));
         }
+        Self::replay(bundle, pathway, saved.today, answers)
+    }
+
+    /// A session with these answers, which must be in path order (answers ahead of the walk
+    /// kept while a question can still reach them); else the first answer out of place.
+    fn replay(
+        bundle: &'b Bundle,
+        pathway: PathwayId,
+        today: Date,
+        answers: Vec<(String, Value)>,
+    ) -> Result<Self, SessionError> {
+        let mut session = Self::new(bundle, pathway, today);
+        session.answers = answers;
         // A saved session is always in path order: anything else was edited by hand.
         let saved_order = session.answers.clone();
         session.normalize();
@@ -374,132 +386,73 @@ impl<'b> Session<'b> {
         }
         Ok(session)
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use crate::compile::bundled;
-
-    use super::*;
-
-    #[test]
-    fn a_saved_session_is_read_strictly() {
-        let bundle = bundled().unwrap();
-        let mut session = Session::new(&bundle, bundle.entry(), "2026-11-22".parse().unwrap());
-        session.answer("immediate_danger", &json!(false)).unwrap();
-        let text = session.to_json();
-        assert_eq!(Session::from_json(&bundle, &text).unwrap(), session);
-        let saved: Json = serde_json::from_str(&text).unwrap();
-        let refused = |edit: &dyn Fn(&mut Json), wanted: &str| {
-            let mut changed = saved.clone();
-            edit(&mut changed);
-            match Session::from_json(&bundle, &changed.to_string()) {
-                Err(SessionError::Malformed(m)) => assert!(m.contains(wanted), "{m}"),
-                other => panic!("{other:?}"),
+    /// The session re-walked on another date. Each answer is given again while the walk
+    /// asks for it (a date of birth is checked against the new date); answers the walk has
+    /// not reached are kept as [`Session::from_json`] keeps them, while still valid on the new
+    /// date and still ahead. Says which answers could not be used, and why.
+    pub fn redate(&self, day: Date) -> Redated<'b> {
+        let bundle = self.bundle;
+        let mut walk = Session::new(bundle, self.pathway, day);
+        let mut rest: Vec<(String, Value)> = self.answers.clone();
+        let mut refused: Vec<(String, String)> = Vec::new();
+        while let State::NeedsAnswer(q) = walk.current().state {
+            let Some(i) = rest.iter().position(|(f, _)| *f == q.fact) else {
+                break;
+            };
+            let (fact, value) = rest.remove(i);
+            if let Err(e) = walk.answer(&fact, &value.to_json()) {
+                refused.push((fact, format!("{e}; it is asked again")));
+                break;
+            }
+        }
+        rest.retain(
+            |(fact, value)| match bundle.check_value(fact, &value.to_json(), day) {
+                Ok(_) => true,
+                Err(e) => {
+                    refused.push((fact.clone(), e.to_string()));
+                    false
+                }
+            },
+        );
+        // The rest are ahead of the walk: a replay keeps those a question can still reach,
+        // and names the first one it cannot place, which is then left out.
+        let mut off_route: Vec<String> = Vec::new();
+        let session = loop {
+            if rest.is_empty() {
+                break walk;
+            }
+            let used = walk.answers.len();
+            let answers: Vec<(String, Value)> = walk.answers.iter().chain(&rest).cloned().collect();
+            match Self::replay(bundle, self.pathway, day, answers) {
+                Ok(session) => break session,
+                Err(SessionError::Replay { index, .. })
+                    if index > used && index - used <= rest.len() =>
+                {
+                    off_route.push(rest.remove(index - used - 1).0);
+                }
+                // Not expected (the answers replayed on their own date): the answers ahead
+                // are left out.
+                Err(_) => {
+                    off_route.extend(rest.drain(..).map(|(f, _)| f));
+                }
             }
         };
-        refused(&|s| s["extra"] = json!(1), "unknown field `extra`");
-        refused(
-            &|s| s["answers"][0]["note"] = json!("x"),
-            "unknown field `note`",
-        );
-        refused(
-            &|s| s["answers"][0] = json!({"fact": "immediate_danger"}),
-            "missing field `value`",
-        );
-        refused(
-            &|s| drop(s.as_object_mut().unwrap().remove("today")),
-            "missing field `today`",
-        );
-        refused(&|s| s["today"] = json!("22/11/2026"), "`today`");
-        refused(&|s| s["version"] = json!(1.5), "`version` must be a string");
-        refused(&|s| s["answers"] = json!({}), "`answers` must be a list");
-        refused(&|s| *s = json!([]), "must be a JSON object");
-        let twice = text.replacen("\"format\"", "\"format\": \"x\",\n  \"format\"", 1);
-        assert!(matches!(
-            Session::from_json(&bundle, &twice),
-            Err(SessionError::Malformed(m)) if m.contains("twice")
-        ));
-    }
-
-    #[test]
-    fn outcome_is_none_until_the_last_answer_then_what_current_finishes_with() {
-        let bundle = bundled().unwrap();
-        let today: Date = "2026-11-22".parse().unwrap();
-        let mut session = Session::new(&bundle, bundle.entry(), today);
-        let answers = json!({
-            "immediate_danger": false,
-            "needs_safe_place_tonight": false,
-            "language_barrier": false,
-            "someone_speaks_for_them": false,
-            "age_basis": "stated_age",
-            "age": 17,
-            "suspected_modern_slavery": "yes",
-            "reporter_organisation": "police",
-            "exploitation_type": "labour",
-        });
-        // Answer whatever the walk asks next, in its order.
-        while let State::NeedsAnswer(q) = session.current().state {
-            assert!(session.outcome().is_none(), "finished before `{}`", q.fact);
-            let value = answers
-                .get(&*q.fact)
-                .unwrap_or_else(|| panic!("asks `{}`", q.fact));
-            session.answer(&q.fact, value).unwrap();
+        Redated {
+            session,
+            refused,
+            off_route,
         }
-        let outcome = session.outcome().expect("finished after the last answer");
-        let State::Finished(current) = session.current().state else {
-            panic!("current() is not finished")
-        };
-        assert_eq!(outcome.codes(), current.codes());
-        assert!(outcome.codes().contains(&"refer_before_18th_birthday"));
-        assert!(session.back());
-        assert!(
-            session.outcome().is_none(),
-            "back makes it unfinished again"
-        );
     }
+}
 
-    /// Regression (fuzz/session): a saved session whose answer is ahead of the walk (an age,
-    /// with the age basis not yet answered) loads, asks the question in between, and then
-    /// uses the answer it already holds instead of asking again.
-    #[test]
-    fn a_saved_answer_ahead_of_the_walk_is_kept_and_used_when_reached() {
-        let bundle = bundled().unwrap();
-        let text = json!({
-            "format": SESSION_FORMAT,
-            "pathway": "hertfordshire",
-            "version": bundle.meta(bundle.entry()).version,
-            "content_hash": bundle.content_hash(),
-            "today": "2026-11-22",
-            "answers": [
-                {"fact": "immediate_danger", "value": true},
-                {"fact": "age", "value": 17},
-            ],
-        })
-        .to_string();
-        let mut session = Session::from_json(&bundle, &text).unwrap();
-        for fact in [
-            "needs_safe_place_tonight",
-            "language_barrier",
-            "someone_speaks_for_them",
-        ] {
-            session.answer(fact, &json!(false)).unwrap();
-        }
-        let State::NeedsAnswer(q) = session.current().state else {
-            panic!("finished with no age basis")
-        };
-        assert_eq!(q.fact, "age_basis");
-        assert_eq!(
-            Session::from_json(&bundle, &session.to_json()).unwrap(),
-            session
-        );
-        session.answer("age_basis", &json!("stated_age")).unwrap();
-        let State::NeedsAnswer(q) = session.current().state else {
-            panic!("finished too early")
-        };
-        assert_ne!(q.fact, "age", "the saved age is asked again");
-        assert_eq!(session.facts().get("age"), Some(&Value::Int(17)));
-    }
+/// A session re-walked on another date ([`Session::redate`]).
+#[derive(Debug, Clone)]
+pub struct Redated<'b> {
+    /// The session on the new date.
+    pub session: Session<'b>,
+    /// Saved answers that cannot be used on the new date, each with the reason.
+    pub refused: Vec<(String, String)>,
+    /// Saved answers ahead of the walk that no question on the new route asks, left out.
+    pub off_route: Vec<String>,
 }

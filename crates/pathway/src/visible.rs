@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// Whether `c` is a character that text shown to a person must not carry as it is: every C0
 /// control but the line feed and tab, DEL, every C1 control, the bidirectional marks,
@@ -169,7 +169,7 @@ pub(crate) fn refused_texts(file: &str, value: &serde_json::Value) -> Vec<Diagno
                 "the text holds {}, which could control a terminal, hide text or break the line where it is shown",
                 describe(c)
             );
-            out.push(Diagnostic::error("control-character", file, at, message).hint("remove it: a pathway text is plain text on one line, with no control, bidirectional-override or line-separator character"));
+            out.push(Diagnostic::error(Code::ControlCharacter, file, at, message));
         }
     };
     // Depth-first in file order; serde_json bounds the depth.
@@ -209,7 +209,7 @@ pub(crate) fn refused_texts(file: &str, value: &serde_json::Value) -> Vec<Diagno
         let more = found - CHARACTER_ERRORS;
         out.push(
             Diagnostic::error(
-                "control-character",
+                Code::ControlCharacter,
                 file,
                 "",
                 format!("{more} more texts hold such characters"),

@@ -8,7 +8,6 @@ use petgraph::graph::NodeIndex;
 
 use crate::bundle::{ActionEntry, Bundle, FactDecl, StepKind};
 use crate::date::Date;
-use crate::evaluate::Visit;
 use crate::rule::{self, Missing, Scope, Slot};
 use crate::value::{Facts, Value};
 
@@ -343,38 +342,6 @@ pub(crate) fn collect_actions<'b>(
         }
     }
     out
-}
-
-/// Rebuilds the walk behind a trail (for trails made by this set).
-pub(crate) fn walk_of_trail(bundle: &Bundle, trail: &[Visit<'_>]) -> Walk {
-    let visits = trail
-        .iter()
-        .filter_map(|v| {
-            let p = bundle
-                .pathways
-                .iter()
-                .position(|p| p.meta.id == v.pathway)?;
-            let node = *bundle.pathways[p].index.get(v.step)?;
-            Some(Passed {
-                pathway: p,
-                node,
-                edge: v.edge,
-            })
-        })
-        .collect::<Vec<_>>();
-    let at = visits
-        .last()
-        .map_or((0, bundle.pathways[0].start), |v| (v.pathway, v.node));
-    Walk { at, visits }
-}
-
-/// The action codes a trail collected, urgent first.
-pub(crate) fn codes_on_trail(bundle: &Bundle, trail: &[Visit<'_>]) -> Vec<String> {
-    let walk = walk_of_trail(bundle, trail);
-    collect_actions(bundle, &walk)
-        .into_iter()
-        .map(|(_, c, _)| c.to_owned())
-        .collect()
 }
 
 /// The facts asked by question steps reachable from a step (itself included), across

@@ -70,7 +70,14 @@ pub(crate) fn run(dir: Option<&Path>, file: &Path, answers: Option<&Path>) -> Re
             use_defaults: true,
         },
     );
-    let (your_status, your_codes, your_next) = pathway::summary(bundle, &yours);
+    let your_status = yours.decision.status;
+    let your_codes: Vec<String> = yours
+        .decision
+        .codes
+        .iter()
+        .map(|c| (*c).to_owned())
+        .collect();
+    let your_next = yours.decision.next_fact;
     say!("DEBRIEF");
     let mut differences = 0;
     let right = bundle
@@ -104,7 +111,7 @@ pub(crate) fn run(dir: Option<&Path>, file: &Path, answers: Option<&Path>) -> Re
             None => {}
         }
     }
-    if let Some(fact) = your_next.filter(|_| your_status == "needs_answer") {
+    if let Some(fact) = your_next.filter(|_| your_status == pathway::Status::NeedsAnswer) {
         differences += 1;
         say!("- Your answers stop short: the pathway still needs `{fact}`.");
     }

@@ -5,9 +5,7 @@ use std::process::ExitCode;
 
 use inquire::error::InquireError;
 use inquire::{Confirm, Select, Text};
-use pathway::{
-    Action, Bundle, Date, Evaluation, NotesConfig, Session, SessionError, State, Value, case_notes,
-};
+use pathway::{Action, Bundle, Date, Evaluation, NotesConfig, Redated, Session, State, case_notes};
 use serde_json::Value as Json;
 
 use super::prompt::{self, Progress, Reply};
@@ -43,7 +41,7 @@ pub(crate) fn run(
             save_to = Some(file.clone());
             match given {
                 Some(day) if day != saved.today() => {
-                    let (session, note) = redate(bundle, &saved, day);
+                    let (session, note) = redate(&saved, day);
                     date_note = Some(note);
                     session
                 }
@@ -264,51 +262,12 @@ fn case_reference() -> Result<Option<String>> {
 /// reached are kept as `Session::from_json` keeps them, while still valid on the new date and
 /// still ahead. The note says whether the route changed and which answers could not be used,
 /// and why.
-fn redate<'b>(bundle: &'b Bundle, saved: &Session<'b>, day: Date) -> (Session<'b>, String) {
-    let mut walk = Session::new(bundle, saved.pathway(), day);
-    let mut rest: Vec<(String, Value)> = saved.answers().to_vec();
-    // Saved answers that cannot be used, with the reason.
-    let mut refused: Vec<(String, String)> = Vec::new();
-    while let State::NeedsAnswer(q) = walk.current().state {
-        let Some(i) = rest.iter().position(|(f, _)| *f == q.fact) else {
-            break;
-        };
-        let (fact, value) = rest.remove(i);
-        if let Err(e) = walk.answer(&fact, &value.to_json()) {
-            refused.push((fact, format!("{e}; it is asked again")));
-            break;
-        }
-    }
-    rest.retain(
-        |(fact, value)| match bundle.check_value(fact, &value.to_json(), day) {
-            Ok(_) => true,
-            Err(e) => {
-                refused.push((fact.clone(), e.to_string()));
-                false
-            }
-        },
-    );
-    // The rest are ahead of the walk: `from_json` keeps those a question can still reach, and
-    // names the first one it cannot place, which is then left out.
-    let mut off_route: Vec<String> = Vec::new();
-    let session = loop {
-        if rest.is_empty() {
-            break walk;
-        }
-        let used = walk.answers().len();
-        match Session::from_json(bundle, &with_answers(saved, day, walk.answers(), &rest)) {
-            Ok(session) => break session,
-            Err(SessionError::Replay { index, .. })
-                if index > used && index - used <= rest.len() =>
-            {
-                off_route.push(rest.remove(index - used - 1).0);
-            }
-            // Not expected (the file replayed on its own date): the answers ahead are left out.
-            Err(_) => {
-                off_route.extend(rest.drain(..).map(|(f, _)| f));
-            }
-        }
-    };
+fn redate<'b>(saved: &Session<'b>, day: Date) -> (Session<'b>, String) {
+    let Redated {
+        session,
+        refused,
+        off_route,
+    } = saved.redate(day);
     let mut note = format!(
         "This session was saved on {}. As asked (--today), ages are now worked out on {day}.",
         saved.today()
@@ -346,23 +305,6 @@ fn redate<'b>(bundle: &'b Bundle, saved: &Session<'b>, day: Date) -> (Session<'b
         note.push_str(" The answers that are not used leave the saved file when it is next saved.");
     }
     (session, note)
-}
-
-/// A saved session's JSON with another date and these answers, for `Session::from_json`.
-fn with_answers(
-    saved: &Session<'_>,
-    day: Date,
-    used: &[(String, Value)],
-    ahead: &[(String, Value)],
-) -> String {
-    let mut json: Json = serde_json::from_str(&saved.to_json()).unwrap_or_default();
-    json["today"] = Json::String(day.to_string());
-    json["answers"] = used
-        .iter()
-        .chain(ahead)
-        .map(|(fact, value)| serde_json::json!({"fact": fact, "value": value.to_json()}))
-        .collect();
-    json.to_string()
 }
 
 /// The steps a walk took, and the question it waits at, to tell whether a new date changed
@@ -633,7 +575,7 @@ mod tests {
                 ("age", json!(17)),
             ],
         );
-        let (mut session, note) = redate(&bundle, &before, "2026-11-30".parse().unwrap());
+        let (mut session, note) = redate(&before, "2026-11-30".parse().unwrap());
         assert_eq!(session.today().to_string(), "2026-11-30");
         assert_eq!(
             facts(&session),
@@ -673,7 +615,7 @@ mod tests {
             ],
         );
         // The date of birth is after the new date.
-        let (mut session, note) = redate(&bundle, &before, "2026-10-01".parse().unwrap());
+        let (mut session, note) = redate(&before, "2026-10-01".parse().unwrap());
         assert!(!note.contains("route is different"), "{note}");
         assert!(
             note.contains(
@@ -727,7 +669,7 @@ mod tests {
                 ("care_and_support_needs", json!(true)),
             ],
         );
-        let (session, note) = redate(&bundle, &before, "2026-11-22".parse().unwrap());
+        let (session, note) = redate(&before, "2026-11-22".parse().unwrap());
         assert!(
             note.contains(
                 "With this date the route is different (for example, the person has turned \
@@ -764,7 +706,7 @@ mod tests {
                 ("suspected_modern_slavery", json!("yes")),
             ],
         );
-        let (session, note) = redate(&bundle, &before, "2026-12-21".parse().unwrap());
+        let (session, note) = redate(&before, "2026-12-21".parse().unwrap());
         assert_eq!(next(&session), "may_be_under_18");
         assert!(
             note.contains(
@@ -788,7 +730,7 @@ mod tests {
             ("suspected_modern_slavery", json!("yes")),
         ];
         let before = saved(&bundle, "2026-11-22", &answers);
-        let (session, note) = redate(&bundle, &before, "2026-11-23".parse().unwrap());
+        let (session, note) = redate(&before, "2026-11-23".parse().unwrap());
         assert_eq!(session.answers(), before.answers());
         assert!(
             note.ends_with("The route is the same as on the saved date."),

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::Sink;
 use crate::bundle::FactDecl;
-use crate::diagnostic::{Diagnostic, excerpt};
+use crate::diagnostic::{Code, Diagnostic, excerpt};
 use crate::model::{Confidence, ContactsFile, FactType, PathwayFile};
 use crate::rule::{self, Context, Expr, Ty, TypeEnv};
 
@@ -113,7 +113,7 @@ pub(super) fn fill(
     text: &str,
 ) -> String {
     crate::template::expand_contacts(text, |id| contact_text(contacts, id)).unwrap_or_else(|e| {
-        sink.push(Diagnostic::error("bad-template", file, at, e));
+        sink.push(Diagnostic::error(Code::BadTemplate, file, at, e));
         text.to_owned()
     })
 }
@@ -150,20 +150,14 @@ impl Ctx<'_> {
         fill_opt(self.contacts, sink, self.file, at, text)
     }
 
-    pub(super) fn err(
-        &self,
-        sink: &mut Sink,
-        code: &'static str,
-        at: &str,
-        message: impl Into<String>,
-    ) {
+    pub(super) fn err(&self, sink: &mut Sink, code: Code, at: &str, message: impl Into<String>) {
         sink.push(Diagnostic::error(code, self.file, at, message));
     }
 
     pub(super) fn err_hint(
         &self,
         sink: &mut Sink,
-        code: &'static str,
+        code: Code,
         at: &str,
         message: impl Into<String>,
         hint: impl Into<String>,
@@ -174,12 +168,11 @@ impl Ctx<'_> {
     /// Refuses a guard, derived fact or action that rests only on unconfirmed (L) sources.
     pub(super) fn weak(&self, sink: &mut Sink, at: &str, best: Option<Confidence>, what: &str) {
         if best == Some(Confidence::L) {
-            self.err_hint(
+            self.err(
                 sink,
-                "weak-citation",
+                Code::WeakCitation,
                 at,
                 format!("{what} but cites only unconfirmed (L) sources"),
-                "L content may prompt a local check, never gate: cite an H or M source, and put the unconfirmed point in the text as \"check locally\"",
             );
         }
     }
@@ -195,10 +188,12 @@ impl Ctx<'_> {
     ) -> Option<Confidence> {
         if cites.is_empty() {
             if required {
-                sink.push(
-                    Diagnostic::error("missing-citation", self.file, at, "has no citation")
-                        .hint("add \"cites\": [\"TAG locator\"] naming a source in `sources`"),
-                );
+                sink.push(Diagnostic::error(
+                    Code::MissingCitation,
+                    self.file,
+                    at,
+                    "has no citation",
+                ));
             }
             return None;
         }
@@ -208,7 +203,7 @@ impl Ctx<'_> {
             match self.model.sources.get(tag) {
                 Some(source) => best = Some(best.map_or(source.confidence, |b: Confidence| b.min(source.confidence))),
                 None => sink.push(
-                    Diagnostic::error("unknown-source", self.file, at, format!("cites `{cite}`, but `{tag}` is not in `sources`"))
+                    Diagnostic::error(Code::UnknownSource, self.file, at, format!("cites `{cite}`, but `{tag}` is not in `sources`"))
                         .hint(format!("declare it: \"sources\": {{\"{tag}\": {{\"title\": …, \"confidence\": \"H\"}}}}")),
                 ),
             }
@@ -227,12 +222,11 @@ impl Ctx<'_> {
         let expr = match rule::parse(src) {
             Ok(expr) => expr,
             Err(e) => {
-                self.err_hint(
+                self.err(
                     sink,
-                    "rule-syntax",
+                    Code::RuleSyntax,
                     &format!("{at}, column {}", e.column),
                     format!("{} in `{}`", e.message, excerpt(src, e.column)),
-                    RULE_HINT,
                 );
                 return None;
             }
@@ -241,12 +235,11 @@ impl Ctx<'_> {
             Ok(()) => Some(expr),
             Err(errors) => {
                 for e in errors {
-                    self.err_hint(
+                    self.err(
                         sink,
-                        "rule-type",
+                        Code::RuleType,
                         &format!("{at}, column {}", e.column),
                         format!("{} in `{}`", e.message, excerpt(src, e.column)),
-                        RULE_HINT,
                     );
                 }
                 None
@@ -254,6 +247,3 @@ impl Ctx<'_> {
         }
     }
 }
-
-/// The hint under every rule error: the shapes a rule may take.
-pub(super) const RULE_HINT: &str = "a rule is true or false: a yes/no fact (`immediate_danger`, `!immediate_danger`), a choice compared with one of its options (`age_basis == \"unknown\"`), or a number compared with a whole number (`age < 18`), joined with `&&`, `||` and `!`; see pathways/README.md";

@@ -6,7 +6,7 @@ use super::Sink;
 use super::ctx::{fill, is_ident, names};
 use crate::bundle::{FactDecl, Settles};
 use crate::date::Date;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{ChoiceOption, ContactsFile, FactDef, FactType, PathwayFile};
 use crate::vocab::{fact_v1, fact_v2};
 
@@ -24,7 +24,7 @@ pub(super) fn merge_facts(
             let at = format!("facts[{i}] (`{}`)", def.id);
             if !seen.insert(def.id.as_str()) {
                 sink.push(Diagnostic::error(
-                    "duplicate-fact",
+                    Code::DuplicateFact,
                     file,
                     &at,
                     format!("fact `{}` is declared twice", def.id),
@@ -36,8 +36,7 @@ pub(super) fn merge_facts(
             };
             match facts.get(&def.id) {
                 Some(prev) if !same_type(prev, &decl) => sink.push(
-                    Diagnostic::error("fact-redefined", file, &at, format!("fact `{}` is declared with another type, range or options than in another file of the set", def.id))
-                        .hint("a fact id means the same in every pathway of a set: use a new id"),
+                    Diagnostic::error(Code::FactRedefined, file, &at, format!("fact `{}` is declared with another type, range or options than in another file of the set", def.id)),
                 ),
                 Some(_) => {}
                 None => {
@@ -77,7 +76,7 @@ pub(super) fn fact_decl(
         {
             extra.push(
                 Diagnostic::error(
-                    "vocabulary",
+                    Code::Vocabulary,
                     file,
                     at,
                     format!(
@@ -92,7 +91,7 @@ pub(super) fn fact_decl(
         }
         if def.default.is_some() {
             extra.push(
-                Diagnostic::error("vocabulary", file, at, format!("`{}` is a vocabulary fact, which takes no `default`", def.id))
+                Diagnostic::error(Code::Vocabulary, file, at, format!("`{}` is a vocabulary fact, which takes no `default`", def.id))
                     .hint("a record that omits a v1 fact is asked for it; a default would answer for the worker (remove `default`)"),
             );
         }
@@ -100,7 +99,7 @@ pub(super) fn fact_decl(
     let mut bad = |code, message: String| sink.push(Diagnostic::error(code, file, at, message));
     if !is_ident(&def.id) {
         bad(
-            "bad-id",
+            Code::BadId,
             format!(
                 "`{}` is not a valid fact id: use lowercase letters, digits and `_`",
                 def.id
@@ -110,7 +109,7 @@ pub(super) fn fact_decl(
     let ty = def.ty;
     if ty != FactType::Choice && !def.options.is_empty() {
         bad(
-            "misplaced-field",
+            Code::MisplacedField,
             "`options` is only for `choice` facts".into(),
         );
     }
@@ -118,14 +117,14 @@ pub(super) fn fact_decl(
         let values: BTreeSet<_> = def.options.iter().map(|o| o.value.as_str()).collect();
         if def.options.len() < 2 || values.len() != def.options.len() {
             bad(
-                "bad-options",
+                Code::BadOptions,
                 "a `choice` fact needs at least two options with distinct values".into(),
             );
         }
     }
     if ty != FactType::Integer && (def.min.is_some() || def.max.is_some()) {
         bad(
-            "misplaced-field",
+            Code::MisplacedField,
             "`min` and `max` are only for `integer` facts".into(),
         );
     }
@@ -133,14 +132,14 @@ pub(super) fn fact_decl(
         match (def.min, def.max) {
             (Some(min), Some(max)) if min <= max => {}
             _ => bad(
-                "bad-range",
+                Code::BadRange,
                 "an `integer` fact needs `min` and `max` with min <= max".into(),
             ),
         }
     }
     if ty != FactType::Bool && def.labels.is_some() {
         bad(
-            "misplaced-field",
+            Code::MisplacedField,
             "`labels` is only for `bool` facts".into(),
         );
     }
@@ -181,7 +180,7 @@ pub(super) fn fact_decl(
                     wanted.push(format!("v2: {}", shape(v.ty, v.options, v.aliases)));
                 }
                 bad(
-                    "vocabulary",
+                    Code::Vocabulary,
                     format!(
                         "`{}` is a vocabulary fact: its type must be {}",
                         def.id,
@@ -195,7 +194,7 @@ pub(super) fn fact_decl(
                         .and_then(|d| serde_json::from_str::<serde_json::Value>(d).ok())
             {
                 bad(
-                    "vocabulary",
+                    Code::Vocabulary,
                     format!(
                         "`{}` is a v2 vocabulary fact: its `default` must be {}",
                         def.id,
@@ -206,7 +205,7 @@ pub(super) fn fact_decl(
         }
         _ if def.default.is_none() => {
             bad(
-                "missing-default",
+                Code::MissingDefault,
                 format!(
                     "`{}` is not in the public vocabulary, so it needs a `default` for records that omit it",
                     def.id
@@ -222,7 +221,7 @@ pub(super) fn fact_decl(
             });
         if !ok {
             bad(
-                "bad-options",
+                Code::BadOptions,
                 "`aliases` maps the v1 answers `true` and `false` of a widened fact to options of a `choice` fact".into(),
             );
         }
@@ -243,7 +242,7 @@ pub(super) fn fact_decl(
     {
         sink.push(
             Diagnostic::warning(
-                "help-too-long",
+                Code::HelpTooLong,
                 file,
                 at,
                 format!(
@@ -287,7 +286,7 @@ pub(super) fn fact_decl(
             Ok(v) => decl.default = Some(v),
             Err(e) => {
                 sink.push(Diagnostic::error(
-                    "bad-default",
+                    Code::BadDefault,
                     file,
                     at,
                     format!("`default`: {e}"),
@@ -320,7 +319,7 @@ pub(super) fn check_settles(
             let reviewed = model.reviewed.parse().unwrap_or(Date::EPOCH);
             let mut bad = |message: String| {
                 sink.push(
-                    Diagnostic::error("bad-options", file, &at, message).hint(
+                    Diagnostic::error(Code::BadOptions, file, &at, message).hint(
                         "`sets` names facts of this file with a valid answer, and every option sets the same facts",
                     ),
                 )
@@ -408,7 +407,7 @@ pub(super) fn check_settles(
                     Some(t) => rewrites.push(t),
                     None => sink.push(
                         Diagnostic::error(
-                            "bad-options",
+                            Code::BadOptions,
                             file,
                             &rat,
                             format!("rewrites `{}`, but its fact or one of its values is not valid", r.fact),
@@ -419,7 +418,7 @@ pub(super) fn check_settles(
             }
             match typed.get(&def.id) {
                 Some(prev) if prev.0 != settles || prev.1 != rewrites => sink.push(
-                    Diagnostic::error("fact-redefined", file, &at, format!("fact `{}` settles or rewrites other facts differently than in another file of the set", def.id))
+                    Diagnostic::error(Code::FactRedefined, file, &at, format!("fact `{}` settles or rewrites other facts differently than in another file of the set", def.id))
                         .hint("a fact id means the same in every pathway of a set"),
                 ),
                 Some(_) => {}

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::Sink;
 use super::ctx::{Ctx, Env, is_ident, one_of};
 use crate::bundle::{Edge, Pathway, Step, StepKind};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{FactType, StepDef};
 use crate::rule::{Context, Slot};
 use crate::template::Template;
@@ -35,7 +35,7 @@ pub(super) fn build_graph(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>) -> Grap
         if !is_ident(def.id()) {
             ctx.err(
                 sink,
-                "bad-id",
+                Code::BadId,
                 &at,
                 format!(
                     "`{}` is not a valid step id: use lowercase letters, digits and `_`",
@@ -44,12 +44,11 @@ pub(super) fn build_graph(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>) -> Grap
             );
         }
         if index.contains_key(def.id()) {
-            ctx.err_hint(
+            ctx.err(
                 sink,
-                "duplicate-step",
+                Code::DuplicateStep,
                 &at,
                 format!("step id `{}` is used twice", def.id()),
-                "give each step its own id (edges name steps by id, so a shared id is ambiguous)",
             );
             continue;
         }
@@ -76,30 +75,28 @@ pub(super) fn build_graph(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>) -> Grap
         let at = format!("step `{}`", def.id());
         let is_final = matches!(def, StepDef::Outcome { .. } | StepDef::Handover { .. });
         if !is_final && def.edges().is_empty() {
-            ctx.err_hint(
+            ctx.err(
                 sink,
-                "dead-end",
+                Code::DeadEnd,
                 &at,
                 "is not an outcome but has no `next` edge",
-                "add an edge, or make it an outcome step",
             );
         }
         let mut unconditional: Option<usize> = None;
         for (j, e) in def.edges().iter().enumerate() {
             let eat = format!("{at}, edge {}", j + 1);
             if let Some(k) = unconditional {
-                ctx.err_hint(
+                ctx.err(
                     sink,
-                    "unreachable-edge",
+                    Code::UnreachableEdge,
                     &eat,
                     format!("can never be taken: edge {} before it has no `when`", k + 1),
-                    "edges are tried in order and an edge without `when` always holds: put it last, or give it a `when`",
                 );
             }
             let Some(&to) = index.get(&e.to) else {
                 ctx.err_hint(
                     sink,
-                    "unknown-step",
+                    Code::UnknownStep,
                     &eat,
                     format!("goes to `{}`, which is not a step of this pathway", e.to),
                     format!("steps[{i}] needs a `to` that names a step id"),
@@ -111,12 +108,11 @@ pub(super) fn build_graph(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>) -> Grap
                     let best = ctx.cites(sink, &eat, &e.cites, true);
                     ctx.weak(sink, &eat, best, "decides a route");
                     if e.because.as_deref().is_none_or(str::is_empty) {
-                        ctx.err_hint(
+                        ctx.err(
                             sink,
-                            "missing-reason",
+                            Code::MissingReason,
                             &eat,
                             "has a `when` but no `because`",
-                            "say why the route is taken; the worker sees it as the reason",
                         );
                     }
                     ctx.rule(sink, env, &format!("{eat}, `when`"), src, Context::Guard)
@@ -152,7 +148,7 @@ pub(super) fn step_kind(
             if !env.actions.contains(code) {
                 ctx.err_hint(
                     sink,
-                    "unknown-action",
+                    Code::UnknownAction,
                     at,
                     format!("does `{code}`, which is not in `actions`"),
                     one_of(
@@ -169,7 +165,7 @@ pub(super) fn step_kind(
             if !env.local.contains(fact) {
                 ctx.err_hint(
                     sink,
-                    "unknown-fact",
+                    Code::UnknownFact,
                     at,
                     format!("asks `{fact}`, which is not in `facts`"),
                     one_of(
@@ -192,7 +188,7 @@ pub(super) fn step_kind(
             if actions.is_empty() && detail.is_some() {
                 ctx.err(
                     sink,
-                    "misplaced-field",
+                    Code::MisplacedField,
                     at,
                     "has a `detail` but no action to attach it to",
                 );
@@ -202,7 +198,7 @@ pub(super) fn step_kind(
                 |id: &str| known(id) && env.facts.get(id).is_some_and(|f| f.ty == FactType::Date);
             let detail = detail.as_ref().and_then(|t| {
                 Template::parse(t, known, is_date, |id| ctx.contact_text(id))
-                    .map_err(|e| ctx.err(sink, "bad-template", &format!("{at}, `detail`"), e))
+                    .map_err(|e| ctx.err(sink, Code::BadTemplate, &format!("{at}, `detail`"), e))
                     .ok()
             });
             StepKind::Action {
@@ -265,7 +261,7 @@ pub(super) fn resolve_handovers(
                 let ids = pathways.iter().map(|p| p.meta.id.as_str());
                 sink.push(
                     Diagnostic::error(
-                        "unknown-pathway",
+                        Code::UnknownPathway,
                         &file,
                         &h.at,
                         format!(
@@ -287,7 +283,7 @@ pub(super) fn resolve_handovers(
             };
             let Some(node) = node else {
                 sink.push(Diagnostic::error(
-                    "unknown-step",
+                    Code::UnknownStep,
                     &file,
                     &h.at,
                     format!(
@@ -350,7 +346,7 @@ pub(super) fn check_reachable_and_acyclic(pathways: &[Pathway], sink: &mut Sink)
             if !seen.contains(&(p, node)) {
                 sink.push(
                     Diagnostic::error(
-                        "unreachable-step",
+                        Code::UnreachableStep,
                         &pathway.file,
                         format!("step `{}`", pathway.graph[node].id),
                         "no path from the start reaches it",
@@ -382,6 +378,11 @@ pub(super) fn check_reachable_and_acyclic(pathways: &[Pathway], sink: &mut Sink)
     }
     cycles.sort();
     for (names, (p, node)) in cycles {
-        sink.push(Diagnostic::error("cycle", &pathways[p].file, format!("step `{}`", pathways[p].graph[node].id), format!("the steps {} form a cycle", names.join(", "))).hint("pathways must be acyclic: a walk may never return to a step; hand over to a step after the routing, not to a start"));
+        sink.push(Diagnostic::error(
+            Code::Cycle,
+            &pathways[p].file,
+            format!("step `{}`", pathways[p].graph[node].id),
+            format!("the steps {} form a cycle", names.join(", ")),
+        ));
     }
 }

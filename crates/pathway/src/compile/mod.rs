@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::bundle::{Bundle, Decls, LoadOptions, SourceFile};
 use crate::date::Date;
-use crate::diagnostic::{Diagnostic, LoadError};
+use crate::diagnostic::{Code, Diagnostic, LoadError};
 use crate::model::{ContactsFile, HazardsFile, PathwayFile};
 use ctx::Ctx;
 use facts::{check_settles, merge_facts};
@@ -30,7 +30,7 @@ pub(crate) struct Sink(pub(crate) Vec<Diagnostic>);
 
 impl Sink {
     fn push(&mut self, d: Diagnostic) {
-        self.0.push(d.or_default_hint());
+        self.0.push(d);
     }
     fn has_errors(&self) -> bool {
         self.0.iter().any(Diagnostic::is_error)
@@ -56,7 +56,7 @@ pub(crate) fn compile(
     let directory = check_contacts(&contacts, &mut sink);
     if pathways.is_empty() && !sink.has_errors() {
         sink.push(Diagnostic::error(
-            "no-pathway",
+            Code::NoPathway,
             "",
             "",
             "the set holds no pathway file",
@@ -109,7 +109,7 @@ pub(crate) fn compile(
     let report = crate::verify::verify(&bundle, reference_date(&bundle));
     bundle.paths_verified = report.paths;
     for mut d in report.diagnostics {
-        if d.code == "invariant-broken" && !options.prove_invariants {
+        if d.code == Code::InvariantBroken && !options.prove_invariants {
             d.severity = crate::diagnostic::Severity::Warning;
         }
         sink.push(d);

@@ -8,7 +8,7 @@ use super::graph::{PendingHandover, build_graph};
 use super::set::check_sources;
 use crate::bundle::{ActionEntry, Actions, Derived, Invariant, Meta, Pathway};
 use crate::date::Date;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::ActionDef;
 use crate::rule::Context;
 
@@ -24,7 +24,7 @@ pub(super) fn compile_pathway(
         if tag.is_empty() || tag.contains(char::is_whitespace) {
             ctx.err(
                 sink,
-                "bad-id",
+                Code::BadId,
                 &format!("sources.{tag}"),
                 format!("source tag `{tag}` must be one word"),
             );
@@ -39,7 +39,7 @@ pub(super) fn compile_pathway(
         if local.contains(&d.id) || derived_ids.contains(&d.id) || !is_ident(&d.id) {
             ctx.err(
                 sink,
-                "duplicate-fact",
+                Code::DuplicateFact,
                 &at,
                 format!("`{}` is already a fact or not a valid id", d.id),
             );
@@ -74,7 +74,7 @@ pub(super) fn compile_pathway(
         if !is_ident(code) {
             ctx.err(
                 sink,
-                "bad-id",
+                Code::BadId,
                 &at,
                 format!("`{code}` is not a valid action code"),
             );
@@ -94,7 +94,7 @@ pub(super) fn compile_pathway(
                     .map(|d| d.contacts.keys().map(String::as_str));
                 sink.push(
                     Diagnostic::error(
-                        "unknown-contact",
+                        Code::UnknownContact,
                         ctx.file,
                         &at,
                         format!("names contact `{c}`, which is not in the contacts directory"),
@@ -107,15 +107,12 @@ pub(super) fn compile_pathway(
                 );
             }
             None if action.form.is_none() => {
-                sink.push(
-                    Diagnostic::error(
-                        "action-without-contact",
-                        ctx.file,
-                        &at,
-                        "names neither a contact nor a form",
-                    )
-                    .hint("every action must tell the worker whom to call or which form to use"),
-                );
+                sink.push(Diagnostic::error(
+                    Code::ActionWithoutContact,
+                    ctx.file,
+                    &at,
+                    "names neither a contact nor a form",
+                ));
             }
             _ => {}
         }
@@ -130,7 +127,7 @@ pub(super) fn compile_pathway(
     if start.is_none() {
         ctx.err(
             sink,
-            "unknown-step",
+            Code::UnknownStep,
             "start",
             format!("`start` is `{}`, which is not a step", model.start),
         );
@@ -139,7 +136,7 @@ pub(super) fn compile_pathway(
         if !local.contains(f) {
             ctx.err(
                 sink,
-                "unknown-fact",
+                Code::UnknownFact,
                 &format!("must_ask[{i}]"),
                 format!("`{f}` is not a fact of this pathway"),
             );
@@ -151,7 +148,7 @@ pub(super) fn compile_pathway(
         // Invariant ids name counterexample files (`check --counterexamples`).
         if !is_ident(&inv.id) {
             let why = "is not a valid invariant id: use lowercase letters, digits and `_`";
-            ctx.err(sink, "bad-id", &at, format!("`{}` {why}", inv.id));
+            ctx.err(sink, Code::BadId, &at, format!("`{}` {why}", inv.id));
         }
         ctx.cites(sink, &at, &inv.cites, true);
         if let Some(rule) = ctx.rule(sink, &env, &at, &inv.rule, Context::Invariant) {
@@ -236,14 +233,14 @@ pub(super) fn compile_action(
             {
                 ctx.err(
                     sink,
-                    "unknown-contact",
+                    Code::UnknownContact,
                     &vat,
                     format!("names contact `{c}`, which is not in the contacts directory"),
                 );
             }
             None if v.form.is_none() && action.form.is_none() => {
                 sink.push(
-                    Diagnostic::error("action-without-contact", ctx.file, &vat, "names neither a contact nor a form")
+                    Diagnostic::error(Code::ActionWithoutContact, ctx.file, &vat, "names neither a contact nor a form")
                         .hint("every wording of an action must tell the worker whom to call or which form to use"),
                 );
             }
@@ -286,10 +283,12 @@ pub(super) fn compile_action(
         });
     }
     if action.why.is_none() {
-        sink.push(
-            Diagnostic::warning("action-without-why", ctx.file, &at, "has no `why`: the worker is not told why this action is due")
-                .hint("add \"why\": one or two sentences that explain this action, whichever route led to it"),
-        );
+        sink.push(Diagnostic::warning(
+            Code::ActionWithoutWhy,
+            ctx.file,
+            &at,
+            "has no `why`: the worker is not told why this action is due",
+        ));
     }
     ActionEntry {
         def: ActionDef {
@@ -319,7 +318,7 @@ pub(super) fn meta(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<Meta> {
     {
         ctx.err(
             sink,
-            "bad-id",
+            Code::BadId,
             "id",
             format!(
                 "`{}` is not a valid pathway id: use lowercase letters, digits and `-`",
@@ -329,14 +328,14 @@ pub(super) fn meta(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<Meta> {
     }
     let date = |sink: &mut Sink, field: &str, text: &str| {
         text.parse::<Date>()
-            .map_err(|e| ctx.err(sink, "bad-date", field, e.to_string()))
+            .map_err(|e| ctx.err(sink, Code::BadDate, field, e.to_string()))
             .ok()
     };
     let reviewed = date(sink, "reviewed", &m.reviewed);
     let review_by = date(sink, "review_by", &m.review_by);
     let (reviewed, review_by) = (reviewed?, review_by?);
     if review_by < reviewed {
-        ctx.err(sink, "bad-date", "review_by", "is before `reviewed`");
+        ctx.err(sink, Code::BadDate, "review_by", "is before `reviewed`");
     }
     let guidance = m
         .guidance
@@ -346,7 +345,7 @@ pub(super) fn meta(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<Meta> {
             None => {
                 ctx.err_hint(
                 sink,
-                "unknown-source",
+                Code::UnknownSource,
                 "guidance",
                 format!("`{tag}` is not in `sources`"),
                 "name the tag of the statutory guidance the pathway follows, declared in `sources`",

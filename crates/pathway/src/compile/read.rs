@@ -2,7 +2,7 @@
 
 use super::Sink;
 use crate::bundle::SourceFile;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{
     CONTACTS_FORMAT, ContactsFile, HAZARDS_FORMAT, HazardsFile, PATHWAY_FORMAT, PathwayFile,
 };
@@ -28,15 +28,14 @@ pub(super) fn read_file(file: &SourceFile<'_>, sink: &mut Sink) -> Option<Parsed
         _ => {
             sink.push(
                 Diagnostic::error(
-                    "unknown-format",
+                    Code::UnknownFormat,
                     file.name,
                     "",
                     match value.get("format") {
                         Some(f) => format!("`format` is {f}; expected \"{PATHWAY_FORMAT}\", \"{CONTACTS_FORMAT}\" or \"{HAZARDS_FORMAT}\""),
                         None => format!("there is no `format`; expected \"{PATHWAY_FORMAT}\", \"{CONTACTS_FORMAT}\" or \"{HAZARDS_FORMAT}\""),
                     },
-                )
-                .hint("every pathway file starts with \"format\": \"pathway/v1\""),
+                ),
             );
             None
         }
@@ -58,34 +57,24 @@ pub(super) fn report_json<T>(
             let text = crate::json::explain(file.text, &e);
             let message = text.split(" at line ").next().unwrap_or(&text).to_owned();
             let code = if e.is_syntax() || e.is_eof() {
-                "json-syntax"
+                Code::JsonSyntax
             } else if message.ends_with(crate::json::DUPLICATE) {
-                "duplicate-key"
+                Code::DuplicateKey
             } else if message.starts_with("unknown field") {
-                "unknown-field"
+                Code::UnknownField
             } else {
-                "json-shape"
+                Code::JsonShape
             };
-            let hint = match code {
-                "json-syntax" if e.is_eof() => {
-                    "the file ends in the middle of a value: it may be cut short; check that every `{`, `[` and `\"` is closed"
-                }
-                "json-syntax" => {
-                    "look at this place and just before it: a missing `,` between items, a `,` after the last one, or an unquoted name"
-                }
-                "unknown-field" => "fix the spelling, or remove the field: `pathway schema` lists every field",
-                "duplicate-key" => "keep one of them: JSON readers disagree on which of two equal keys counts, so the file would mean different things to different tools",
-                _ => "`pathway schema` gives the JSON Schema of the file format; editors use it to check files as you type",
-            };
-            sink.push(
-                Diagnostic::error(
-                    code,
-                    file.name,
-                    format!("line {}, column {}", e.line(), e.column()),
-                    message,
-                )
-                .hint(hint),
+            let mut d = Diagnostic::error(
+                code,
+                file.name,
+                format!("line {}, column {}", e.line(), e.column()),
+                message,
             );
+            if e.is_eof() {
+                d = d.hint("the file ends in the middle of a value: it may be cut short; check that every `{`, `[` and `\"` is closed");
+            }
+            sink.push(d);
         })
         .ok()
 }

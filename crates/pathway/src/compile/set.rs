@@ -6,7 +6,7 @@ use super::Sink;
 use super::ctx::one_of;
 use crate::bundle::{FactDecl, Pathway};
 use crate::date::Date;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{ContactsFile, HazardDef, HazardsFile, Source};
 use crate::vocab::ORGANISATION;
 
@@ -16,10 +16,12 @@ pub(super) fn check_contacts(
 ) -> Option<ContactsFile> {
     match contacts {
         [] => {
-            sink.push(
-                Diagnostic::error("no-contacts", "", "", "the set has no contacts directory")
-                    .hint("add a contacts.json with \"format\": \"contacts/v1\""),
-            );
+            sink.push(Diagnostic::error(
+                Code::NoContacts,
+                "",
+                "",
+                "the set has no contacts directory",
+            ));
             None
         }
         [(file, c)] => {
@@ -27,7 +29,7 @@ pub(super) fn check_contacts(
                 let at = format!("contact `{id}`");
                 if contact.phone.is_none() && contact.web.is_none() && contact.email.is_none() {
                     sink.push(Diagnostic::error(
-                        "contact-unreachable",
+                        Code::ContactUnreachable,
                         file,
                         &at,
                         "gives no phone, web address or email",
@@ -35,7 +37,7 @@ pub(super) fn check_contacts(
                 }
                 if !c.sources.contains_key(&contact.source) {
                     sink.push(Diagnostic::error(
-                        "unknown-source",
+                        Code::UnknownSource,
                         file,
                         &at,
                         format!(
@@ -48,7 +50,7 @@ pub(super) fn check_contacts(
                     && checked.parse::<Date>().is_err()
                 {
                     sink.push(Diagnostic::error(
-                        "bad-date",
+                        Code::BadDate,
                         file,
                         &at,
                         format!("`checked` is `{checked}`, not a date written YYYY-MM-DD"),
@@ -57,12 +59,11 @@ pub(super) fn check_contacts(
                 if contact.verified && (contact.url.is_none() || contact.checked.is_none()) {
                     sink.push(
                         Diagnostic::error(
-                            "contact-provenance",
+                            Code::ContactProvenance,
                             file,
                             &at,
                             "is marked verified but does not say where and when: it needs `url` (the page the details were read on) and `checked` (the date)",
-                        )
-                        .hint("add \"url\" and \"checked\", or mark it \"verified\": false so that workers read \"unverified: check locally\""),
+                        ),
                     );
                 }
             }
@@ -71,7 +72,7 @@ pub(super) fn check_contacts(
         }
         [_, (file, _), ..] => {
             sink.push(Diagnostic::error(
-                "duplicate-contacts",
+                Code::DuplicateContacts,
                 file,
                 "",
                 "the set has more than one contacts directory",
@@ -85,15 +86,12 @@ pub(super) fn check_contacts(
 pub(super) fn check_sources(file: &str, sources: &BTreeMap<String, Source>, sink: &mut Sink) {
     for (tag, source) in sources {
         if source.url.is_none() && source.no_url.is_none() {
-            sink.push(
-                Diagnostic::warning(
-                    "source-without-url",
-                    file,
-                    format!("sources.{tag}"),
-                    "has no `url`, so a reader cannot follow it",
-                )
-                .hint("add \"url\", or say why there is none in \"no_url\" (for example \"print only\")"),
-            );
+            sink.push(Diagnostic::warning(
+                Code::SourceWithoutUrl,
+                file,
+                format!("sources.{tag}"),
+                "has no `url`, so a reader cannot follow it",
+            ));
         }
     }
 }
@@ -121,7 +119,7 @@ pub(super) fn check_services(
         {
             sink.push(
                 Diagnostic::error(
-                    "unknown-option",
+                    Code::UnknownOption,
                     file,
                     format!("contact `{id}`"),
                     format!("`service_of` is `{service}`, which is not an answer to `{ORGANISATION}` in this set"),
@@ -146,15 +144,12 @@ pub(super) fn check_hazards(
         return Vec::new();
     };
     for (other, _) in rest {
-        sink.push(
-            Diagnostic::error(
-                "duplicate-hazards",
-                other,
-                "",
-                "the set has more than one hazard log",
-            )
-            .hint("keep every hazard in one hazards.json"),
-        );
+        sink.push(Diagnostic::error(
+            Code::DuplicateHazards,
+            other,
+            "",
+            "the set has more than one hazard log",
+        ));
     }
     let invariants: BTreeSet<&str> = pathways
         .iter()
@@ -165,26 +160,20 @@ pub(super) fn check_hazards(
     for (i, h) in log.hazards.iter().enumerate() {
         let at = format!("hazards[{i}] (`{}`)", h.id);
         if !ids.insert(h.id.as_str()) {
-            sink.push(
-                Diagnostic::error(
-                    "duplicate-hazard",
-                    file,
-                    &at,
-                    format!("hazard id `{}` is used twice", h.id),
-                )
-                .hint("give each hazard its own id"),
-            );
+            sink.push(Diagnostic::error(
+                Code::DuplicateHazard,
+                file,
+                &at,
+                format!("hazard id `{}` is used twice", h.id),
+            ));
         }
         if h.controls.is_empty() {
-            sink.push(
-                Diagnostic::error(
-                    "hazard-uncontrolled",
-                    file,
-                    &at,
-                    "names no control: nothing proves this hazard cannot happen",
-                )
-                .hint("name the invariants (or `must_ask`) that rule it out on every path; write one if there is none"),
-            );
+            sink.push(Diagnostic::error(
+                Code::HazardUncontrolled,
+                file,
+                &at,
+                "names no control: nothing proves this hazard cannot happen",
+            ));
         }
         for control in &h.controls {
             let known = if control == "must_ask" {
@@ -195,7 +184,7 @@ pub(super) fn check_hazards(
             if !known {
                 sink.push(
                     Diagnostic::error(
-                        "unknown-control",
+                        Code::UnknownControl,
                         file,
                         &at,
                         format!("names control `{control}`, which no pathway of the set declares as an invariant"),
@@ -218,7 +207,7 @@ pub(super) fn check_set(pathways: &[Pathway], sink: &mut Sink) -> Option<usize> 
     for p in pathways {
         if !ids.insert(p.meta.id.as_str()) {
             sink.push(Diagnostic::error(
-                "duplicate-pathway",
+                Code::DuplicatePathway,
                 &p.file,
                 "id",
                 format!("pathway id `{}` is used by two files", p.meta.id),
@@ -230,7 +219,7 @@ pub(super) fn check_set(pathways: &[Pathway], sink: &mut Sink) -> Option<usize> 
         .collect();
     if let [_, second, ..] = entries[..] {
         sink.push(Diagnostic::error(
-            "duplicate-entry",
+            Code::DuplicateEntry,
             &pathways[second].file,
             "entry",
             "more than one pathway of the set has `\"entry\": true`",

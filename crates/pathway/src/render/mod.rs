@@ -13,10 +13,13 @@ mod text;
 use std::fmt;
 use std::str::FromStr;
 
-use serde_json::{Map, Value as Json};
+use std::borrow::Cow;
+
+use serde::Serialize;
+use serde_json::Value as Json;
 
 use crate::bundle::{Bundle, Meta, PathwayId, StepKind};
-use crate::evaluate::{Evaluation, State, Visit};
+use crate::evaluate::{Evaluation, Outcome, Question, State, Status, Visit};
 
 pub use graph::graph;
 pub use notes::{DANGER_CODES, NotesConfig, answer_words, case_notes, danger_first};
@@ -64,7 +67,15 @@ impl fmt::Display for GraphFormat {
     }
 }
 
-/// An evaluation as the JSON object `pathway decide --format json` prints for one record.
+/// An evaluation as the JSON object `pathway decide --format json` prints for one record:
+/// [`EvaluationJson`], as a JSON value (so its keys are in order of their names).
+pub fn evaluation_json(bundle: &Bundle, evaluation: &Evaluation) -> Json {
+    // The library's own types always serialise; `Null` keeps this total regardless.
+    serde_json::to_value(EvaluationJson::new(bundle, evaluation)).unwrap_or(Json::Null)
+}
+
+/// The JSON object `pathway decide --format json` prints for one record (the contract of
+/// DESIGN.md section 5), fields in order of their names.
 ///
 /// Always present: `status` (`"finished"`, `"needs_answer"` or `"blocked"`), `codes` (the
 /// action codes in order, urgent first; for an unfinished walk the codes collected so far),
@@ -72,83 +83,89 @@ impl fmt::Display for GraphFormat {
 /// and, when it names one, the `guidance` it follows, `trail`, `unused` and `defaulted`.
 /// `next_fact` and `question` are present when an answer is needed, `outcome` when the walk
 /// finished, and `blocked` (`{"step", "message"}`) when it stopped without a route.
-pub fn evaluation_json(bundle: &Bundle, evaluation: &Evaluation) -> Json {
-    let (status, codes, next_fact) = crate::scenario::summary(bundle, evaluation);
-    let mut out = Map::new();
-    out.insert("status".into(), Json::String(status));
-    out.insert("codes".into(), Json::from(codes));
-    if let Some(fact) = next_fact {
-        out.insert("next_fact".into(), Json::String(fact));
-    }
-    if let Some(id) = ended_in(bundle, evaluation) {
-        if let Some(meta) = pathway_meta(bundle, &id) {
-            // What the advice rests on: the content version and the guidance it follows.
-            out.insert("version".into(), Json::String(meta.version.clone()));
-            out.insert("reviewed".into(), Json::String(meta.reviewed.to_string()));
-            if let Some(g) = &meta.guidance {
-                out.insert("guidance".into(), Json::String(g.clone()));
-            }
-        }
-        out.insert("pathway".into(), Json::String(id));
-    }
-    match &evaluation.state {
-        State::Finished(outcome) => {
-            out.insert("outcome".into(), to_json(outcome));
-        }
-        State::NeedsAnswer(question) => {
-            out.insert("question".into(), to_json(question));
-        }
-        State::Blocked { step, message } => {
-            let blocked = serde_json::json!({ "step": step, "message": message });
-            out.insert("blocked".into(), blocked);
-        }
-    }
-    out.insert("trail".into(), to_json(&evaluation.trail));
-    out.insert("unused".into(), Json::from(evaluation.unused.clone()));
-    out.insert("defaulted".into(), Json::from(evaluation.defaulted.clone()));
-    Json::Object(out)
+#[derive(Debug, Clone, Serialize)]
+pub struct EvaluationJson<'e, 'b> {
+    /// Where a blocked walk stopped, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<Blocked<'b>>,
+    /// The action codes in order, urgent first (so far, when unfinished).
+    pub codes: &'e [&'b str],
+    /// Facts the walk took from their declared default.
+    pub defaulted: &'e [&'b str],
+    /// The guidance the pathway follows, when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub guidance: Option<&'b str>,
+    /// The fact to ask next, when an answer is needed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_fact: Option<&'b str>,
+    /// The outcome of a finished walk.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<&'e Outcome<'b>>,
+    /// The id of the pathway the walk ended in.
+    pub pathway: &'b str,
+    /// The question an unfinished walk needs answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<&'e Question<'b>>,
+    /// The date that pathway was last reviewed.
+    pub reviewed: String,
+    /// `finished`, `needs_answer` or `blocked`.
+    pub status: Status,
+    /// Every step passed.
+    pub trail: &'e [Visit<'b>],
+    /// Facts given that the walk never read.
+    pub unused: &'e [Cow<'b, str>],
+    /// The content version of that pathway.
+    pub version: &'b str,
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> Json {
-    // The library's own types always serialise; `Null` keeps this total regardless.
-    serde_json::to_value(value).unwrap_or(Json::Null)
+/// Where a blocked walk stopped (`EvaluationJson::blocked`).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Blocked<'b> {
+    /// Why.
+    pub message: &'b str,
+    /// The step.
+    pub step: &'b str,
 }
 
-/// Id of the pathway a walk ended in: the outcome's or question's, else the pathway the
-/// last step of the trail leads into.
-fn ended_in(bundle: &Bundle, evaluation: &Evaluation) -> Option<String> {
-    match &evaluation.state {
-        State::Finished(o) => Some(o.pathway.to_owned()),
-        State::NeedsAnswer(q) => Some(q.pathway.to_owned()),
-        State::Blocked { step, .. } => match evaluation.trail.last() {
-            Some(last) => Some(leads_into(bundle, last)),
-            None => bundle
-                .pathways
-                .iter()
-                .find(|p| p.index.contains_key(*step))
-                .map(|p| p.meta.id.clone()),
-        },
+impl<'e, 'b> EvaluationJson<'e, 'b> {
+    /// The JSON form of an evaluation made on `bundle`.
+    pub fn new(bundle: &'b Bundle, evaluation: &'e Evaluation<'b>) -> Self {
+        let meta = bundle.meta(evaluation.pathway);
+        let decision = &evaluation.decision;
+        let (outcome, question, blocked) = match &evaluation.state {
+            State::Finished(o) => (Some(o), None, None),
+            State::NeedsAnswer(q) => (None, Some(q), None),
+            State::Blocked { step, message } => (None, None, Some(Blocked { message, step })),
+        };
+        Self {
+            blocked,
+            codes: &decision.codes,
+            defaulted: &evaluation.defaulted,
+            guidance: meta.guidance.as_deref(),
+            next_fact: decision.next_fact,
+            outcome,
+            pathway: &meta.id,
+            question,
+            reviewed: meta.reviewed.to_string(),
+            status: decision.status,
+            trail: &evaluation.trail,
+            unused: &evaluation.unused,
+            version: &meta.version,
+        }
     }
 }
 
 /// The pathway a visit continues in: a hand-over's target, else its own.
-fn leads_into(bundle: &Bundle, visit: &Visit<'_>) -> String {
-    let Some(id) = bundle.find(visit.pathway) else {
-        return visit.pathway.to_owned();
-    };
-    let pathway = bundle.pathway(id);
-    let node = pathway
-        .index
-        .get(visit.step)
-        .map(|n| &pathway.graph[*n].kind);
-    match node {
+fn leads_into<'b>(bundle: &'b Bundle, visit: &Visit<'b>) -> &'b str {
+    let pathway = bundle.pathway(visit.at.pathway());
+    match pathway.graph.node_weight(visit.at.node()).map(|s| &s.kind) {
         Some(StepKind::Handover {
             pathway: target, ..
         }) => bundle
             .pathways
             .get(*target)
-            .map_or_else(|| visit.pathway.to_owned(), |p| p.meta.id.clone()),
-        _ => visit.pathway.to_owned(),
+            .map_or(visit.pathway, |p| p.meta.id.as_str()),
+        _ => visit.pathway,
     }
 }
 

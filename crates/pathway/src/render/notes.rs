@@ -123,23 +123,7 @@ pub fn danger_first(title: &str, actions: &[Action]) -> String {
 
 /// An answer in words: the option's label, the yes/no label, a human date or the number.
 pub fn answer_words(bundle: &Bundle, fact: &str, value: &Value) -> String {
-    let decl = bundle.fact(fact);
-    match value {
-        Value::Bool(b) => {
-            let labels = decl.and_then(|d| d.labels.as_ref());
-            match (b, labels) {
-                (true, Some(l)) => l.yes.clone(),
-                (false, Some(l)) => l.no.clone(),
-                (true, None) => "Yes".into(),
-                (false, None) => "No".into(),
-            }
-        }
-        Value::Choice(v) => decl
-            .and_then(|d| d.options.iter().find(|o| &o.value == v))
-            .map_or_else(|| v.clone(), |o| o.label.clone()),
-        Value::Date(d) => d.human(),
-        Value::Int(n) => n.to_string(),
-    }
+    crate::bundle::label(bundle.fact(fact), value)
 }
 
 fn action_lines(w: &mut Notes, n: usize, action: &Action) {

@@ -44,7 +44,7 @@ fn report(bundle: &Bundle, evaluation: &Evaluation, style: Style) -> String {
         State::Blocked { step, message } => {
             w.title(&format!("Blocked at step {}", w.esc(step)));
             w.para(&w.esc(message));
-            so_far(&mut w, bundle, evaluation);
+            so_far(&mut w, evaluation);
         }
     }
     decided(&mut w, bundle, evaluation);
@@ -176,12 +176,12 @@ fn needs_answer(w: &mut Writer, bundle: &Bundle, evaluation: &Evaluation, q: &Qu
     }
     w.blank();
     w.para(&pathway_line(w, bundle, q.pathway));
-    so_far(w, bundle, evaluation);
+    so_far(w, evaluation);
 }
 
 /// The actions an unfinished walk has collected.
-fn so_far(w: &mut Writer, bundle: &Bundle, evaluation: &Evaluation) {
-    let (_, codes, _) = crate::scenario::summary(bundle, evaluation);
+fn so_far(w: &mut Writer, evaluation: &Evaluation) {
+    let codes = &evaluation.decision.codes;
     if !codes.is_empty() {
         let codes: Vec<String> = codes.iter().map(|c| w.code(c)).collect();
         w.para(&format!("Actions so far: {}", codes.join(", ")));
@@ -232,7 +232,7 @@ fn decided(w: &mut Writer, bundle: &Bundle, evaluation: &Evaluation) {
             (None, Some(_)) if v.edge.is_none() => {
                 lines.push(format!(
                     "hand-over to {}{reason}{cites}",
-                    w.code(&super::leads_into(bundle, v))
+                    w.code(super::leads_into(bundle, v))
                 ));
             }
             (None, Some(_)) => lines.push(format!("at {}{reason}{cites}", w.code(v.step))),

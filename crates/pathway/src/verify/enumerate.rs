@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use crate::bundle::Bundle;
 use crate::date::Date;
+use crate::diagnostic::Code;
 use crate::rule::{self, ExprKind};
 use crate::value::{Facts, Value};
 use crate::walk::{AnswerTable, Config, FactScope, Stop, Walk, advance, collect_actions};
@@ -137,7 +138,7 @@ impl<'b> Verifier<'b> {
             Stop::Done => self.finished(facts, walk),
             Stop::Missing(fact) => {
                 let start = self.start;
-                self.findings.report(start, "fact-not-asked", &fact, walk, || facts.clone(), |step| {
+                self.findings.report(start, Code::FactNotAsked, &fact, walk, || facts.clone(), |step| {
                     format!("a rule at step `{step}` reads `{fact}` before any question on this path asks it")
                 })
             }
@@ -145,7 +146,7 @@ impl<'b> Verifier<'b> {
                 let start = self.start;
                 self.findings.report(
                     start,
-                    "uncovered-answer",
+                    Code::UncoveredAnswer,
                     "",
                     walk,
                     || facts.clone(),
@@ -183,7 +184,7 @@ impl<'b> Verifier<'b> {
             let start = self.start;
             self.findings.report(
                 start,
-                "empty-outcome",
+                Code::EmptyOutcome,
                 "",
                 walk,
                 || facts.clone(),

@@ -28,7 +28,7 @@ use petgraph::graph::NodeIndex;
 
 use crate::bundle::{Bundle, StepKind};
 use crate::date::Date;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::rule::{ExprKind, Slot};
 use crate::value::{Facts, Value};
 use crate::walk::{Answers, Stop, Walk, advance};
@@ -331,7 +331,7 @@ impl<'a> Explorer<'a> {
                 }
                 Stop::Missing(fact) => {
                     let facts = self.facts_now();
-                    self.findings.report(self.start, "fact-not-asked", &fact, &self.walk, || facts, |step| {
+                    self.findings.report(self.start, Code::FactNotAsked, &fact, &self.walk, || facts, |step| {
                         format!("a rule at step `{step}` reads `{fact}` before any question on this path asks it")
                     });
                     DEAD
@@ -340,7 +340,7 @@ impl<'a> Explorer<'a> {
                     let facts = self.facts_now();
                     self.findings.report(
                         self.start,
-                        "uncovered-answer",
+                        Code::UncoveredAnswer,
                         "",
                         &self.walk,
                         || facts,
@@ -433,15 +433,12 @@ impl<'a> Explorer<'a> {
             here.meta.id,
             self.ctx.answers.len()
         );
-        self.exhausted = Some(
-            Diagnostic::error(
-                "verification-budget",
-                &start.file,
-                format!("pathway `{}`", start.meta.id),
-                message,
-            )
-            .hint("walks are kept apart by the facts that rules read later on: ask a fact near the steps that read it, keep each rule to facts asked close by, or split the pathway; nothing is proven until it verifies"),
-        );
+        self.exhausted = Some(Diagnostic::error(
+            Code::VerificationBudget,
+            &start.file,
+            format!("pathway `{}`", start.meta.id),
+            message,
+        ));
     }
 
     /// The summary of a finished walk: its verdicts.
@@ -492,7 +489,7 @@ impl<'a> Explorer<'a> {
             let facts = self.facts_now();
             self.findings.report(
                 self.start,
-                "empty-outcome",
+                Code::EmptyOutcome,
                 "",
                 &self.walk,
                 || facts,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::bundle::{Bundle, StepKind};
 use crate::date::Date;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic};
 use crate::rule::ExprKind;
 use crate::value::Facts;
 use crate::walk::{Passed, Walk};
@@ -71,7 +71,7 @@ impl<'b> Findings<'b> {
     pub(super) fn report(
         &mut self,
         start: usize,
-        code: &'static str,
+        code: Code,
         key: &str,
         walk: &Walk,
         facts: impl FnOnce() -> Facts,
@@ -194,7 +194,7 @@ impl<'b> Findings<'b> {
             };
             self.diagnostics.push(
                 Diagnostic::error(
-                    "invariant-broken",
+                    Code::InvariantBroken,
                     &pathway.file,
                     format!("invariant `{id}`"),
                     format!(
@@ -211,12 +211,11 @@ impl<'b> Findings<'b> {
             if matches!(implies, Some(ExprKind::Implies(..))) {
                 self.diagnostics.push(
                     Diagnostic::warning(
-                        "vacuous-invariant",
+                        Code::VacuousInvariant,
                         &pathway.file,
                         format!("invariant `{id}`"),
                         format!("`{rule}` holds on every path only because its condition holds on none, so it proves nothing"),
-                    )
-                    .hint("check the condition (left of `->`) names the case it is meant for, or remove the invariant"),
+                    ),
                 );
             }
         }
@@ -240,7 +239,12 @@ impl<'b> Findings<'b> {
                     if cut {
                         continue;
                     }
-                    self.diagnostics.push(Diagnostic::error("unreachable-step", &pathway.file, format!("step `{}`", step.id), "no combination of answers reaches it").hint("the guards before it exclude every path to it: fix them or remove the step"));
+                    self.diagnostics.push(Diagnostic::error(
+                        Code::UnreachableStep,
+                        &pathway.file,
+                        format!("step `{}`", step.id),
+                        "no combination of answers reaches it",
+                    ));
                     continue;
                 }
                 for (e, edge) in step.edges.iter().enumerate() {
@@ -250,7 +254,18 @@ impl<'b> Findings<'b> {
                     if !self.seen_edges.contains(&(p, node.index(), e))
                         && !matches!(step.kind, StepKind::Outcome { .. })
                     {
-                        self.diagnostics.push(Diagnostic::error("dead-edge", &pathway.file, format!("step `{}`, edge {}", step.id, e + 1), format!("no answer takes this edge{}", edge.when_src.as_ref().map(|w| format!(" (`{w}`)")).unwrap_or_default())).hint("an earlier edge of the step always wins, or the guard can never hold: reorder or remove it"));
+                        self.diagnostics.push(Diagnostic::error(
+                            Code::DeadEdge,
+                            &pathway.file,
+                            format!("step `{}`, edge {}", step.id, e + 1),
+                            format!(
+                                "no answer takes this edge{}",
+                                edge.when_src
+                                    .as_ref()
+                                    .map(|w| format!(" (`{w}`)"))
+                                    .unwrap_or_default()
+                            ),
+                        ));
                     }
                 }
             }
