@@ -23,7 +23,8 @@ fn main() {
         bundle.snapshot_for_walking()
     } else {
         bundle.snapshot()
-    };
+    }
+    .unwrap_or_else(|e| fail(&format!("the bundled set cannot be snapshotted: {e}")));
     // The module must decode what it embeds.
     if let Err(e) = pathway::Bundle::from_snapshot(&bytes) {
         fail(&format!(

@@ -20,7 +20,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let snapshot = bundle.snapshot();
+    let Ok(snapshot) = bundle.snapshot() else {
+        eprintln!("snapshot_seed: the bundled set cannot be snapshotted");
+        return ExitCode::FAILURE;
+    };
     // The envelope: marker, version (one LEB128 byte for version 1), length (LEB128), then
     // the 8-byte checksum.
     let marker = b"pathway-snapshot\n".len();

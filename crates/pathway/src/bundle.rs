@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use petgraph::graph::{DiGraph, NodeIndex};
 use serde::Serialize;
 
 use crate::date::Date;
@@ -12,7 +11,8 @@ use crate::model::{
     ActionDef, BoolLabels, ChoiceOption, Contact, FactType, Form, HazardDef, Source,
 };
 use crate::rule::{Expr, Slot};
-use crate::template::{Part, Template};
+pub(crate) use crate::steps::{Edge, Step, StepIx, StepKind, Steps};
+use crate::template::Part;
 use crate::value::Value;
 
 /// A validated set of pathways with their contacts directory.
@@ -31,6 +31,10 @@ pub struct Bundle {
     pub(crate) entry: Option<usize>,
     pub(crate) hash: String,
     pub(crate) paths_verified: u64,
+    /// Whether every invariant was proven on every path when the set was loaded: false for
+    /// a set loaded with `prove_invariants: false`, which can be checked and replayed but
+    /// never snapshotted (a decoded set is always a proven one).
+    pub(crate) proven: bool,
 }
 
 /// How to load a pathway set.
@@ -71,9 +75,11 @@ pub(crate) struct Pathway {
     /// Sorted by id, so a linked rule finds one by its index ([`Slot::Derived`]).
     pub(crate) derived: Vec<Derived>,
     pub(crate) actions: Actions,
-    pub(crate) graph: DiGraph<Step, usize>,
-    pub(crate) start: NodeIndex,
-    pub(crate) index: BTreeMap<String, NodeIndex>,
+    /// The steps in file order: a step's index is its [`StepIx`], and every edge and
+    /// hand-over names its target by index, resolved once by the compiler.
+    pub(crate) steps: Steps,
+    pub(crate) start: StepIx,
+    pub(crate) index: BTreeMap<String, StepIx>,
     pub(crate) must_ask: Vec<String>,
     pub(crate) invariants: Vec<Invariant>,
 }
@@ -430,55 +436,6 @@ pub(crate) struct Invariant {
     pub(crate) rule: Expr,
 }
 
-/// A step of the compiled graph.
-#[derive(Debug, Clone)]
-pub(crate) struct Step {
-    pub(crate) id: String,
-    pub(crate) kind: StepKind,
-    pub(crate) edges: Vec<Edge>,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) enum StepKind {
-    Question {
-        fact: String,
-        /// Where a walk finds the answer: [`Slot::Fact`] once linked.
-        slot: Slot,
-        note: Option<String>,
-    },
-    Action {
-        actions: Vec<String>,
-        /// Each action's definition in the pathway's [`Actions`], once linked (empty
-        /// until then, and `None` for a code the pathway does not define).
-        defs: Vec<Option<u32>>,
-        detail: Option<Template>,
-    },
-    Outcome {
-        title: String,
-        summary: String,
-        actions: Vec<String>,
-        /// As for [`StepKind::Action`].
-        defs: Vec<Option<u32>>,
-        next_steps: Vec<String>,
-        cites: Vec<String>,
-    },
-    Handover {
-        pathway: usize,
-        step: NodeIndex,
-        because: String,
-        cites: Vec<String>,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub(crate) struct Edge {
-    pub(crate) when: Option<Expr>,
-    pub(crate) when_src: Option<String>,
-    pub(crate) to: NodeIndex,
-    pub(crate) because: Option<String>,
-    pub(crate) cites: Vec<String>,
-}
-
 /// A file of a pathway set, as text.
 #[derive(Debug, Clone, Copy)]
 pub struct SourceFile<'a> {
@@ -570,6 +527,12 @@ impl Bundle {
         &self.hash
     }
 
+    /// Whether every invariant of the set was proven on every path when it was loaded (a set
+    /// loaded with `prove_invariants: false` was not: it may break one).
+    pub fn proven(&self) -> bool {
+        self.proven
+    }
+
     /// How many complete paths verification walked when the set was loaded.
     pub fn paths_verified(&self) -> u64 {
         self.paths_verified
@@ -630,7 +593,7 @@ impl Bundle {
                     rule.link(&slot);
                 }
             }
-            for step in p.graph.node_weights_mut() {
+            for step in p.steps.iter_mut() {
                 match &mut step.kind {
                     StepKind::Question { fact, slot: s, .. } => {
                         *s = slots.slot(fact).map_or(Slot::Unlinked, Slot::Fact);

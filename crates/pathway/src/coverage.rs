@@ -55,8 +55,8 @@ pub fn coverage<'a, 'b: 'a>(
         missing_edges: Vec::new(),
     };
     for p in &bundle.pathways {
-        for node in p.graph.node_indices() {
-            let step = &p.graph[node];
+        for node in p.steps.indices() {
+            let step = &p.steps[node];
             let key = (p.meta.id.as_str(), step.id.as_str());
             cov.steps_total += 1;
             if steps.contains(&key) {
@@ -69,7 +69,7 @@ pub fn coverage<'a, 'b: 'a>(
                 if edges.contains(&(key.0, key.1, e)) {
                     cov.edges_taken += 1;
                 } else {
-                    let target = &p.graph[edge.to].id;
+                    let target = &p.steps[edge.to].id;
                     let when = edge
                         .when_src
                         .as_deref()

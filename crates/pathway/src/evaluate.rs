@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use petgraph::graph::NodeIndex;
+use crate::bundle::StepIx;
 use serde::Serialize;
 
 use crate::bundle::{ActionEntry, Bundle, FactDecl, PathwayId, StepKind};
@@ -153,7 +153,7 @@ pub struct StepRef {
 }
 
 impl StepRef {
-    pub(crate) fn new(pathway: usize, step: NodeIndex) -> Self {
+    pub(crate) fn new(pathway: usize, step: StepIx) -> Self {
         Self {
             pathway: pathway as u32,
             step: step.index() as u32,
@@ -165,8 +165,8 @@ impl StepRef {
         PathwayId(self.pathway as usize)
     }
 
-    pub(crate) fn node(self) -> NodeIndex {
-        NodeIndex::new(self.step as usize)
+    pub(crate) fn node(self) -> StepIx {
+        StepIx::new(self.step as usize)
     }
 }
 
@@ -295,7 +295,7 @@ pub fn evaluate<'b>(
             State::NeedsAnswer(question(bundle, &walk, fact))
         }
         Stop::NoEdge => State::Blocked {
-            step: &bundle.pathways[p].graph[node].id,
+            step: &bundle.pathways[p].steps[node].id,
             message: "no route out of this step matches the answers; seek advice from the \
                       Modern Slavery Helpline and your safeguarding lead",
         },
@@ -403,7 +403,7 @@ fn passed_settled<'b>(
     let questions =
         walk.visits
             .iter()
-            .filter_map(|v| match &bundle.pathways[v.pathway].graph[v.node].kind {
+            .filter_map(|v| match &bundle.pathways[v.pathway].steps[v.node].kind {
                 StepKind::Question { fact, .. } => Some(fact),
                 _ => None,
             });
@@ -418,7 +418,7 @@ fn passed_settled<'b>(
 fn question<'b>(bundle: &'b Bundle, walk: &Walk, fact: Cow<'b, str>) -> Question<'b> {
     let (p, node) = walk.at;
     let pathway = &bundle.pathways[p];
-    let step = &pathway.graph[node];
+    let step = &pathway.steps[node];
     let note = match &step.kind {
         StepKind::Question { fact: f, note, .. } if *f == *fact => note.as_deref(),
         _ => None,
@@ -459,7 +459,7 @@ fn trail<'b>(
     let mut answers = answers.iter();
     for v in &walk.visits {
         let pathway = &bundle.pathways[v.pathway];
-        let step = &pathway.graph[v.node];
+        let step = &pathway.steps[v.node];
         let answer = match &step.kind {
             StepKind::Question { fact, .. } => {
                 answers
@@ -521,7 +521,7 @@ fn outcome<'b>(
 ) -> Outcome<'b> {
     let (p, node) = walk.at;
     let pathway = &bundle.pathways[p];
-    let step = &pathway.graph[node];
+    let step = &pathway.steps[node];
     let (title, summary, next_steps, cites): (&str, &str, &[String], &[String]) = match &step.kind {
         StepKind::Outcome {
             title,
@@ -568,7 +568,7 @@ fn action<'b>(
         answers,
     };
     let known = |id: &str, slot: Slot| scope.answer(id, slot).map(|(v, _)| v);
-    let detail = match &bundle.pathways[visit.pathway].graph[visit.node].kind {
+    let detail = match &bundle.pathways[visit.pathway].steps[visit.node].kind {
         StepKind::Action {
             detail: Some(t), ..
         } => Some(t.render(&known, config.today)),

@@ -55,6 +55,7 @@ mod scenario;
 mod segments;
 mod session;
 mod snapshot;
+mod steps;
 mod suggest;
 mod template;
 mod value;

@@ -456,3 +456,131 @@ pub struct Redated<'b> {
     /// Saved answers ahead of the walk that no question on the new route asks, left out.
     pub off_route: Vec<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::compile::bundled;
+
+    use super::*;
+
+    #[test]
+    fn a_saved_session_is_read_strictly() {
+        let bundle = bundled().unwrap();
+        let mut session = Session::new(&bundle, bundle.entry(), "2026-11-22".parse().unwrap());
+        session.answer("immediate_danger", &json!(false)).unwrap();
+        let text = session.to_json();
+        assert_eq!(Session::from_json(&bundle, &text).unwrap(), session);
+        let saved: Json = serde_json::from_str(&text).unwrap();
+        let refused = |edit: &dyn Fn(&mut Json), wanted: &str| {
+            let mut changed = saved.clone();
+            edit(&mut changed);
+            match Session::from_json(&bundle, &changed.to_string()) {
+                Err(SessionError::Malformed(m)) => assert!(m.contains(wanted), "{m}"),
+                other => panic!("{other:?}"),
+            }
+        };
+        refused(&|s| s["extra"] = json!(1), "unknown field `extra`");
+        refused(
+            &|s| s["answers"][0]["note"] = json!("x"),
+            "unknown field `note`",
+        );
+        refused(
+            &|s| s["answers"][0] = json!({"fact": "immediate_danger"}),
+            "missing field `value`",
+        );
+        refused(
+            &|s| drop(s.as_object_mut().unwrap().remove("today")),
+            "missing field `today`",
+        );
+        refused(&|s| s["today"] = json!("22/11/2026"), "`today`");
+        refused(&|s| s["version"] = json!(1.5), "`version` must be a string");
+        refused(&|s| s["answers"] = json!({}), "`answers` must be a list");
+        refused(&|s| *s = json!([]), "must be a JSON object");
+        let twice = text.replacen("\"format\"", "\"format\": \"x\",\n  \"format\"", 1);
+        assert!(matches!(
+            Session::from_json(&bundle, &twice),
+            Err(SessionError::Malformed(m)) if m.contains("twice")
+        ));
+    }
+
+    #[test]
+    fn outcome_is_none_until_the_last_answer_then_what_current_finishes_with() {
+        let bundle = bundled().unwrap();
+        let today: Date = "2026-11-22".parse().unwrap();
+        let mut session = Session::new(&bundle, bundle.entry(), today);
+        let answers = json!({
+            "immediate_danger": false,
+            "needs_safe_place_tonight": false,
+            "language_barrier": false,
+            "someone_speaks_for_them": false,
+            "age_basis": "stated_age",
+            "age": 17,
+            "suspected_modern_slavery": "yes",
+            "reporter_organisation": "police",
+            "exploitation_type": "labour",
+        });
+        // Answer whatever the walk asks next, in its order.
+        while let State::NeedsAnswer(q) = session.current().state {
+            assert!(session.outcome().is_none(), "finished before `{}`", q.fact);
+            let value = answers
+                .get(&*q.fact)
+                .unwrap_or_else(|| panic!("asks `{}`", q.fact));
+            session.answer(&q.fact, value).unwrap();
+        }
+        let outcome = session.outcome().expect("finished after the last answer");
+        let State::Finished(current) = session.current().state else {
+            panic!("current() is not finished")
+        };
+        assert_eq!(outcome.codes(), current.codes());
+        assert!(outcome.codes().contains(&"refer_before_18th_birthday"));
+        assert!(session.back());
+        assert!(
+            session.outcome().is_none(),
+            "back makes it unfinished again"
+        );
+    }
+
+    /// Regression (fuzz/session): a saved session whose answer is ahead of the walk (an age,
+    /// with the age basis not yet answered) loads, asks the question in between, and then
+    /// uses the answer it already holds instead of asking again.
+    #[test]
+    fn a_saved_answer_ahead_of_the_walk_is_kept_and_used_when_reached() {
+        let bundle = bundled().unwrap();
+        let text = json!({
+            "format": SESSION_FORMAT,
+            "pathway": "hertfordshire",
+            "version": bundle.meta(bundle.entry()).version,
+            "content_hash": bundle.content_hash(),
+            "today": "2026-11-22",
+            "answers": [
+                {"fact": "immediate_danger", "value": true},
+                {"fact": "age", "value": 17},
+            ],
+        })
+        .to_string();
+        let mut session = Session::from_json(&bundle, &text).unwrap();
+        for fact in [
+            "needs_safe_place_tonight",
+            "language_barrier",
+            "someone_speaks_for_them",
+        ] {
+            session.answer(fact, &json!(false)).unwrap();
+        }
+        let State::NeedsAnswer(q) = session.current().state else {
+            panic!("finished with no age basis")
+        };
+        assert_eq!(q.fact, "age_basis");
+        assert_eq!(
+            Session::from_json(&bundle, &session.to_json()).unwrap(),
+            session
+        );
+        session.answer("age_basis", &json!("stated_age")).unwrap();
+        let State::NeedsAnswer(q) = session.current().state else {
+            panic!("finished too early")
+        };
+        assert_ne!(q.fact, "age", "the saved age is asked again");
+        assert_eq!(session.facts().get("age"), Some(&Value::Int(17)));
+    }
+}

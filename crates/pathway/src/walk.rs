@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use petgraph::graph::NodeIndex;
+use crate::bundle::StepIx;
 
 use crate::bundle::{ActionEntry, Bundle, FactDecl, StepKind};
 use crate::date::Date;
@@ -34,7 +34,7 @@ impl Config {
 /// A walk in progress: the current step and the steps passed, with the edge taken.
 #[derive(Debug, Clone)]
 pub(crate) struct Walk {
-    pub(crate) at: (usize, NodeIndex),
+    pub(crate) at: (usize, StepIx),
     pub(crate) visits: Vec<Passed>,
 }
 
@@ -43,7 +43,7 @@ pub(crate) struct Walk {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Passed {
     pub(crate) pathway: usize,
-    pub(crate) node: NodeIndex,
+    pub(crate) node: StepIx,
     pub(crate) edge: Option<usize>,
 }
 
@@ -75,7 +75,7 @@ impl Walk {
         bundle: &'b Bundle,
     ) -> impl Iterator<Item = &'b str> + 'a {
         self.visits.iter().filter_map(move |v| {
-            match &bundle.pathways[v.pathway].graph[v.node].kind {
+            match &bundle.pathways[v.pathway].steps[v.node].kind {
                 StepKind::Question { fact, .. } => Some(fact.as_str()),
                 _ => None,
             }
@@ -235,13 +235,13 @@ pub(crate) fn advance_noting<'b: 'x, 'f: 'x, 'x>(
     mut answered: impl FnMut(Option<(&'x Value, bool)>),
 ) -> Stop<'b> {
     // A compiled set is acyclic, so a walk is never longer than the set has steps.
-    let limit: usize = bundle.pathways.iter().map(|p| p.graph.node_count()).sum();
+    let limit: usize = bundle.pathways.iter().map(|p| p.steps.len()).sum();
     loop {
         if walk.visits.len() > limit {
             return Stop::NoEdge;
         }
         let (p, node) = walk.at;
-        let step = &bundle.pathways[p].graph[node];
+        let step = &bundle.pathways[p].steps[node];
         let scope = FactScope {
             bundle,
             pathway: p,
@@ -319,7 +319,7 @@ pub(crate) fn collect_actions<'b>(
     let mut urgent = 0;
     for (k, v) in walk.visits.iter().enumerate() {
         let pathway = &bundle.pathways[v.pathway];
-        let (codes, defs) = match &pathway.graph[v.node].kind {
+        let (codes, defs) = match &pathway.steps[v.node].kind {
             StepKind::Action { actions, defs, .. } | StepKind::Outcome { actions, defs, .. } => {
                 (actions, defs)
             }
@@ -364,7 +364,7 @@ pub(crate) fn questions_ahead(
         if !seen.insert((p, node.index())) {
             continue;
         }
-        let s = &bundle.pathways[p].graph[node];
+        let s = &bundle.pathways[p].steps[node];
         match &s.kind {
             StepKind::Question { fact, .. } => {
                 facts.insert(fact.clone());

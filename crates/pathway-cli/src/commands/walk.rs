@@ -5,8 +5,7 @@ use std::process::ExitCode;
 
 use inquire::error::InquireError;
 use inquire::{Confirm, Select, Text};
-use pathway::{Action, Bundle, Date, Evaluation, NotesConfig, Redated, Session, State, case_notes};
-use serde_json::Value as Json;
+use pathway::{Action, Date, Evaluation, NotesConfig, Redated, Session, State, case_notes};
 
 use super::prompt::{self, Progress, Reply};
 use crate::io::{
@@ -508,7 +507,8 @@ fn prompt_failed(e: InquireError) -> CliError {
 
 #[cfg(test)]
 mod tests {
-    use pathway::SESSION_FORMAT;
+    use pathway::{Bundle, SESSION_FORMAT};
+    use serde_json::Value as Json;
     use serde_json::json;
 
     use super::*;

@@ -301,6 +301,7 @@ pub(super) fn fact_decl(
 /// Words a fact's `help` may have when the rest is in `more`.
 pub(super) const HELP_WORDS: usize = 40;
 
+/// The `sets` of each choice fact's options (the facts an answer settles) and its
 /// `rewrites` (how older records read), checked against the merged declarations and typed
 /// into them.
 pub(super) fn check_settles(

@@ -4,32 +4,112 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::Sink;
 use super::ctx::{Ctx, Env, is_ident, one_of};
-use crate::bundle::{Edge, Pathway, Step, StepKind};
+use crate::bundle::{
+    Actions, Derived, Edge, Invariant, Meta, Pathway, Step, StepIx, StepKind, Steps,
+};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::model::Source;
 use crate::model::{FactType, StepDef};
 use crate::rule::{Context, Slot};
 use crate::template::Template;
 use petgraph::algo::kosaraju_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 
-/// A hand-over whose target pathway is resolved once every pathway is compiled.
-pub(super) struct PendingHandover {
-    pub(super) node: NodeIndex,
-    pub(super) at: String,
-    pub(super) pathway: String,
-    pub(super) step: Option<String>,
+/// A pathway compiled from its own file: everything a [`Pathway`] holds, but its hand-overs
+/// name their targets, resolved to indices once every pathway is compiled
+/// ([`resolve_handovers`], then [`Draft::finish`]).
+pub(super) struct Draft {
+    pub(super) meta: Meta,
+    pub(super) file: String,
+    pub(super) sources: BTreeMap<String, Source>,
+    pub(super) derived: Vec<Derived>,
+    pub(super) actions: Actions,
+    pub(super) steps: Vec<DraftStep>,
+    pub(super) start: StepIx,
+    pub(super) index: BTreeMap<String, StepIx>,
+    pub(super) must_ask: Vec<String>,
+    pub(super) invariants: Vec<Invariant>,
 }
 
-pub(super) type Graph = (
-    DiGraph<Step, usize>,
-    BTreeMap<String, NodeIndex>,
-    Vec<PendingHandover>,
-);
+/// A step of a [`Draft`].
+pub(super) struct DraftStep {
+    pub(super) id: String,
+    pub(super) kind: DraftKind,
+    pub(super) edges: Vec<Edge>,
+}
+
+/// A step's kind, or a hand-over still naming its target.
+pub(super) enum DraftKind {
+    Ready(StepKind),
+    Handover {
+        because: String,
+        cites: Vec<String>,
+        /// Where the hand-over is, for diagnostics.
+        at: String,
+        pathway: String,
+        step: Option<String>,
+    },
+}
+
+/// Each hand-over's target, by the draft and step it is at.
+pub(super) type Targets = BTreeMap<(usize, StepIx), (usize, StepIx)>;
+
+impl Draft {
+    /// The pathway, with its hand-overs' targets (`None` if one has none: the set has an
+    /// error then, and is not built).
+    pub(super) fn finish(self, p: usize, targets: &Targets) -> Option<Pathway> {
+        let mut steps = Vec::with_capacity(self.steps.len());
+        for (i, step) in self.steps.into_iter().enumerate() {
+            let kind = match step.kind {
+                DraftKind::Ready(kind) => kind,
+                DraftKind::Handover { because, cites, .. } => {
+                    let &(pathway, step) = targets.get(&(p, StepIx::new(i)))?;
+                    StepKind::Handover {
+                        pathway,
+                        step,
+                        because,
+                        cites,
+                    }
+                }
+            };
+            steps.push(Step {
+                id: step.id,
+                kind,
+                edges: step.edges,
+            });
+        }
+        Some(Pathway {
+            meta: self.meta,
+            file: self.file,
+            sources: self.sources,
+            derived: self.derived,
+            actions: self.actions,
+            steps: Steps(steps),
+            start: self.start,
+            index: self.index,
+            must_ask: self.must_ask,
+            invariants: self.invariants,
+        })
+    }
+
+    /// The steps a step leads to: its edges' targets, and a hand-over's.
+    fn next<'a>(
+        &'a self,
+        p: usize,
+        i: StepIx,
+        targets: &'a Targets,
+    ) -> impl Iterator<Item = (usize, StepIx)> + 'a {
+        let step = &self.steps[i.index()];
+        let handover = targets.get(&(p, i)).copied();
+        step.edges.iter().map(move |e| (p, e.to)).chain(handover)
+    }
+}
+
+pub(super) type Graph = (Vec<DraftStep>, BTreeMap<String, StepIx>);
 
 pub(super) fn build_graph(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>) -> Graph {
-    let mut graph = DiGraph::new();
+    let mut steps: Vec<DraftStep> = Vec::new();
     let mut index = BTreeMap::new();
-    let mut pending = Vec::new();
     for (i, def) in ctx.model.steps.iter().enumerate() {
         let at = format!("steps[{i}] (`{}`)", def.id());
         if !is_ident(def.id()) {
@@ -53,19 +133,12 @@ pub(super) fn build_graph(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>) -> Grap
             continue;
         }
         let kind = step_kind(ctx, sink, env, &at, def);
-        let node = graph.add_node(Step {
+        let node = StepIx::new(steps.len());
+        steps.push(DraftStep {
             id: def.id().to_owned(),
             kind,
             edges: Vec::new(),
         });
-        if let StepDef::Handover { pathway, step, .. } = def {
-            pending.push(PendingHandover {
-                node,
-                at: at.clone(),
-                pathway: pathway.clone(),
-                step: step.clone(),
-            });
-        }
         index.insert(def.id().to_owned(), node);
     }
     for (i, def) in ctx.model.steps.iter().enumerate() {
@@ -123,8 +196,7 @@ pub(super) fn build_graph(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>) -> Grap
                     None
                 }
             };
-            graph.add_edge(from, to, j);
-            graph[from].edges.push(Edge {
+            steps[from.index()].edges.push(Edge {
                 when,
                 when_src: e.when.clone(),
                 to,
@@ -133,7 +205,7 @@ pub(super) fn build_graph(ctx: &Ctx<'_>, sink: &mut Sink, env: &Env<'_>) -> Grap
             });
         }
     }
-    (graph, index, pending)
+    (steps, index)
 }
 
 pub(super) fn step_kind(
@@ -142,7 +214,7 @@ pub(super) fn step_kind(
     env: &Env<'_>,
     at: &str,
     def: &StepDef,
-) -> StepKind {
+) -> DraftKind {
     let codes = |sink: &mut Sink, codes: &[String]| {
         for code in codes {
             if !env.actions.contains(code) {
@@ -175,11 +247,11 @@ pub(super) fn step_kind(
                     ),
                 );
             }
-            StepKind::Question {
+            DraftKind::Ready(StepKind::Question {
                 fact: fact.clone(),
                 slot: Slot::Unlinked,
                 note: ctx.expand_opt(sink, &format!("{at}, `note`"), note),
-            }
+            })
         }
         StepDef::Action {
             actions, detail, ..
@@ -201,11 +273,11 @@ pub(super) fn step_kind(
                     .map_err(|e| ctx.err(sink, Code::BadTemplate, &format!("{at}, `detail`"), e))
                     .ok()
             });
-            StepKind::Action {
+            DraftKind::Ready(StepKind::Action {
                 actions: actions.clone(),
                 defs: Vec::new(),
                 detail,
-            }
+            })
         }
         StepDef::Outcome {
             title,
@@ -223,111 +295,114 @@ pub(super) fn step_kind(
                 .enumerate()
                 .map(|(i, t)| ctx.expand(sink, &format!("{at}, `next_steps[{i}]`"), t))
                 .collect();
-            StepKind::Outcome {
+            DraftKind::Ready(StepKind::Outcome {
                 title: ctx.expand(sink, &format!("{at}, `title`"), title),
                 summary,
                 actions: actions.clone(),
                 defs: Vec::new(),
                 next_steps,
                 cites: cites.clone(),
-            }
+            })
         }
-        StepDef::Handover { because, cites, .. } => {
+        StepDef::Handover {
+            because,
+            cites,
+            pathway,
+            step,
+            ..
+        } => {
             ctx.cites(sink, at, cites, true);
-            // Resolved in `resolve_handovers`.
-            StepKind::Handover {
-                pathway: usize::MAX,
-                step: NodeIndex::end(),
+            DraftKind::Handover {
                 because: ctx.expand(sink, &format!("{at}, `because`"), because),
                 cites: cites.clone(),
+                at: at.to_owned(),
+                pathway: pathway.clone(),
+                step: step.clone(),
             }
         }
     }
 }
 
+/// Each hand-over's target, by index; a hand-over to a pathway or step the set does not have
+/// is reported.
 pub(super) fn resolve_handovers(
-    pathways: &mut [Pathway],
-    pending: Vec<Vec<PendingHandover>>,
+    pathways: &[Draft],
     parsed: &BTreeSet<&str>,
     sink: &mut Sink,
-) {
-    for (from, list) in pending.into_iter().enumerate() {
-        for h in list {
-            let file = pathways[from].file.clone();
-            let Some(target) = pathways.iter().position(|p| p.meta.id == h.pathway) else {
-                if parsed.contains(h.pathway.as_str()) {
+) -> Targets {
+    let mut targets = Targets::new();
+    for (from, draft) in pathways.iter().enumerate() {
+        for (i, step) in draft.steps.iter().enumerate() {
+            let DraftKind::Handover {
+                at,
+                pathway: name,
+                step: to,
+                ..
+            } = &step.kind
+            else {
+                continue;
+            };
+            let file = &draft.file;
+            let Some(target) = pathways.iter().position(|p| p.meta.id == *name) else {
+                if parsed.contains(name.as_str()) {
                     continue; // in the set, but with errors of its own
                 }
                 let ids = pathways.iter().map(|p| p.meta.id.as_str());
                 sink.push(
                     Diagnostic::error(
                         Code::UnknownPathway,
-                        &file,
-                        &h.at,
-                        format!(
-                            "hands over to pathway `{}`, which is not in the set",
-                            h.pathway
-                        ),
+                        file,
+                        at,
+                        format!("hands over to pathway `{name}`, which is not in the set"),
                     )
                     .hint(one_of(
                         "add its file to the set's folder, or hand over to one of",
-                        &h.pathway,
+                        name,
                         ids,
                     )),
                 );
                 continue;
             };
-            let node = match &h.step {
+            let node = match to {
                 None => Some(pathways[target].start),
                 Some(step) => pathways[target].index.get(step).copied(),
             };
             let Some(node) = node else {
                 sink.push(Diagnostic::error(
                     Code::UnknownStep,
-                    &file,
-                    &h.at,
+                    file,
+                    at,
                     format!(
-                        "hands over to step `{}`, which pathway `{}` does not have",
-                        h.step.unwrap_or_default(),
-                        h.pathway
+                        "hands over to step `{}`, which pathway `{name}` does not have",
+                        to.as_deref().unwrap_or_default(),
                     ),
                 ));
                 continue;
             };
-            if let StepKind::Handover { pathway, step, .. } = &mut pathways[from].graph[h.node].kind
-            {
-                *pathway = target;
-                *step = node;
-            }
+            targets.insert((from, StepIx::new(i)), (target, node));
         }
     }
+    targets
 }
 
 /// Every step must be reachable from its pathway's start or a hand-over into it, and the
 /// graph of the whole set (hand-overs included) must have no cycle.
-pub(super) fn check_reachable_and_acyclic(pathways: &[Pathway], sink: &mut Sink) {
-    let mut whole: DiGraph<(usize, NodeIndex), ()> = DiGraph::new();
-    let mut ids: BTreeMap<(usize, NodeIndex), NodeIndex> = BTreeMap::new();
+pub(super) fn check_reachable_and_acyclic(pathways: &[Draft], targets: &Targets, sink: &mut Sink) {
+    let mut whole: DiGraph<(usize, StepIx), ()> = DiGraph::new();
+    let mut ids: BTreeMap<(usize, StepIx), NodeIndex> = BTreeMap::new();
     for (p, pathway) in pathways.iter().enumerate() {
-        for node in pathway.graph.node_indices() {
+        for i in 0..pathway.steps.len() {
+            let node = StepIx::new(i);
             ids.insert((p, node), whole.add_node((p, node)));
         }
     }
     let mut roots: Vec<NodeIndex> = Vec::new();
     for (p, pathway) in pathways.iter().enumerate() {
         roots.push(ids[&(p, pathway.start)]);
-        for node in pathway.graph.node_indices() {
-            let step = &pathway.graph[node];
-            for e in &step.edges {
-                whole.add_edge(ids[&(p, node)], ids[&(p, e.to)], ());
-            }
-            if let StepKind::Handover {
-                pathway: q,
-                step: target,
-                ..
-            } = step.kind
-            {
-                whole.add_edge(ids[&(p, node)], ids[&(q, target)], ());
+        for i in 0..pathway.steps.len() {
+            let node = StepIx::new(i);
+            for to in pathway.next(p, node, targets) {
+                whole.add_edge(ids[&(p, node)], ids[&to], ());
             }
         }
     }
@@ -342,13 +417,13 @@ pub(super) fn check_reachable_and_acyclic(pathways: &[Pathway], sink: &mut Sink)
         }
     }
     for (p, pathway) in pathways.iter().enumerate() {
-        for node in pathway.graph.node_indices() {
-            if !seen.contains(&(p, node)) {
+        for (i, step) in pathway.steps.iter().enumerate() {
+            if !seen.contains(&(p, StepIx::new(i))) {
                 sink.push(
                     Diagnostic::error(
                         Code::UnreachableStep,
                         &pathway.file,
-                        format!("step `{}`", pathway.graph[node].id),
+                        format!("step `{}`", step.id),
                         "no path from the start reaches it",
                     )
                     .hint("link it from another step, or remove it"),
@@ -356,18 +431,27 @@ pub(super) fn check_reachable_and_acyclic(pathways: &[Pathway], sink: &mut Sink)
             }
         }
     }
-    // Kosaraju's algorithm walks with an explicit stack (Tarjan's in petgraph recurses once
-    // per step, and overflowed at 100,000 steps). Each cycle is reported at its first step
-    // by name, cycles in that order.
-    let mut cycles: Vec<(Vec<String>, (usize, NodeIndex))> = Vec::new();
+    // The one cycle check (the snapshot decoder's too); the steps of each cycle are then
+    // named from the strongly connected components. Kosaraju's algorithm walks with an
+    // explicit stack (Tarjan's in petgraph recurses once per step, and overflowed at 100,000
+    // steps). Each cycle is reported at its first step by name, cycles in that order.
+    let sizes: Vec<usize> = pathways.iter().map(|p| p.steps.len()).collect();
+    if crate::steps::topological(&sizes, |p, i| pathways[p].next(p, i, targets)).is_some() {
+        return;
+    }
+    let mut cycles: Vec<(Vec<String>, (usize, StepIx))> = Vec::new();
     for scc in kosaraju_scc(&whole) {
         let looped = scc.len() > 1 || scc.iter().any(|&n| whole.contains_edge(n, n));
         if looped {
-            let mut named: Vec<(String, (usize, NodeIndex))> = scc
+            let mut named: Vec<(String, (usize, StepIx))> = scc
                 .iter()
                 .map(|&n| {
                     let (p, node) = whole[n];
-                    let name = format!("{}#{}", pathways[p].meta.id, pathways[p].graph[node].id);
+                    let name = format!(
+                        "{}#{}",
+                        pathways[p].meta.id,
+                        pathways[p].steps[node.index()].id
+                    );
                     (name, (p, node))
                 })
                 .collect();
@@ -381,7 +465,7 @@ pub(super) fn check_reachable_and_acyclic(pathways: &[Pathway], sink: &mut Sink)
         sink.push(Diagnostic::error(
             Code::Cycle,
             &pathways[p].file,
-            format!("step `{}`", pathways[p].graph[node].id),
+            format!("step `{}`", pathways[p].steps[node.index()].id),
             format!("the steps {} form a cycle", names.join(", ")),
         ));
     }

@@ -66,8 +66,7 @@ pub(crate) fn compile(
     check_settles(&pathways, &mut facts, &mut sink);
     let contacts_file = contacts.first().map_or("", |(name, _)| name.as_str());
     check_services(contacts_file, &directory, &facts, &mut sink);
-    let mut compiled = Vec::new();
-    let mut handovers = Vec::new();
+    let mut drafts = Vec::new();
     for (file, model) in &pathways {
         let ctx = Ctx {
             file,
@@ -75,23 +74,28 @@ pub(crate) fn compile(
             facts: &facts,
             contacts: &directory,
         };
-        if let Some((pathway, pending)) = compile_pathway(&ctx, &mut sink) {
-            compiled.push(pathway);
-            handovers.push(pending);
-        }
+        drafts.extend(compile_pathway(&ctx, &mut sink));
     }
-    let entry = check_set(&compiled, &mut sink);
+    let entry = check_set(&drafts, &mut sink);
     // A pathway file that parsed but did not compile has its own errors: hand-overs to it
     // are not reported again as hand-overs to a pathway missing from the set.
     let parsed: BTreeSet<&str> = pathways.iter().map(|(_, m)| m.id.as_str()).collect();
-    resolve_handovers(&mut compiled, handovers, &parsed, &mut sink);
+    let targets = resolve_handovers(&drafts, &parsed, &mut sink);
     if !sink.has_errors() {
-        check_reachable_and_acyclic(&compiled, &mut sink);
+        check_reachable_and_acyclic(&drafts, &targets, &mut sink);
     }
-    let hazards = check_hazards(&hazard_logs, &compiled, &mut sink);
-    if sink.has_errors() {
+    let hazards = check_hazards(&hazard_logs, &drafts, &mut sink);
+    let compiled: Option<Vec<_>> = match sink.has_errors() {
+        true => None,
+        false => drafts
+            .into_iter()
+            .enumerate()
+            .map(|(p, d)| d.finish(p, &targets))
+            .collect(),
+    };
+    let Some(compiled) = compiled else {
         return Err(finish(sink));
-    }
+    };
     let (contact_sources, contacts) = directory
         .map(|c| (c.sources, c.contacts))
         .unwrap_or_default();
@@ -104,6 +108,7 @@ pub(crate) fn compile(
         hazards,
         entry,
         paths_verified: 0,
+        proven: options.prove_invariants,
     };
     bundle.link();
     let report = crate::verify::verify(&bundle, reference_date(&bundle));

@@ -4,18 +4,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::Sink;
 use super::ctx::{Ctx, Env, is_ident, one_of};
-use super::graph::{PendingHandover, build_graph};
+use super::graph::{Draft, build_graph};
 use super::set::check_sources;
-use crate::bundle::{ActionEntry, Actions, Derived, Invariant, Meta, Pathway};
+use crate::bundle::{ActionEntry, Actions, Derived, Invariant, Meta};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::ActionDef;
 use crate::rule::Context;
 
-pub(super) fn compile_pathway(
-    ctx: &Ctx<'_>,
-    sink: &mut Sink,
-) -> Option<(Pathway, Vec<PendingHandover>)> {
+pub(super) fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<Draft> {
     let before = sink.0.iter().filter(|d| d.is_error()).count();
     let model = ctx.model;
     let meta = meta(ctx, sink);
@@ -122,7 +119,7 @@ pub(super) fn compile_pathway(
         .iter()
         .map(|(code, action)| (code.clone(), compile_action(ctx, sink, &env, code, action)))
         .collect();
-    let (graph, index, pending) = build_graph(ctx, sink, &env);
+    let (steps, index) = build_graph(ctx, sink, &env);
     let start = index.get(&model.start).copied();
     if start.is_none() {
         ctx.err(
@@ -163,25 +160,21 @@ pub(super) fn compile_pathway(
     let errors = sink.0.iter().filter(|d| d.is_error()).count();
     let (meta, start) = (meta?, start?);
     derived.sort_by(|a, b| a.id.cmp(&b.id));
-    (errors == before).then(|| {
-        let pathway = Pathway {
-            meta,
-            file: ctx.file.to_owned(),
-            sources: model.sources.clone(),
-            derived,
-            actions: Actions::new(action_defs),
-            graph,
-            start,
-            index,
-            must_ask: model.must_ask.clone(),
-            invariants,
-        };
-        (pathway, pending)
+    (errors == before).then(|| Draft {
+        meta,
+        file: ctx.file.to_owned(),
+        sources: model.sources.clone(),
+        derived,
+        actions: Actions::new(action_defs),
+        steps,
+        start,
+        index,
+        must_ask: model.must_ask.clone(),
+        invariants,
     })
 }
 
 /// An action's texts with their contacts filled in, its variants' rules compiled, and the
-
 /// contacts each wording names.
 pub(super) fn compile_action(
     ctx: &Ctx<'_>,

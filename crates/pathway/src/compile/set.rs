@@ -4,7 +4,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::Sink;
 use super::ctx::one_of;
-use crate::bundle::{FactDecl, Pathway};
+use super::graph::Draft;
+use crate::bundle::FactDecl;
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{ContactsFile, HazardDef, HazardsFile, Source};
@@ -96,8 +97,6 @@ pub(super) fn check_sources(file: &str, sources: &BTreeMap<String, Source>, sink
     }
 }
 
-/// The `sets` of each choice fact's options (the facts an answer settles) and its
-
 /// A contact's `service_of` names an organisation type the set asks about.
 pub(super) fn check_services(
     file: &str,
@@ -137,7 +136,7 @@ pub(super) fn check_services(
 /// least one invariant (or `must_ask`) that the set declares.
 pub(super) fn check_hazards(
     logs: &[(String, HazardsFile)],
-    pathways: &[Pathway],
+    pathways: &[Draft],
     sink: &mut Sink,
 ) -> Vec<HazardDef> {
     let [(file, log), rest @ ..] = logs else {
@@ -202,7 +201,7 @@ pub(super) fn check_hazards(
 }
 
 /// Checks set-wide rules: unique pathway ids and at most one entry. Returns the entry.
-pub(super) fn check_set(pathways: &[Pathway], sink: &mut Sink) -> Option<usize> {
+pub(super) fn check_set(pathways: &[Draft], sink: &mut Sink) -> Option<usize> {
     let mut ids = BTreeSet::new();
     for p in pathways {
         if !ids.insert(p.meta.id.as_str()) {

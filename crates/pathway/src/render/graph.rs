@@ -3,8 +3,7 @@
 
 use std::fmt::Write as _;
 
-use petgraph::algo::toposort;
-use petgraph::graph::NodeIndex;
+use crate::bundle::StepIx;
 
 use crate::bundle::{Bundle, Pathway, PathwayId, StepKind};
 use crate::evaluate::Visit;
@@ -88,12 +87,12 @@ impl Chart {
             .iter()
             .filter_map(|v| Some((v.step, v.edge?)))
             .collect();
-        let position = |n: NodeIndex| n.index();
+        let position = |n: StepIx| n.index();
         let layers = layers(pathway);
         let mut nodes = Vec::new();
         let mut edges = Vec::new();
-        for n in pathway.graph.node_indices() {
-            let step = &pathway.graph[n];
+        for n in pathway.steps.indices() {
+            let step = &pathway.steps[n];
             let (kind, lines, tooltip) = describe(bundle, &step.id, &step.kind);
             nodes.push(Node {
                 step: step.id.clone(),
@@ -127,12 +126,14 @@ impl Chart {
 /// Each step's longest distance from the start, by node index, in topological order (a
 /// compiled pathway is acyclic; were it not, node order would still give finite layers).
 fn layers(pathway: &Pathway) -> Vec<usize> {
-    let g = &pathway.graph;
-    let order = toposort(g, None).unwrap_or_else(|_| g.node_indices().collect());
-    let mut layer = vec![0; g.node_count()];
-    for n in order {
+    let steps = &pathway.steps;
+    let next = |_, i| steps[i].edges.iter().map(|e| (0, e.to));
+    let order = crate::steps::topological(&[steps.len()], next)
+        .unwrap_or_else(|| steps.indices().map(|i| (0, i)).collect());
+    let mut layer = vec![0; steps.len()];
+    for (_, n) in order {
         let here = layer[n.index()];
-        for e in &g[n].edges {
+        for e in &steps[n].edges {
             if let Some(l) = layer.get_mut(e.to.index()) {
                 *l = (*l).max(here + 1);
             }
@@ -179,7 +180,7 @@ fn describe(bundle: &Bundle, step: &str, kind: &StepKind) -> (&'static str, Vec<
             let target = bundle.pathways.get(*target);
             let name = target.map_or("?", |p| p.meta.id.as_str());
             let at = target
-                .and_then(|p| p.graph.node_weight(*step))
+                .and_then(|p| p.steps.get(*step))
                 .map_or("?", |s| s.id.as_str());
             (
                 "handover",

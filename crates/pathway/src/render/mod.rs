@@ -158,7 +158,7 @@ impl<'e, 'b> EvaluationJson<'e, 'b> {
 /// The pathway a visit continues in: a hand-over's target, else its own.
 fn leads_into<'b>(bundle: &'b Bundle, visit: &Visit<'b>) -> &'b str {
     let pathway = bundle.pathway(visit.at.pathway());
-    match pathway.graph.node_weight(visit.at.node()).map(|s| &s.kind) {
+    match pathway.steps.get(visit.at.node()).map(|s| &s.kind) {
         Some(StepKind::Handover {
             pathway: target, ..
         }) => bundle

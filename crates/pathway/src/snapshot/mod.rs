@@ -16,9 +16,8 @@
 //! The bundle follows in field order. Every string is a `uint` index into `strings` (an
 //! optional string is 0 for none, else index + 1), integers are LEB128 (signed ones
 //! zigzagged), dates are days since 1970-01-01, lists and maps are a count and their items
-//! (maps in key order), and enums a tag byte and their fields. A graph is its steps in node
-//! order; its edges are rebuilt from the steps' edges, in node then edge order, as the
-//! compiler adds them.
+//! (maps in key order), and enums a tag byte and their fields. A pathway's steps are written
+//! in order, and every edge and hand-over names its target by index.
 //!
 //! Decoding never panics. It checks the checksum (so any change to a snapshot is refused),
 //! every string, step and pathway index, that map keys are unique, that step ids are unique,
@@ -33,7 +32,7 @@ mod pathway;
 mod set;
 mod step;
 
-use petgraph::graph::NodeIndex;
+use crate::bundle::StepIx;
 
 use crate::bundle::{Bundle, Derived, Pathway, StepKind};
 use codec::{Reader, Writer, put_uint};
@@ -69,6 +68,10 @@ pub enum SnapshotError {
     /// The content does not match the checksum: the snapshot was changed or damaged.
     #[error("the snapshot is damaged: its content does not match its checksum")]
     Checksum,
+    /// The set was loaded without proving its invariants (`prove_invariants: false`), so it
+    /// is not snapshotted: a decoded set is trusted as verified.
+    #[error("the set was loaded without proving its invariants, so it cannot be snapshotted")]
+    Unproven,
     /// The snapshot ends before its content does.
     #[error("the snapshot is cut short")]
     Truncated,
@@ -103,7 +106,9 @@ impl Bundle {
     /// a `Bundle` only exists once its set has passed every check, so does what a snapshot
     /// records; it carries the content hash, so sessions saved by any front end on the same
     /// content open in every other.
-    pub fn snapshot(&self) -> Vec<u8> {
+    ///
+    /// Refuses a set loaded without proving its invariants ([`SnapshotError::Unproven`]).
+    pub fn snapshot(&self) -> Result<Vec<u8>> {
         self.snapshot_with(true)
     }
 
@@ -111,11 +116,14 @@ impl Bundle {
     /// without the invariants, the hazard log and the authors' notes on sources, which only
     /// checking and reviewing read. The set it decodes to walks exactly as the full one
     /// (its `invariants` and `hazards` are empty: it was verified before it was written).
-    pub fn snapshot_for_walking(&self) -> Vec<u8> {
+    pub fn snapshot_for_walking(&self) -> Result<Vec<u8>> {
         self.snapshot_with(false)
     }
 
-    fn snapshot_with(&self, proofs: bool) -> Vec<u8> {
+    fn snapshot_with(&self, proofs: bool) -> Result<Vec<u8>> {
+        if !self.proven {
+            return Err(SnapshotError::Unproven);
+        }
         let mut w = Writer {
             proofs,
             ..Writer::default()
@@ -128,7 +136,7 @@ impl Bundle {
             payload.extend_from_slice(s.as_bytes());
         }
         payload.extend_from_slice(&w.body);
-        seal(&payload)
+        Ok(seal(&payload))
     }
 
     /// Decodes a snapshot written by [`Bundle::snapshot`].
@@ -212,9 +220,9 @@ fn inconsistent(pathways: &[Pathway], entry: Option<usize>) -> Option<&'static s
         return Some("the entry pathway is out of range");
     }
     for p in pathways {
-        for step in p.graph.node_weights() {
+        for step in p.steps.iter() {
             if let StepKind::Handover { pathway, step, .. } = &step.kind {
-                let count = pathways.get(*pathway).map(|q| q.graph.node_count());
+                let count = pathways.get(*pathway).map(|q| q.steps.len());
                 if count.is_none_or(|n| step.index() >= n) {
                     return Some("a hand-over leads to a step that does not exist");
                 }
@@ -224,46 +232,19 @@ fn inconsistent(pathways: &[Pathway], entry: Option<usize>) -> Option<&'static s
     (!acyclic(pathways)).then_some("the steps form a cycle")
 }
 
-/// The steps of every pathway, hand-overs included, form no cycle (Kahn's algorithm). Every
-/// index was checked before.
+/// The steps of every pathway, hand-overs included, form no cycle. Every index was checked
+/// before.
 fn acyclic(pathways: &[Pathway]) -> bool {
-    let mut offsets = Vec::with_capacity(pathways.len());
-    let mut total = 0;
-    for p in pathways {
-        offsets.push(total);
-        total += p.graph.node_count();
-    }
-    let next = |p: usize, n: NodeIndex| {
-        let step = &pathways[p].graph[n];
+    let sizes: Vec<usize> = pathways.iter().map(|p| p.steps.len()).collect();
+    let next = |p: usize, n: StepIx| {
+        let step = &pathways[p].steps[n];
         let handover = match step.kind {
             StepKind::Handover { pathway, step, .. } => Some((pathway, step)),
             _ => None,
         };
         step.edges.iter().map(move |e| (p, e.to)).chain(handover)
     };
-    let mut incoming = vec![0usize; total];
-    let mut ready = Vec::new();
-    for (p, pathway) in pathways.iter().enumerate() {
-        for n in pathway.graph.node_indices() {
-            ready.push((p, n));
-            for (q, m) in next(p, n) {
-                incoming[offsets[q] + m.index()] += 1;
-            }
-        }
-    }
-    ready.retain(|&(p, n)| incoming[offsets[p] + n.index()] == 0);
-    let mut done = 0;
-    while let Some((p, n)) = ready.pop() {
-        done += 1;
-        for (q, m) in next(p, n) {
-            let k = &mut incoming[offsets[q] + m.index()];
-            *k -= 1;
-            if *k == 0 {
-                ready.push((q, m));
-            }
-        }
-    }
-    done == total
+    crate::steps::topological(&sizes, next).is_some()
 }
 
 /// No derived fact reads itself, directly or through other derived facts (evaluating it

@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use petgraph::graph::{DiGraph, NodeIndex};
+use crate::bundle::StepIx;
 
 use super::*;
-use crate::bundle::{ActionEntry, Derived, Invariant, Meta, Pathway};
+use crate::bundle::{ActionEntry, Derived, Invariant, Meta, Pathway, Steps};
 use crate::model::{ActionDef, ActionVariant, Form};
 
 impl<'b> Writer<'b> {
@@ -16,7 +16,7 @@ impl<'b> Writer<'b> {
             sources,
             derived,
             actions,
-            graph,
+            steps,
             start,
             // Rebuilt from the steps' ids.
             index: _,
@@ -37,8 +37,8 @@ impl<'b> Writer<'b> {
             self.str(code);
             self.action(def);
         }
-        self.usize(graph.node_count());
-        for step in graph.node_weights() {
+        self.usize(steps.len());
+        for step in steps.iter() {
             self.step(step);
         }
         self.usize(start.index());
@@ -150,26 +150,18 @@ impl<'a> Reader<'a> {
             .collect();
         let actions = crate::bundle::Actions::new(self.map(Self::action));
         let nodes = self.len();
-        let mut graph = DiGraph::new();
+        // Every edge's target is below `nodes` (0 after an error, and there is a step 0 if
+        // there is an edge).
+        let mut steps = Vec::with_capacity(nodes.min(1 << 16));
         let mut index = BTreeMap::new();
-        for _ in 0..nodes {
+        for i in 0..nodes {
             let step = self.step(nodes);
-            let id = step.id.clone();
-            let node = graph.add_node(step);
-            if index.insert(id, node).is_some() {
+            if index.insert(step.id.clone(), StepIx::new(i)).is_some() {
                 self.fail_with("a step id is used twice");
             }
+            steps.push(step);
         }
-        // The graph's edges, as the compiler adds them: by step, then in edge order. Every
-        // target is below `nodes` (0 after an error, and there is a step 0 if there is an
-        // edge).
-        for from in graph.node_indices() {
-            let targets: Vec<NodeIndex> = graph[from].edges.iter().map(|e| e.to).collect();
-            for (j, to) in targets.into_iter().enumerate() {
-                graph.add_edge(from, to, j);
-            }
-        }
-        let start = NodeIndex::new(self.below(nodes, "the start step is out of range"));
+        let start = StepIx::new(self.below(nodes, "the start step is out of range"));
         let must_ask = self.strings();
         let invariants = self.list(|r| Invariant {
             id: r.string(),
@@ -186,7 +178,7 @@ impl<'a> Reader<'a> {
             sources,
             derived,
             actions,
-            graph,
+            steps: Steps(steps),
             start,
             index,
             must_ask,

@@ -17,6 +17,8 @@ impl<'b> Writer<'b> {
             entry,
             hash,
             paths_verified,
+            // Only a proven set is written.
+            proven: _,
         } = b;
         self.str(hash);
         self.uint(*paths_verified);
@@ -142,6 +144,8 @@ impl<'a> Reader<'a> {
             entry,
             hash,
             paths_verified,
+            // Only a proven set is written.
+            proven: true,
         }
     }
 

@@ -1,6 +1,6 @@
 //! A step and its edges, and an action step's detail template.
 
-use petgraph::graph::NodeIndex;
+use crate::bundle::StepIx;
 
 use super::*;
 use crate::bundle::{Edge, Step, StepKind};
@@ -131,7 +131,7 @@ impl<'a> Reader<'a> {
             // Checked once every pathway is read.
             _ => StepKind::Handover {
                 pathway: self.below(usize::MAX, "a pathway is out of range"),
-                step: NodeIndex::new(self.below(u32::MAX as usize, "a step is out of range")),
+                step: StepIx::new(self.below(u32::MAX as usize, "a step is out of range")),
                 because: self.string(),
                 cites: self.strings(),
             },
@@ -139,7 +139,7 @@ impl<'a> Reader<'a> {
         let edges = self.list(|r| Edge {
             when: r.opt(Self::expr),
             when_src: r.opt_string(),
-            to: NodeIndex::new(r.below(nodes, "an edge leads to a step that does not exist")),
+            to: StepIx::new(r.below(nodes, "an edge leads to a step that does not exist")),
             because: r.opt_string(),
             cites: r.strings(),
         });

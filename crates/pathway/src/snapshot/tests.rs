@@ -19,7 +19,7 @@ fn bundle() -> &'static Bundle {
 
 fn snapshot() -> &'static [u8] {
     static BYTES: OnceLock<Vec<u8>> = OnceLock::new();
-    BYTES.get_or_init(|| bundle().snapshot())
+    BYTES.get_or_init(|| bundle().snapshot().expect("the bundled set is proven"))
 }
 
 /// The snapshot's payload (after marker, version, length and checksum).
@@ -54,7 +54,7 @@ fn a_snapshot_decodes_to_an_equal_bundle() {
     assert_eq!(back.content_hash(), b.content_hash());
     assert_eq!(back.paths_verified(), b.paths_verified());
     // Writing it again gives the same bytes.
-    assert_eq!(back.snapshot(), bytes);
+    assert_eq!(back.snapshot().as_deref(), Ok(bytes));
 }
 
 /// The snapshot for walking leaves out only what checking reads: it decodes to the set
@@ -62,7 +62,7 @@ fn a_snapshot_decodes_to_an_equal_bundle() {
 #[test]
 fn a_snapshot_for_walking_is_the_set_without_its_proofs() {
     let b = bundle();
-    let lean = b.snapshot_for_walking();
+    let lean = b.snapshot_for_walking().expect("the bundled set is proven");
     assert!(lean.len() < snapshot().len());
     let back = Bundle::from_snapshot(&lean).expect("the lean snapshot decodes");
     let mut stripped = b.clone();
@@ -279,4 +279,17 @@ proptest::proptest! {
             walk_everything(&b);
         }
     }
+}
+
+#[test]
+fn a_set_loaded_without_proving_its_invariants_is_not_snapshotted() {
+    let options = crate::bundle::LoadOptions {
+        prove_invariants: false,
+    };
+    let b = Bundle::load_with(crate::bundled_files(), &options).expect("the bundled set loads");
+    assert!(!b.proven() && bundle().proven());
+    assert_eq!(b.snapshot(), Err(SnapshotError::Unproven));
+    assert_eq!(b.snapshot_for_walking(), Err(SnapshotError::Unproven));
+    let back = Bundle::from_snapshot(snapshot()).expect("decodes");
+    assert!(back.proven());
 }

@@ -32,8 +32,8 @@ pub(super) fn rules(bundle: &Bundle) -> impl Iterator<Item = &Expr> {
         let derived = p.derived.iter().map(|d| &d.rule);
         let invariants = p.invariants.iter().map(|i| &i.rule);
         let guards = p
-            .graph
-            .node_weights()
+            .steps
+            .iter()
             .flat_map(|s| s.edges.iter().filter_map(|e| e.when.as_ref()));
         let variants = p.actions.iter().flat_map(|(_, a)| a.when.iter());
         derived.chain(invariants).chain(guards).chain(variants)

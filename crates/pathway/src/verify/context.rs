@@ -254,7 +254,7 @@ impl<'a> Context<'a> {
                 self.log.push(Undo::Visited(v.pathway));
             }
             let pathway = &bundle.pathways[v.pathway];
-            match &pathway.graph[v.node].kind {
+            match &pathway.steps[v.node].kind {
                 StepKind::Question { fact, slot, .. } => {
                     let slot = match slot {
                         Slot::Fact(i) => Some(*i),
@@ -522,10 +522,10 @@ pub(super) fn number_codes(
     let mut n = 0;
     for p in &bundle.pathways {
         offsets.push(n);
-        n += p.graph.node_count();
-        for node in p.graph.node_indices() {
+        n += p.steps.len();
+        for node in p.steps.indices() {
             if let StepKind::Action { actions, .. } | StepKind::Outcome { actions, .. } =
-                &p.graph[node].kind
+                &p.steps[node].kind
             {
                 for code in actions {
                     let next = ids.len() as u32;

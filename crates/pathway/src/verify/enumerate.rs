@@ -177,7 +177,7 @@ impl<'b> Verifier<'b> {
             let bundle = self.bundle;
             signatures.insert(signature(walk.visits.iter().map(|v| {
                 let p = &bundle.pathways[v.pathway];
-                (p.meta.id.as_str(), p.graph[v.node].id.as_str(), v.edge)
+                (p.meta.id.as_str(), p.steps[v.node].id.as_str(), v.edge)
             })));
         }
         if codes.is_empty() {

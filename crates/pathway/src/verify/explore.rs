@@ -24,7 +24,7 @@
 
 use std::collections::BTreeMap;
 
-use petgraph::graph::NodeIndex;
+use crate::bundle::StepIx;
 
 use crate::bundle::{Bundle, StepKind};
 use crate::date::Date;
@@ -58,7 +58,7 @@ struct Frame {
     /// Where the walk and its context were when the state was reached.
     mark: usize,
     visits: usize,
-    at: (usize, NodeIndex),
+    at: (usize, StepIx),
     /// The length of the stretch that led here from the frame below.
     segment: u32,
 }
@@ -161,11 +161,7 @@ impl<'a> Explorer<'a> {
             order: Vec::new(),
             keep_edges: false,
             limits: {
-                let steps: u64 = bundle
-                    .pathways
-                    .iter()
-                    .map(|p| p.graph.node_count() as u64)
-                    .sum();
+                let steps: u64 = bundle.pathways.iter().map(|p| p.steps.len() as u64).sum();
                 (
                     budget
                         .states
@@ -360,7 +356,7 @@ impl<'a> Explorer<'a> {
     /// The slot of the fact the question the walk stopped at asks.
     fn asked_slot(&self) -> Option<u32> {
         let (p, node) = self.walk.at;
-        match &self.bundle.pathways[p].graph[node].kind {
+        match &self.bundle.pathways[p].steps[node].kind {
             StepKind::Question {
                 slot: Slot::Fact(i),
                 ..
@@ -429,7 +425,7 @@ impl<'a> Explorer<'a> {
             start.meta.id,
             self.limits.0,
             self.limits.1 / 250_000,
-            here.graph[node].id,
+            here.steps[node].id,
             here.meta.id,
             self.ctx.answers.len()
         );

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use petgraph::graph::NodeIndex;
+use crate::bundle::StepIx;
 
 use super::explore::Explorer;
 use super::relevance::Expiry;
@@ -19,12 +19,7 @@ impl Explorer<'_> {
     ///
     /// `from`: where the stretch started (what could still happen from there is known to
     /// the residuals; what no longer can from where it stopped is decided now).
-    pub(super) fn update_residuals(
-        &mut self,
-        mark: usize,
-        from: (usize, NodeIndex),
-        before: usize,
-    ) {
+    pub(super) fn update_residuals(&mut self, mark: usize, from: (usize, StepIx), before: usize) {
         let (p, node) = self.walk.at;
         let reach = self.statics.reach(p, node.index());
         let mask: Vec<bool> = (0..self.ctx.visited.len())

@@ -117,12 +117,12 @@ impl Statics {
         let mut n = 0;
         for p in &bundle.pathways {
             offsets.push(n);
-            n += p.graph.node_count();
+            n += p.steps.len();
         }
         let succ = |g: usize| -> Vec<usize> {
             let p = offsets.partition_point(|&o| o <= g) - 1;
-            let node = petgraph::graph::NodeIndex::new(g - offsets[p]);
-            let step = &bundle.pathways[p].graph[node];
+            let node = crate::bundle::StepIx::new(g - offsets[p]);
+            let step = &bundle.pathways[p].steps[node];
             let mut out: Vec<usize> = step
                 .edges
                 .iter()
@@ -213,9 +213,9 @@ impl Statics {
                 .clone()
         };
         for (p, pathway) in bundle.pathways.iter().enumerate() {
-            for node in pathway.graph.node_indices() {
+            for node in pathway.steps.indices() {
                 let g = offsets[p] + node.index();
-                let step = &pathway.graph[node];
+                let step = &pathway.steps[node];
                 let mut read: Vec<u32> = Vec::new();
                 if let StepKind::Question { fact, .. } = &step.kind {
                     read.extend(bundle.facts.slot(fact));
@@ -279,10 +279,10 @@ impl Statics {
             None => list.push((p, place)),
         };
         for (p, pathway) in bundle.pathways.iter().enumerate() {
-            for node in pathway.graph.node_indices() {
+            for node in pathway.steps.indices() {
                 let g = offsets[p] + node.index();
                 let place = topo[g] + 1;
-                match &pathway.graph[node].kind {
+                match &pathway.steps[node].kind {
                     StepKind::Question { fact, .. } => {
                         let settled = bundle.facts.get(fact).map(|d| d.settled_facts());
                         let made_known = std::iter::once(fact.as_str())

@@ -78,7 +78,7 @@ impl<'b> Findings<'b> {
         message: impl FnOnce(&str) -> String,
     ) {
         let (p, node) = walk.at;
-        let step = self.bundle.pathways[p].graph[node].id.clone();
+        let step = self.bundle.pathways[p].steps[node].id.clone();
         if !self
             .reported
             .insert((p, step.clone(), format!("{code}{key}")))
@@ -233,8 +233,8 @@ impl<'b> Findings<'b> {
         for (p, pathway) in self.bundle.pathways.iter().enumerate() {
             // An earlier error cut the walk short: don't pile on.
             let cut = self.reported.iter().any(|(q, _, _)| *q == p);
-            for node in pathway.graph.node_indices() {
-                let step = &pathway.graph[node];
+            for node in pathway.steps.indices() {
+                let step = &pathway.steps[node];
                 if !self.seen_steps.contains(&(p, node.index())) {
                     if cut {
                         continue;
@@ -287,7 +287,7 @@ pub(super) fn counterexample(
         .iter()
         .map(|v| {
             let p = &bundle.pathways[v.pathway];
-            format!("{}#{}", p.meta.id, p.graph[v.node].id)
+            format!("{}#{}", p.meta.id, p.steps[v.node].id)
         })
         .collect();
     Counterexample {

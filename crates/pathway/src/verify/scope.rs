@@ -32,7 +32,7 @@ pub(super) struct PathScope<'a> {
 pub(super) fn asked_on<'b>(bundle: &'b Bundle, walk: &Walk, facts: &Facts) -> Vec<&'b str> {
     let mut out = Vec::new();
     for v in &walk.visits {
-        let StepKind::Question { fact, .. } = &bundle.pathways[v.pathway].graph[v.node].kind else {
+        let StepKind::Question { fact, .. } = &bundle.pathways[v.pathway].steps[v.node].kind else {
             continue;
         };
         if facts.contains(fact) {
@@ -140,7 +140,7 @@ impl Scope for PathScope<'_> {
                 let mut known = Facts::default();
                 for v in &self.walk.visits[..k] {
                     let StepKind::Question { fact, .. } =
-                        &bundle.pathways[v.pathway].graph[v.node].kind
+                        &bundle.pathways[v.pathway].steps[v.node].kind
                     else {
                         continue;
                     };

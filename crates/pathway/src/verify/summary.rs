@@ -221,7 +221,7 @@ impl Explorer<'_> {
             if s != root {
                 let (p, node) = state.at;
                 let pathway = &self.bundle.pathways[p as usize];
-                let step = &pathway.graph[petgraph::graph::NodeIndex::new(node as usize)];
+                let step = &pathway.steps[crate::bundle::StepIx::new(node as usize)];
                 if let crate::bundle::StepKind::Question { fact, .. } = &step.kind
                     && let Some(slot) = self.bundle.facts.slot(fact)
                 {

@@ -123,7 +123,7 @@ fn assert_breaks(bundle: &Bundle, c: &Counterexample, inv: &InvariantResult, wha
         inv.pathway
     );
     assert!(matches!(
-        bundle.pathways[walk.at.0].graph[walk.at.1].kind,
+        bundle.pathways[walk.at.0].steps[walk.at.1].kind,
         StepKind::Outcome { .. }
     ));
 }
