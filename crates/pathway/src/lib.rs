@@ -40,6 +40,7 @@
 #![warn(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 
+mod actions;
 mod bundle;
 mod compile;
 mod coverage;
