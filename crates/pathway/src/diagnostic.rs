@@ -40,31 +40,58 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error. A location or message longer than [`LONGEST`] characters (a 2 MB rule quoted
     /// whole, say) is cut in the middle, so a diagnostic stays a few lines long.
+    // Inlined, so that a call with a known code links only that code's hint (the WebAssembly
+    // module makes one kind of diagnostic, and keeps the others' hints out).
+    #[inline(always)]
     pub(crate) fn error(
         code: Code,
         file: &str,
         location: impl Into<String>,
         message: impl Into<String>,
     ) -> Self {
-        Self {
-            severity: Severity::Error,
+        Self::new(
+            Severity::Error,
             code,
-            file: file.to_owned(),
-            location: cut(location.into()),
-            message: cut(message.into()),
-            hint: Some(code.hint().to_owned()),
-        }
+            code.hint(),
+            file,
+            location.into(),
+            message.into(),
+        )
     }
 
+    /// A warning: the set loads, and every front end shows it.
+    #[inline(always)]
     pub(crate) fn warning(
         code: Code,
         file: &str,
         location: impl Into<String>,
         message: impl Into<String>,
     ) -> Self {
+        Self::new(
+            Severity::Warning,
+            code,
+            code.hint(),
+            file,
+            location.into(),
+            message.into(),
+        )
+    }
+
+    fn new(
+        severity: Severity,
+        code: Code,
+        hint: &str,
+        file: &str,
+        location: String,
+        message: String,
+    ) -> Self {
         Self {
-            severity: Severity::Warning,
-            ..Self::error(code, file, location, message)
+            severity,
+            code,
+            file: file.to_owned(),
+            location: cut(location),
+            message: cut(message),
+            hint: Some(hint.to_owned()),
         }
     }
 

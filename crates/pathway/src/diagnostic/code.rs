@@ -253,6 +253,7 @@ impl Code {
     /// What to do about a problem of this kind: the hint of every diagnostic of this code,
     /// unless the place that found it knows something more specific (a name it may have
     /// meant, a counterexample).
+    #[inline(always)]
     pub fn hint(self) -> &'static str {
         match self {
             Self::ActionWithoutContact => {
