@@ -143,9 +143,8 @@ fn dates(d: &mut Doc, bundle: &Bundle, today: Date) {
         }
     }
     for c in bundle.contacts.values() {
-        match contact_due(c, today) {
-            Some(why) => overdue.push(format!("Contact \"{}\": {why}.", c.name)),
-            None => {}
+        if let Some(why) = contact_due(c, today) {
+            overdue.push(format!("Contact \"{}\": {why}.", c.name));
         }
     }
     for (tag, s) in all_sources(bundle) {

@@ -280,8 +280,8 @@ fn merge_any(rows: &mut Vec<Row>, fact: &str) -> bool {
     if values.len() < 2 {
         return false;
     }
-    let mut groups: BTreeMap<(&[String], Vec<(String, String)>, &[Alternatives]), Vec<usize>> =
-        BTreeMap::new();
+    type Key<'r> = (&'r [String], Vec<(String, String)>, &'r [Alternatives]);
+    let mut groups: BTreeMap<Key<'_>, Vec<usize>> = BTreeMap::new();
     for (i, r) in rows.iter().enumerate() {
         if value(r, fact).is_some() {
             let key = (
