@@ -186,6 +186,45 @@ pub(crate) enum Command {
         today: Option<String>,
     },
 
+    /// A review pack for the people who approve a set: everything in words, printable.
+    #[command(
+        after_help = "The pack holds: a summary (versions, review dates, the verification result); anything overdue on --today (a pathway past its review-by date, a contact unverified or checked more than six months ago, a source not confirmed); the hazard log with each control proven or not; every safety property with the number of paths it was proven over; every question with its help and answers; every route, as the answers a worker gives and the actions they are told (from the verifier's classes of answers, in words); every action with its instructions, contact (where and when it was checked) and sources; the contacts directory; the sources; the flowcharts; and a sign-off table.\n\nHTML is one self-contained page: inline style and flowcharts, no script, nothing loaded from the network; print it from a browser (A4, page breaks between sections). Markdown leaves the flowcharts to the HTML pack.\n\nThe set is compiled and verified from its files, as `check` does: a set that does not load or breaks a safety property is refused (exit 2).\n\nExit status: 0 written; 2 bad input or a set that does not load.\n\nExamples:\n  pathway review --out review.html\n  pathway review pathways/my-set --format markdown > REVIEW-PACK.md\n  pathway review --today 2027-06-01 --out review.html   # what is overdue on that date"
+    )]
+    Review {
+        /// The set folder. Default: the bundled set (or --pathways).
+        set: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReviewFormatArg::Html)]
+        format: ReviewFormatArg,
+        /// Write the pack to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The date review dates are compared with, and ages worked out on (YYYY-MM-DD).
+        /// Default: today.
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+    },
+
+    /// Which cases a new version of a set moves to another route (a semantic diff).
+    #[command(
+        after_help = "Both sets are walked together over every class of answers either can tell apart. Each change of route (other actions, another order, other questions) comes with one example: the facts as each version reads them, to replay with `pathway decide`, and both outcomes. Answers only one version takes (\"unsure\" is new in vocabulary v2) are listed apart, then the changes of wording, contacts, sources, safety properties and hazards that move no route.\n\nVocabulary: each version is given only the facts it declares, in its own vocabulary; a v2 set reads v1 answers through its aliases (true as \"yes\").\n\nAn older set may fail checks added since it was written (contact-provenance: contacts without where and when they were checked; a broken safety property): it is compared anyway, and the output says which checks were relaxed. A set that is broken in any other way is refused.\n\nExit status: 0 no route changed; 1 a route changed (or an answer was added or dropped); 2 bad input: a folder that is missing or a set that does not load (named, with the reasons).\n\nExamples:\n  pathway diff fixtures/v1/hertfordshire-1.0.0 pathways/hertfordshire\n  pathway diff old-set/ new-set/ --format html --out changes.html\n  pathway diff pathways/hertfordshire my-copy/ --format json"
+    )]
+    Diff {
+        /// The older set's folder.
+        old: PathBuf,
+        /// The newer set's folder.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormatArg::Text)]
+        format: DiffFormatArg,
+        /// Write the report to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The date ages are worked out on (YYYY-MM-DD). Default: today.
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+    },
+
     /// Print the JSON Schema of the pathway file format (for editors).
     #[command(after_help = "Examples:\n  pathway schema > pathway.schema.json")]
     Schema,
@@ -216,6 +255,20 @@ pub(crate) enum DecideFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ReportFormat {
     Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReviewFormatArg {
+    Html,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiffFormatArg {
+    Text,
+    Markdown,
+    Html,
     Json,
 }
 

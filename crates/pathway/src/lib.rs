@@ -45,11 +45,17 @@ mod compile;
 mod coverage;
 mod date;
 mod diagnostic;
+#[cfg(feature = "governance")]
+mod diff;
 mod evaluate;
 mod facts;
 mod json;
 pub mod model;
 mod render;
+#[cfg(feature = "governance")]
+mod review;
+#[cfg(feature = "governance")]
+mod routes;
 mod rule;
 mod scenario;
 mod segments;
@@ -68,6 +74,11 @@ pub use bundle::{
 pub use coverage::{Coverage, coverage};
 pub use date::{Date, DateError, age_on, days_until_birthday, human_date};
 pub use diagnostic::{Diagnostic, LoadError, Severity};
+#[cfg(feature = "governance")]
+pub use diff::{
+    ContentChange, DiffError, DiffFormat, Ending, Loaded, NewAnswer, RELAXED_CHECKS, RouteChange,
+    SetDiff, Version, diff_report, diff_sets, load_for_comparison,
+};
 pub use evaluate::{
     Action, Answer, AnswerKind, Config, ContactInfo, Decision, Evaluation, Outcome, Question,
     State, Status, Visit, decide, evaluate,
@@ -77,6 +88,10 @@ pub use render::{
     DANGER_CODES, GraphFormat, NotesConfig, answer_words, case_notes, danger_first,
     evaluation_json, graph, outcome_markdown, outcome_text,
 };
+#[cfg(feature = "governance")]
+pub use review::{RECHECK_DAYS, ReviewFormat, review_pack};
+#[cfg(feature = "governance")]
+pub use routes::{End, Route, Side, int_class, routes};
 pub use scenario::{Expectation, SCENARIO_FORMAT, Scenario, ScenarioRun, summary};
 pub use segments::{Segment, segments};
 pub use session::{SESSION_FORMAT, Session, SessionError};

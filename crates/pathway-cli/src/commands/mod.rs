@@ -2,10 +2,12 @@
 
 mod check;
 mod decide;
+mod diff;
 mod graph;
 mod list;
 mod prompt;
 mod quiz;
+mod review;
 mod scenarios;
 mod walk;
 
@@ -92,6 +94,19 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             facts.as_deref(),
             today.as_deref(),
         ),
+        Command::Review {
+            set,
+            format,
+            out,
+            today,
+        } => review::run(dir, set.as_deref(), format, out, today.as_deref()),
+        Command::Diff {
+            old,
+            new,
+            format,
+            out,
+            today,
+        } => diff::run(&old, &new, format, out, today.as_deref()),
         Command::Schema => {
             let schema = schemars::schema_for!(pathway::model::PathwayFile);
             say!(
