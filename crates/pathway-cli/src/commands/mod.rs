@@ -4,9 +4,11 @@ mod check;
 mod decide;
 mod graph;
 mod list;
+mod monitor;
 mod prompt;
 mod quiz;
 mod scenarios;
+mod stats;
 mod walk;
 
 use std::process::ExitCode;
@@ -26,13 +28,17 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             save,
             resume,
             summary,
+            monitoring,
         } => walk::run(
             dir,
             pathway.as_deref(),
             today.as_deref(),
             save,
             resume,
-            summary,
+            walk::Ends {
+                summary,
+                monitoring,
+            },
         ),
         Command::Decide {
             pathway,
@@ -43,6 +49,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             stats,
             brief,
             unproven,
+            monitoring,
         } => decide::run(
             dir,
             pathway.as_deref(),
@@ -54,6 +61,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 stats,
                 brief,
                 unproven,
+                monitoring,
             },
         ),
         Command::Check {
@@ -74,6 +82,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 stats,
             },
         ),
+        Command::Stats { files, format } => stats::run(dir, &files, format),
         Command::Scenarios {
             dir: folder,
             coverage,
