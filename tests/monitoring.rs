@@ -255,12 +255,12 @@ fn audit(report: &StatsReport, records: &[MonitoringRecord]) {
                 }
             }
         }
-        for hidden in determined(&[t]) {
-            panic!(
-                "{}: the hidden entry {hidden:?} can be worked out from the shown cells and totals",
-                t.id
-            );
-        }
+        let fixed = determined(&[t]);
+        assert!(
+            fixed.is_empty(),
+            "{}: hidden entries {fixed:?} can be worked out from the shown cells and totals",
+            t.id
+        );
     }
     let all: Vec<&Table> = report.tables.iter().collect();
     let fixed = determined(&all);
@@ -370,8 +370,9 @@ fn rank(mut m: Vec<Vec<f64>>) -> usize {
             if i != r {
                 let f = m[i][c] / m[r][c];
                 if f != 0.0 {
-                    for k in c..cols {
-                        m[i][k] -= f * m[r][k];
+                    let pivot = m[r].clone();
+                    for (x, p) in m[i].iter_mut().zip(&pivot).skip(c) {
+                        *x -= f * p;
                     }
                 }
             }

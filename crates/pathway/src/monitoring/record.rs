@@ -297,7 +297,7 @@ impl MonitoringRecord {
     pub fn quarter(&self) -> String {
         let (year, month) = self.month.split_at(4);
         let month: u32 = month.trim_start_matches('-').parse().unwrap_or(1);
-        format!("{year}-Q{}", (month + 2) / 3)
+        format!("{year}-Q{}", month.div_ceil(3))
     }
 }
 

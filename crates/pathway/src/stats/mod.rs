@@ -138,8 +138,7 @@ pub fn stats_report(records: &[MonitoringRecord], vocab: &MonitoringVocab) -> St
         (Some(a), Some(b)) => quarter_range(&a, &b),
         _ => Vec::new(),
     };
-    type Key = fn(&MonitoringRecord) -> String;
-    let dims: [(&'static str, &'static str, Vec<(String, String)>, Key); 5] = [
+    let dims: [Dimension; 5] = [
         ("quarter", "By quarter", quarters, MonitoringRecord::quarter),
         ("district", "By district", vocab.districts.clone(), |r| {
             r.district.clone()
@@ -198,6 +197,12 @@ pub fn stats_report(records: &[MonitoringRecord], vocab: &MonitoringVocab) -> St
         tables,
     }
 }
+
+/// The key of a record in a table's rows.
+type Key = fn(&MonitoringRecord) -> String;
+
+/// A table's id, title, rows (key, label) and the key of a record.
+type Dimension = (&'static str, &'static str, Vec<(String, String)>, Key);
 
 /// Counts by row and route, with margins.
 fn grid(

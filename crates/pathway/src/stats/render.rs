@@ -187,9 +187,9 @@ fn html_chart(out: &mut String, t: &Table) {
         .max(1);
     let (label_w, bar_w, row_h) = (230u64, 400u64, 22u64);
     let height = row_h * totals.len() as u64 + 4;
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{height}\" viewBox=\"0 0 {w} {height}\" role=\"img\" aria-label=\"{}: total by row\">\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{height}\" viewBox=\"0 0 {w} {height}\" role=\"img\" aria-label=\"{}: total by row\">",
         esc(t.title),
         w = label_w + bar_w + 60,
     );
