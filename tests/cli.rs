@@ -719,6 +719,7 @@ fn schema_completions_and_help() {
         "scenarios",
         "quiz",
         "graph",
+        "stats",
         "schema",
         "completions",
     ] {

@@ -8,6 +8,7 @@ mod hazards;
 mod hostile;
 mod invalid;
 mod invariants;
+mod monitoring;
 mod props;
 mod readability;
 mod render;

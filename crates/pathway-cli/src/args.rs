@@ -82,6 +82,11 @@ pub(crate) enum Command {
         /// anywhere else).
         #[arg(long, value_name = "FILE")]
         summary: Option<PathBuf>,
+        /// At the end, ask the district and write the anonymised monitoring record (one line
+        /// of JSON: month, district, organisation, age group, exploitation type, consent and
+        /// outcome codes; no name, date of birth or notes) to this file.
+        #[arg(long, value_name = "FILE")]
+        monitoring: Option<PathBuf>,
     },
 
     /// Evaluate facts records: one JSON object, or JSON Lines for batch audits.
@@ -114,6 +119,24 @@ pub(crate) enum Command {
         /// `pathway check` while fixing a pathway. Never use it for a real case.
         #[arg(long)]
         unproven: bool,
+        /// Print one anonymised monitoring record (JSON Lines) per facts record, for
+        /// `pathway stats`; a record's `district` is used when it gives one.
+        #[arg(long, conflicts_with_all = ["stats", "brief", "format"])]
+        monitoring: bool,
+    },
+
+    /// The partnership's report from monitoring records: counts by quarter, district,
+    /// organisation, age group and exploitation type, each by route, small numbers suppressed.
+    #[command(
+        after_help = "Input: files of monitoring records (`pathway-monitoring/v1`), one JSON object per line, as `walk --monitoring`, `decide --monitoring` and the web page write them.\n\nSuppression: no count from 1 to 4 is shown (\"<5\"), and more counts are hidden (\"[c]\") wherever a small count could otherwise be worked out from the other counts and the totals.\n\nRoutes: NRM referral (nrm_referral), Duty to Notify (duty_to_notify), passed to a First Responder (contact_first_responder), declined with no statutory route, consent not decided yet, no referral; the first that applies.\n\nExit status: 0 report written; 2 a file that cannot be read, a record that is not a monitoring record (each named by file and line, with the reason; no report is written), or a pathway set that does not load.\n\nExamples:\n  pathway stats partners/*.jsonl\n  pathway stats year.jsonl --format html > report.html\n  pathway stats year.jsonl --format csv > report.csv"
+    )]
+    Stats {
+        /// Files of monitoring records (JSON Lines).
+        #[arg(required = true, value_name = "FILES")]
+        files: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
+        format: StatsFormat,
     },
 
     /// Compile, validate and verify pathway sets: every path, every invariant.
@@ -250,6 +273,14 @@ pub(crate) enum DecideFormat {
     Json,
     Text,
     Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum StatsFormat {
+    Text,
+    Json,
+    Csv,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -308,6 +308,7 @@ fn merge_facts(
                 ));
                 continue;
             }
+            crate::monitoring::check_fact_cites(file, &at, def, &model.sources, sink);
             let Some(decl) = fact_decl(file, &at, def, reviewed, contacts, sink) else {
                 continue;
             };

@@ -51,6 +51,7 @@ mod evaluate;
 mod facts;
 mod json;
 pub mod model;
+mod monitoring;
 mod render;
 #[cfg(feature = "governance")]
 mod review;
@@ -61,6 +62,7 @@ mod scenario;
 mod segments;
 mod session;
 mod snapshot;
+mod stats;
 mod suggest;
 mod template;
 mod value;
@@ -84,6 +86,10 @@ pub use evaluate::{
     State, Status, Visit, decide, evaluate,
 };
 pub use facts::FactError;
+pub use monitoring::{
+    AGE_GROUPS, CONSENTS, DISTRICT_FACT, MONITORING_FIELDS, MONITORING_FORMAT, MonitoringError,
+    MonitoringRecord, MonitoringVocab, monitoring_record,
+};
 pub use render::{
     DANGER_CODES, GraphFormat, NotesConfig, answer_words, case_notes, danger_first,
     evaluation_json, graph, outcome_markdown, outcome_text,
@@ -96,6 +102,10 @@ pub use scenario::{Expectation, SCENARIO_FORMAT, Scenario, ScenarioRun, summary}
 pub use segments::{Segment, segments};
 pub use session::{SESSION_FORMAT, Session, SessionError};
 pub use snapshot::SnapshotError;
+pub use stats::{
+    Cell, ROUTES, STATS_FORMAT, StatsReport, Table, route, stats_csv, stats_html, stats_json,
+    stats_report, stats_text,
+};
 pub use value::{Facts, Value};
 pub use verify::{
     Budget, Counterexample, HazardResult, InvariantResult, PathCount, Report, covering_examples,

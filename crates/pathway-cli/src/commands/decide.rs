@@ -23,6 +23,7 @@ pub(crate) struct Options {
     pub(crate) stats: bool,
     pub(crate) brief: bool,
     pub(crate) unproven: bool,
+    pub(crate) monitoring: bool,
 }
 
 #[derive(Default)]
@@ -268,6 +269,19 @@ impl Decider<'_> {
                 return Err(Stop::Bad);
             }
         };
+        if self.options.monitoring {
+            return match super::monitor::of_record(self.bundle, self.start, &facts, self.today) {
+                Ok(line) => {
+                    self.tally.finished += 1;
+                    put(out, &format!("{line}\n")).map_err(|_| Stop::Closed)
+                }
+                Err(why) => {
+                    self.tally.errors += 1;
+                    tell!("error: record {n}: {why}");
+                    Err(Stop::Bad)
+                }
+            };
+        }
         let config = Config {
             today: self.today,
             use_defaults: true,

@@ -5,10 +5,12 @@ mod decide;
 mod diff;
 mod graph;
 mod list;
+mod monitor;
 mod prompt;
 mod quiz;
 mod review;
 mod scenarios;
+mod stats;
 mod walk;
 
 use std::process::ExitCode;
@@ -28,13 +30,17 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             save,
             resume,
             summary,
+            monitoring,
         } => walk::run(
             dir,
             pathway.as_deref(),
             today.as_deref(),
             save,
             resume,
-            summary,
+            walk::Ends {
+                summary,
+                monitoring,
+            },
         ),
         Command::Decide {
             pathway,
@@ -45,6 +51,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             stats,
             brief,
             unproven,
+            monitoring,
         } => decide::run(
             dir,
             pathway.as_deref(),
@@ -56,6 +63,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 stats,
                 brief,
                 unproven,
+                monitoring,
             },
         ),
         Command::Check {
@@ -76,6 +84,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 stats,
             },
         ),
+        Command::Stats { files, format } => stats::run(dir, &files, format),
         Command::Scenarios {
             dir: folder,
             coverage,
