@@ -3,6 +3,7 @@
 //! Each module is data-driven: adding a case means adding a file under `fixtures/`.
 
 mod cli;
+mod cli_cases;
 mod governance;
 mod hazards;
 mod hostile;

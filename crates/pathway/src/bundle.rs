@@ -468,13 +468,24 @@ impl Bundle {
     ///
     /// Every problem is reported, not only the first.
     pub fn load(files: &[SourceFile<'_>]) -> Result<Self, LoadError> {
-        crate::compile::compile(files, &LoadOptions::default())
+        Self::load_with(files, &LoadOptions::default())
     }
 
     /// [`Bundle::load`] with options. With `prove_invariants: false` a set whose invariants
     /// are broken still loads (every other check still applies), so that `check` can list
     /// each verdict and a counterexample can be replayed. Never walk such a set with a worker.
     pub fn load_with(files: &[SourceFile<'_>], options: &LoadOptions) -> Result<Self, LoadError> {
+        Self::load_with_warnings(files, options).map(|(bundle, _)| bundle)
+    }
+
+    /// [`Bundle::load_with`], also giving the compiler's warnings about the set's content,
+    /// which do not stop it loading (`source-without-url`, `action-without-why`,
+    /// `help-too-long`), for `check` to show the set's authors. The review warnings come from
+    /// [`Bundle::review_warnings`] and verification's from the `Report` of `verify`.
+    pub fn load_with_warnings(
+        files: &[SourceFile<'_>],
+        options: &LoadOptions,
+    ) -> Result<(Self, Vec<Diagnostic>), LoadError> {
         crate::compile::compile(files, options)
     }
 

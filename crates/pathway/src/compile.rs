@@ -37,10 +37,11 @@ impl Sink {
     }
 }
 
+/// The set, with the compiler's warnings about it (errors reject it).
 pub(crate) fn compile(
     files: &[SourceFile<'_>],
     options: &LoadOptions,
-) -> Result<Bundle, LoadError> {
+) -> Result<(Bundle, Vec<Diagnostic>), LoadError> {
     let mut sink = Sink::default();
     let mut pathways = Vec::new();
     let mut contacts: Vec<(String, ContactsFile)> = Vec::new();
@@ -106,6 +107,8 @@ pub(crate) fn compile(
         paths_verified: 0,
     };
     bundle.link();
+    // The compiler's warnings; verification's own (`vacuous-invariant`) come with its report.
+    let warnings = sink.0.clone();
     let report = crate::verify::verify(&bundle, reference_date(&bundle));
     bundle.paths_verified = report.paths;
     for mut d in report.diagnostics {
@@ -117,7 +120,7 @@ pub(crate) fn compile(
     if sink.has_errors() {
         Err(finish(sink))
     } else {
-        Ok(bundle)
+        Ok((bundle, warnings))
     }
 }
 
