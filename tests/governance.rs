@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use pathway::{
-    Bundle, Config, DiffFormat, ReviewFormat, SetDiff, SourceFile, Status, decide, diff_report,
-    diff_sets, load_for_comparison, review_pack,
+    Bundle, Config, DiffFormat, ReviewFormat, ReviewPack, SetDiff, SourceFile, Status, decide, diff_report,
+    diff_sets, load_for_comparison,
 };
 use pathway_tests::{pathway, root};
 use proptest::prelude::*;
@@ -75,14 +75,29 @@ fn assert_examples_replay(diff: &SetDiff, old: &[(String, String)], new: &[(Stri
     }
 }
 
+/// The bundled set's review pack in a format, worked out once for every test that reads it.
 fn pack(format: ReviewFormat) -> &'static str {
+    static PACK: OnceLock<ReviewPack> = OnceLock::new();
     static HTML: OnceLock<String> = OnceLock::new();
     static MD: OnceLock<String> = OnceLock::new();
     let cell = match format {
         ReviewFormat::Html => &HTML,
         ReviewFormat::Markdown => &MD,
     };
-    cell.get_or_init(|| review_pack(&pathway::bundled().unwrap(), today(), format))
+    cell.get_or_init(|| {
+        PACK.get_or_init(|| ReviewPack::new(&pathway::bundled().unwrap(), today()))
+            .render(format)
+    })
+}
+
+/// A folder holding the mini set (one pathway and a contacts directory): for tests of the
+/// commands themselves, which need no large set.
+fn mini_dir(name: &str) -> PathBuf {
+    let dir = tempdir(name);
+    for (file, text) in mini(0) {
+        fs::write(dir.join(file), text).unwrap();
+    }
+    dir
 }
 
 #[test]
@@ -199,11 +214,12 @@ fn the_review_pack_routes_name_questions_and_actions_never_fact_ids_alone() {
 
 #[test]
 fn review_writes_the_pack_with_the_cli() {
-    let dir = tempdir("review");
+    let dir = mini_dir("review");
     let out = dir.join("pack.md");
     let o = pathway(
         &[
             "review",
+            dir.to_str().unwrap(),
             "--format",
             "markdown",
             "--today",
@@ -215,13 +231,15 @@ fn review_writes_the_pack_with_the_cli() {
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
     let text = fs::read_to_string(out).unwrap();
-    assert!(text.starts_with("# Review pack: "));
+    assert!(text.starts_with("# Review pack: Mini pathway"), "{text}");
     assert!(text.contains("## Hazard log"));
 }
 
 #[test]
 fn a_set_diffed_against_itself_changes_nothing_and_exits_0() {
-    let o = pathway(&["diff", CURRENT, CURRENT, "--today", TODAY], "");
+    let dir = mini_dir("itself");
+    let set = dir.to_str().unwrap();
+    let o = pathway(&["diff", set, set, "--today", TODAY], "");
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     assert!(o.stdout.contains("No route changed"), "{}", o.stdout);
 }
@@ -250,28 +268,11 @@ fn diff_refuses_a_missing_folder_and_a_broken_set_naming_them() {
     assert!(o.stderr.contains("adult.json"), "{}", o.stderr);
 }
 
-/// The changed copy: `helpline_advice` added to the outcome of an adult who agrees to an NRM
-/// referral made by a First Responder.
+/// The mini set with `call_999` added to the outcome of a referral (edit 3 of [`mini`]).
 fn changed_copy() -> PathBuf {
     let dir = tempdir("changed");
-    for (name, text) in texts(&root().join(CURRENT)) {
-        let text = if name == "adult.json" {
-            let mut json: Json = serde_json::from_str(&text).unwrap();
-            let step = json["steps"]
-                .as_array_mut()
-                .unwrap()
-                .iter_mut()
-                .find(|s| s["id"] == "a_given_fr")
-                .unwrap();
-            step["do"]
-                .as_array_mut()
-                .unwrap()
-                .push(json!("helpline_advice"));
-            serde_json::to_string_pretty(&json).unwrap()
-        } else {
-            text
-        };
-        fs::write(dir.join(name), text).unwrap();
+    for (file, text) in mini(3) {
+        fs::write(dir.join(file), text).unwrap();
     }
     dir
 }
@@ -279,10 +280,11 @@ fn changed_copy() -> PathBuf {
 #[test]
 fn a_changed_copy_exits_1_with_examples_that_replay_through_decide() {
     let dir = changed_copy();
+    let original = mini_dir("original");
     let o = pathway(
         &[
             "diff",
-            CURRENT,
+            original.to_str().unwrap(),
             dir.to_str().unwrap(),
             "--today",
             TODAY,
@@ -300,9 +302,9 @@ fn a_changed_copy_exits_1_with_examples_that_replay_through_decide() {
             c["new"]["codes"]
                 .as_array()
                 .unwrap()
-                .contains(&json!("helpline_advice"))
+                .contains(&json!("call_999"))
         );
-        for (set, side) in [(root().join(CURRENT), "old"), (dir.clone(), "new")] {
+        for (set, side) in [(original.clone(), "old"), (dir.clone(), "new")] {
             let facts = c[side]["facts"].to_string();
             let r = pathway(
                 &[

@@ -89,7 +89,7 @@ pub use render::{
     evaluation_json, graph, outcome_markdown, outcome_text,
 };
 #[cfg(feature = "governance")]
-pub use review::{RECHECK_DAYS, ReviewFormat, review_pack};
+pub use review::{RECHECK_DAYS, ReviewFormat, ReviewPack, review_pack};
 #[cfg(feature = "governance")]
 pub use routes::{End, Route, Side, int_class, routes};
 pub use scenario::{Expectation, SCENARIO_FORMAT, Scenario, ScenarioRun, summary};
