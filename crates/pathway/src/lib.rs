@@ -76,8 +76,9 @@ pub use date::{Date, DateError, age_on, days_until_birthday, human_date};
 pub use diagnostic::{Diagnostic, LoadError, Severity};
 #[cfg(feature = "governance")]
 pub use diff::{
-    ContentChange, DiffError, DiffFormat, Ending, Loaded, NewAnswer, RELAXED_CHECKS, RouteChange,
-    SetDiff, Version, diff_report, diff_sets, load_for_comparison,
+    ActionShift, CHANGES_IN_FULL, CHANGES_LISTED, ContentChange, DiffError, DiffFormat,
+    DirectStart, Ending, Loaded, NewAnswer, QuestionShift, RELAXED_CHECKS, RouteChange, SetDiff,
+    Summary, Version, diff_report, diff_report_with, diff_sets, load_for_comparison,
 };
 pub use evaluate::{
     Action, Answer, AnswerKind, Config, ContactInfo, Decision, Evaluation, Outcome, Question,

@@ -45,6 +45,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             stats,
             brief,
             unproven,
+            relaxed,
         } => decide::run(
             dir,
             pathway.as_deref(),
@@ -56,6 +57,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 stats,
                 brief,
                 unproven,
+                relaxed,
             },
         ),
         Command::Check {
@@ -106,7 +108,8 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             format,
             out,
             today,
-        } => diff::run(&old, &new, format, out, today.as_deref()),
+            full,
+        } => diff::run(&old, &new, format, out, today.as_deref(), full),
         Command::Schema => {
             let schema = schemars::schema_for!(pathway::model::PathwayFile);
             say!(
