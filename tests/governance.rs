@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use pathway::{
-    Bundle, Config, DiffFormat, ReviewFormat, SetDiff, SourceFile, Status, decide, diff_report,
-    diff_sets, load_for_comparison, review_pack,
+    Bundle, CHANGES_IN_FULL, Config, DiffFormat, ReviewFormat, ReviewPack, SetDiff, SourceFile,
+    Status, decide, diff_report, diff_report_with, diff_sets, load_for_comparison,
 };
 use pathway_tests::{pathway, root};
 use proptest::prelude::*;
@@ -75,14 +75,29 @@ fn assert_examples_replay(diff: &SetDiff, old: &[(String, String)], new: &[(Stri
     }
 }
 
+/// The bundled set's review pack in a format, worked out once for every test that reads it.
 fn pack(format: ReviewFormat) -> &'static str {
+    static PACK: OnceLock<ReviewPack> = OnceLock::new();
     static HTML: OnceLock<String> = OnceLock::new();
     static MD: OnceLock<String> = OnceLock::new();
     let cell = match format {
         ReviewFormat::Html => &HTML,
         ReviewFormat::Markdown => &MD,
     };
-    cell.get_or_init(|| review_pack(&pathway::bundled().unwrap(), today(), format))
+    cell.get_or_init(|| {
+        PACK.get_or_init(|| ReviewPack::new(&pathway::bundled().unwrap(), today()))
+            .render(format)
+    })
+}
+
+/// A folder holding the mini set (one pathway and a contacts directory): for tests of the
+/// commands themselves, which need no large set.
+fn mini_dir(name: &str) -> PathBuf {
+    let dir = tempdir(name);
+    for (file, text) in mini(0) {
+        fs::write(dir.join(file), text).unwrap();
+    }
+    dir
 }
 
 #[test]
@@ -199,11 +214,12 @@ fn the_review_pack_routes_name_questions_and_actions_never_fact_ids_alone() {
 
 #[test]
 fn review_writes_the_pack_with_the_cli() {
-    let dir = tempdir("review");
+    let dir = mini_dir("review");
     let out = dir.join("pack.md");
     let o = pathway(
         &[
             "review",
+            dir.to_str().unwrap(),
             "--format",
             "markdown",
             "--today",
@@ -215,13 +231,15 @@ fn review_writes_the_pack_with_the_cli() {
     );
     assert_eq!(o.code, 0, "{}", o.stderr);
     let text = fs::read_to_string(out).unwrap();
-    assert!(text.starts_with("# Review pack: "));
+    assert!(text.starts_with("# Review pack: Mini pathway"), "{text}");
     assert!(text.contains("## Hazard log"));
 }
 
 #[test]
 fn a_set_diffed_against_itself_changes_nothing_and_exits_0() {
-    let o = pathway(&["diff", CURRENT, CURRENT, "--today", TODAY], "");
+    let dir = mini_dir("itself");
+    let set = dir.to_str().unwrap();
+    let o = pathway(&["diff", set, set, "--today", TODAY], "");
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
     assert!(o.stdout.contains("No route changed"), "{}", o.stdout);
 }
@@ -250,28 +268,11 @@ fn diff_refuses_a_missing_folder_and_a_broken_set_naming_them() {
     assert!(o.stderr.contains("adult.json"), "{}", o.stderr);
 }
 
-/// The changed copy: `helpline_advice` added to the outcome of an adult who agrees to an NRM
-/// referral made by a First Responder.
+/// The mini set with `call_999` added to the outcome of a referral (edit 3 of [`mini`]).
 fn changed_copy() -> PathBuf {
     let dir = tempdir("changed");
-    for (name, text) in texts(&root().join(CURRENT)) {
-        let text = if name == "adult.json" {
-            let mut json: Json = serde_json::from_str(&text).unwrap();
-            let step = json["steps"]
-                .as_array_mut()
-                .unwrap()
-                .iter_mut()
-                .find(|s| s["id"] == "a_given_fr")
-                .unwrap();
-            step["do"]
-                .as_array_mut()
-                .unwrap()
-                .push(json!("helpline_advice"));
-            serde_json::to_string_pretty(&json).unwrap()
-        } else {
-            text
-        };
-        fs::write(dir.join(name), text).unwrap();
+    for (file, text) in mini(3) {
+        fs::write(dir.join(file), text).unwrap();
     }
     dir
 }
@@ -279,10 +280,11 @@ fn changed_copy() -> PathBuf {
 #[test]
 fn a_changed_copy_exits_1_with_examples_that_replay_through_decide() {
     let dir = changed_copy();
+    let original = mini_dir("original");
     let o = pathway(
         &[
             "diff",
-            CURRENT,
+            original.to_str().unwrap(),
             dir.to_str().unwrap(),
             "--today",
             TODAY,
@@ -300,9 +302,9 @@ fn a_changed_copy_exits_1_with_examples_that_replay_through_decide() {
             c["new"]["codes"]
                 .as_array()
                 .unwrap()
-                .contains(&json!("helpline_advice"))
+                .contains(&json!("call_999"))
         );
-        for (set, side) in [(root().join(CURRENT), "old"), (dir.clone(), "new")] {
+        for (set, side) in [(original.clone(), "old"), (dir.clone(), "new")] {
             let facts = c[side]["facts"].to_string();
             let r = pathway(
                 &[
@@ -326,29 +328,40 @@ fn a_changed_copy_exits_1_with_examples_that_replay_through_decide() {
     assert!(content.is_empty(), "{content:?}");
 }
 
+/// The diff of content 1.0.0 against the current content, named as the shipped file's
+/// command names them: worked out once for every test that reads it.
+fn v1_diff() -> &'static SetDiff {
+    static DIFF: OnceLock<SetDiff> = OnceLock::new();
+    DIFF.get_or_init(|| {
+        let (old, new) = (texts(&root().join(V1)), texts(&root().join(CURRENT)));
+        diff_sets((V1, &files(&old)), (CURRENT, &files(&new)), today()).unwrap()
+    })
+}
+
+/// The shipped file is the report of the command in its header (`pathway diff` is
+/// `diff_sets` and `diff_report` over the folders' files; the CLI tests above run it).
 #[test]
 fn the_shipped_diff_of_1_0_0_is_what_the_command_gives_now() {
-    let o = pathway(
-        &[
-            "diff", V1, CURRENT, "--today", TODAY, "--format", "markdown",
-        ],
-        "",
-    );
-    assert_eq!(o.code, 1, "{}", o.stderr);
+    let report = diff_report(v1_diff(), DiffFormat::Markdown);
     let shipped = fs::read_to_string(root().join(SHIPPED)).unwrap_or_default();
     let header = shipped.split("\n# ").next().unwrap_or_default();
     let body = shipped
         .strip_prefix(header)
         .unwrap_or_default()
         .trim_start_matches('\n');
-    if body != o.stdout {
+    if body != report {
         if std::env::var_os("PATHWAY_BLESS").is_some() {
-            fs::write(root().join(SHIPPED), format!("{header}\n{}", o.stdout)).unwrap();
+            fs::write(root().join(SHIPPED), format!("{header}\n{report}")).unwrap();
         }
         panic!(
             "{SHIPPED} is out of date: regenerate it with `PATHWAY_BLESS=1 cargo test -p pathway-tests --test tests shipped_diff` (it keeps the file's header)"
         );
     }
+    assert!(
+        shipped.len() < 200_000,
+        "{SHIPPED} is {} bytes: a person should be able to read it",
+        shipped.len()
+    );
 }
 
 #[test]
@@ -366,16 +379,108 @@ fn the_1_0_0_set_is_compared_with_the_checks_it_predates_relaxed_and_said() {
             .all(|r| r.contains("contact-provenance"))
     );
     assert!(!loaded.relaxed.is_empty());
-    let diff = diff_texts(&old, &texts(&root().join(CURRENT)));
+    let diff = v1_diff();
     assert!(diff.routes_changed());
     assert!(
         diff.new_answers
             .iter()
             .any(|a| a.fact == "suspected_modern_slavery" && a.value == json!("unsure"))
     );
-    assert_examples_replay(&diff, &old, &texts(&root().join(CURRENT)));
-    let text = diff_report(&diff, DiffFormat::Text);
+    assert_examples_replay(diff, &old, &texts(&root().join(CURRENT)));
+    let text = diff_report(diff, DiffFormat::Text);
     assert!(text.contains("checks relaxed"), "the relaxation is said");
+}
+
+#[test]
+fn the_1_0_0_diff_summarises_each_action_and_question_and_checks_the_direct_starts() {
+    let diff = v1_diff();
+    let s = &diff.summary;
+    assert_eq!(
+        s.compared,
+        diff.classes - diff.new_answers.iter().map(|a| a.classes).sum::<usize>()
+    );
+    let safe = s
+        .actions
+        .iter()
+        .find(|a| a.code == "arrange_safe_accommodation")
+        .unwrap();
+    assert!(safe.gained > 0 && safe.lost == 0);
+    assert!(
+        safe.gained_when[0].starts_with("Does the person have nowhere safe to stay tonight?: Yes"),
+        "{:?}",
+        safe.gained_when
+    );
+    assert!(
+        s.questions
+            .iter()
+            .any(|q| q.fact == "reporter_organisation" && q.newly_asked > 0)
+    );
+    // The entry's changes cover every class that changed route, the largest first.
+    let total: usize = diff
+        .changes
+        .iter()
+        .filter(|c| c.start == "hertfordshire")
+        .map(|c| c.classes)
+        .sum();
+    assert_eq!(total, diff.changed);
+    assert!(
+        diff.changes
+            .windows(2)
+            .all(|w| w[0].start != w[1].start || w[0].classes >= w[1].classes)
+    );
+    // Adult and child started directly take the entry's routes, in both versions.
+    let ids: Vec<&str> = diff
+        .direct_starts
+        .iter()
+        .map(|d| d.pathway.as_str())
+        .collect();
+    assert_eq!(ids, ["hertfordshire-adult", "hertfordshire-child"]);
+    assert!(diff.direct_starts.iter().all(|d| d.differs_from_entry == 0));
+    // Every format leads with the summary; the short report shows the largest changes in
+    // full, the full one every change.
+    for format in [DiffFormat::Text, DiffFormat::Markdown, DiffFormat::Html] {
+        let report = diff_report(diff, format);
+        let summary = report.find("What changes, action by action").unwrap();
+        assert!(
+            summary < report.find("Route changes").unwrap(),
+            "{format:?}"
+        );
+    }
+    let json = diff_report(diff, DiffFormat::Json);
+    assert!(json.find("\"summary\"").unwrap() < json.find("\"changes\"").unwrap());
+    let short = diff_report(diff, DiffFormat::Markdown);
+    let full = diff_report_with(diff, DiffFormat::Markdown, true);
+    let last = format!("### Change {}: ", diff.changes.len());
+    assert!(full.contains(&last) && !short.contains(&last));
+    assert!(short.contains(&format!("### Change {CHANGES_IN_FULL}: ")));
+}
+
+#[test]
+fn a_1_0_0_example_replays_through_decide_with_relaxed() {
+    let c = &v1_diff().changes[0];
+    let facts = serde_json::to_string(&c.old.facts).unwrap();
+    let run = |relaxed: bool| {
+        let mut args = vec![
+            "--pathways",
+            V1,
+            "decide",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+        ];
+        if relaxed {
+            args.push("--relaxed");
+        }
+        pathway(&args, &facts)
+    };
+    let refused = run(false);
+    assert_eq!(refused.code, 2, "{}", refused.stdout);
+    let o = run(true);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stderr.contains("contact-provenance"), "{}", o.stderr);
+    let out: Json = serde_json::from_str(&o.stdout).unwrap();
+    assert_eq!(out["codes"], json!(c.old.codes), "{facts}");
 }
 
 /// The mini set, changed by one of a few edits (0: none).

@@ -119,6 +119,11 @@ pub(crate) enum Command {
         /// `pathway check` while fixing a pathway. Never use it for a real case.
         #[arg(long)]
         unproven: bool,
+        /// Load an older set as `pathway diff` compares it: with the checks added since it
+        /// was written relaxed (each said on standard error), to replay a diff's example on
+        /// it. Needs a set folder. Never use it for a real case.
+        #[arg(long)]
+        relaxed: bool,
         /// Print one anonymised monitoring record (JSON Lines) per facts record, for
         /// `pathway stats`; a record's `district` is used when it gives one.
         #[arg(long, conflicts_with_all = ["stats", "brief", "format"])]
@@ -246,6 +251,10 @@ pub(crate) enum Command {
         /// The date ages are worked out on (YYYY-MM-DD). Default: today.
         #[arg(long, value_name = "DATE")]
         today: Option<String>,
+        /// Show every route change in full, with its example (by default the 25 that cover
+        /// the most classes are, and the others get one line each; JSON always holds all).
+        #[arg(long)]
+        full: bool,
     },
 
     /// Print the JSON Schema of the pathway file format (for editors).

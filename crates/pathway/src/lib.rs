@@ -78,8 +78,9 @@ pub use date::{Date, DateError, age_on, days_until_birthday, human_date};
 pub use diagnostic::{Diagnostic, LoadError, Severity};
 #[cfg(feature = "governance")]
 pub use diff::{
-    ContentChange, DiffError, DiffFormat, Ending, Loaded, NewAnswer, RELAXED_CHECKS, RouteChange,
-    SetDiff, Version, diff_report, diff_sets, load_for_comparison,
+    ActionShift, CHANGES_IN_FULL, CHANGES_LISTED, ContentChange, DiffError, DiffFormat,
+    DirectStart, Ending, Loaded, NewAnswer, QuestionShift, RELAXED_CHECKS, RouteChange, SetDiff,
+    Summary, Version, diff_report, diff_report_with, diff_sets, load_for_comparison,
 };
 pub use evaluate::{
     Action, Answer, AnswerKind, Config, ContactInfo, Decision, Evaluation, Outcome, Question,
@@ -95,7 +96,7 @@ pub use render::{
     evaluation_json, graph, outcome_markdown, outcome_text,
 };
 #[cfg(feature = "governance")]
-pub use review::{RECHECK_DAYS, ReviewFormat, review_pack};
+pub use review::{RECHECK_DAYS, ReviewFormat, ReviewPack, review_pack};
 #[cfg(feature = "governance")]
 pub use routes::{End, Route, Side, int_class, routes};
 pub use scenario::{Expectation, SCENARIO_FORMAT, Scenario, ScenarioRun, summary};

@@ -82,7 +82,31 @@ pub fn routes(sides: &[Side<'_>], today: Date) -> Vec<Route> {
 /// The whole numbers no rule of these sets tells apart from `v` (an answer to the integer
 /// fact `fact`), as runs `lo..=hi`: for saying "18 to 24" instead of "20".
 pub fn int_class(bundles: &[&Bundle], today: Date, fact: &str, v: i64) -> Vec<(i64, i64)> {
-    Classes::over(bundles, today).int_class(fact, v)
+    // Working out the classes reads every rule of the sets: keep the last sets' classes (a
+    // review pack or a diff asks for thousands of answers in words, over the same sets).
+    type Cached = Option<((Vec<String>, Date), std::rc::Rc<Classes>)>;
+    thread_local! {
+        static LAST: std::cell::RefCell<Cached> = const { std::cell::RefCell::new(None) };
+    }
+    let key = (
+        bundles
+            .iter()
+            .map(|b| b.content_hash().to_owned())
+            .collect::<Vec<_>>(),
+        today,
+    );
+    let classes = LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        match &*last {
+            Some((k, c)) if *k == key => c.clone(),
+            _ => {
+                let c = std::rc::Rc::new(Classes::over(bundles, today));
+                *last = Some((key, c.clone()));
+                c
+            }
+        }
+    });
+    classes.int_class(fact, v)
 }
 
 struct Walker<'s, 'b> {
@@ -121,8 +145,14 @@ impl Walker<'_, '_> {
             today: self.today,
             use_defaults: false,
         };
-        let mut reads = Vec::with_capacity(self.sides.len());
-        for side in self.sides {
+        let mut reads: Vec<Option<Facts>> = Vec::with_capacity(self.sides.len());
+        for (i, side) in self.sides.iter().enumerate() {
+            // Sides over the same set (walks from several of its pathways) read alike.
+            if let Some(j) = (0..i).find(|&j| std::ptr::eq(self.sides[j].bundle, side.bundle)) {
+                let same = reads[j].clone();
+                reads.push(same);
+                continue;
+            }
             match self.read(side, record) {
                 Read::Facts(f) => reads.push(Some(f)),
                 Read::Cannot => reads.push(None),

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use pathway::{DiffFormat, SourceFile, diff_report, diff_sets};
+use pathway::{DiffFormat, SourceFile, diff_report_with, diff_sets};
 
 use crate::args::DiffFormatArg;
 use crate::io::{
@@ -16,6 +16,7 @@ pub(crate) fn run(
     format: DiffFormatArg,
     out: Option<PathBuf>,
     today: Option<&str>,
+    full: bool,
 ) -> Result<ExitCode> {
     let today = parse_today(today)?;
     for path in [old, new] {
@@ -50,7 +51,7 @@ pub(crate) fn run(
         DiffFormatArg::Html => DiffFormat::Html,
         DiffFormatArg::Json => DiffFormat::Json,
     };
-    let report = diff_report(&diff, format);
+    let report = diff_report_with(&diff, format, full);
     match out {
         Some(file) => write_shared(&file, &report)?,
         None => say_raw!("{report}"),

@@ -52,6 +52,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             brief,
             unproven,
             monitoring,
+            relaxed,
         } => decide::run(
             dir,
             pathway.as_deref(),
@@ -64,6 +65,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 brief,
                 unproven,
                 monitoring,
+                relaxed,
             },
         ),
         Command::Check {
@@ -115,7 +117,8 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             format,
             out,
             today,
-        } => diff::run(&old, &new, format, out, today.as_deref()),
+            full,
+        } => diff::run(&old, &new, format, out, today.as_deref(), full),
         Command::Schema => {
             let schema = schemars::schema_for!(pathway::model::PathwayFile);
             say!(

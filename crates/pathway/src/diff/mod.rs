@@ -17,20 +17,30 @@
 
 mod content;
 mod load;
+mod summary;
 
 use serde::Serialize;
 use serde_json::Value as Json;
 
-use crate::bundle::{Bundle, SourceFile};
+use crate::bundle::{Bundle, PathwayId, SourceFile};
 use crate::date::Date;
 use crate::diagnostic::LoadError;
 use crate::review::doc::{self, Doc};
 use crate::review::{action_title, answer};
-use crate::routes::{End, Side, routes};
+use crate::routes::{End, Route, Side, routes};
 use crate::value::Facts;
 
 pub use content::ContentChange;
 pub use load::{Loaded, RELAXED_CHECKS, load_for_comparison};
+pub use summary::{ActionShift, QuestionShift, Summary};
+
+/// How many route changes a report shows in full (with their example) unless asked for all;
+/// the others get one line each. JSON always holds every change in full.
+pub const CHANGES_IN_FULL: usize = 10;
+
+/// How many route changes a report lists at all (in full or in one line) unless asked for
+/// all: the others are counted in one line.
+pub const CHANGES_LISTED: usize = 200;
 
 /// The formats of a diff.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +99,9 @@ pub struct Ending {
 /// Classes of answers that changed route in the same way.
 #[derive(Debug, Clone, Serialize)]
 pub struct RouteChange {
+    /// The pathway the walks start in (its id): the entry pathway, or a pathway started
+    /// directly whose changes differ from the entry's.
+    pub start: String,
     /// How many classes of answers changed this way.
     pub classes: usize,
     /// What changed, in words.
@@ -118,6 +131,21 @@ pub struct NewAnswer {
     pub classes: usize,
 }
 
+/// A pathway both versions have, started directly instead of from the entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct DirectStart {
+    /// The pathway's id.
+    pub pathway: String,
+    /// Its title (in the newer version).
+    pub title: String,
+    /// Classes of answers (both versions together) whose route started directly at this
+    /// pathway differs, in either version, from the route started at the entry.
+    pub differs_from_entry: usize,
+    /// Classes whose change (before to after) started here is not the change from the entry:
+    /// these are listed as route changes of their own, with `start` this pathway.
+    pub changed_otherwise: usize,
+}
+
 /// The semantic diff of two versions of a set.
 #[derive(Debug, Clone, Serialize)]
 pub struct SetDiff {
@@ -131,7 +159,11 @@ pub struct SetDiff {
     pub classes: usize,
     /// Classes whose route changed (both versions take their answers).
     pub changed: usize,
-    /// The route changes.
+    /// Action by action and question by question, how the routes changed.
+    pub summary: Summary,
+    /// The pathways both versions have, started directly (walked with the entry's walks).
+    pub direct_starts: Vec<DirectStart>,
+    /// The route changes, the most classes first.
     pub changes: Vec<RouteChange>,
     /// Answers only one version takes.
     pub new_answers: Vec<NewAnswer>,
@@ -162,52 +194,116 @@ pub fn diff_sets(
         which: "new",
         error,
     })?;
-    let sides = [
-        Side {
-            bundle: &a.bundle,
-            start: a.bundle.entry(),
-        },
-        Side {
-            bundle: &b.bundle,
-            start: b.bundle.entry(),
-        },
-    ];
+    // The entry's walks, and each pathway both versions have started directly, walked
+    // together: sides in pairs (older, newer), the entry's pair first.
+    let mut starts: Vec<(String, PathwayId, PathwayId)> = Vec::new();
+    let (entry_a, entry_b) = (a.bundle.entry(), b.bundle.entry());
+    starts.push((a.bundle.meta(entry_b).id.clone(), entry_a, entry_b));
+    for p in b.bundle.pathways().filter(|&p| p != entry_b) {
+        let id = &b.bundle.meta(p).id;
+        if let Some(q) = a
+            .bundle
+            .pathways()
+            .find(|&q| q != entry_a && a.bundle.meta(q).id == *id)
+        {
+            starts.push((id.clone(), q, p));
+        }
+    }
+    // The walk asks the last side's question first: the entry's newer version leads.
+    let sides: Vec<Side<'_>> = starts
+        .iter()
+        .rev()
+        .flat_map(|(_, q, p)| {
+            [
+                Side {
+                    bundle: &a.bundle,
+                    start: *q,
+                },
+                Side {
+                    bundle: &b.bundle,
+                    start: *p,
+                },
+            ]
+        })
+        .collect();
     let all = routes(&sides, today);
+    // Where the ends of `starts[k]` are: its older version's, then its newer one's.
+    let at = |k: usize| 2 * (starts.len() - 1 - k);
     let bundles = [&a.bundle, &b.bundle];
-    let mut changes: Vec<(Key, RouteChange)> = Vec::new();
+    let mut changes: Vec<((String, Key), RouteChange)> = Vec::new();
     let mut new_answers: Vec<NewAnswer> = Vec::new();
     let mut changed = 0;
+    let mut direct: Vec<DirectStart> = starts[1..]
+        .iter()
+        .map(|(id, _, p)| DirectStart {
+            pathway: id.clone(),
+            title: b.bundle.meta(*p).title.clone(),
+            differs_from_entry: 0,
+            changed_otherwise: 0,
+        })
+        .collect();
+    let mut add = |start: &str, r: &Route, o: &End, n: &End| {
+        let key = (start.to_owned(), Key::of(o, n));
+        match changes.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, c)) => c.classes += 1,
+            None => {
+                let change = RouteChange {
+                    start: start.to_owned(),
+                    classes: 1,
+                    what: what_changed(&bundles, o, n),
+                    answers: r
+                        .answers
+                        .iter()
+                        .map(|(f, v)| {
+                            format!(
+                                "{}: {}",
+                                question(&bundles, f),
+                                answer(&bundles, today, f, v)
+                            )
+                        })
+                        .collect(),
+                    old: ending(&a.bundle, o),
+                    new: ending(&b.bundle, n),
+                };
+                changes.push((key, change));
+            }
+        }
+    };
     for r in &all {
-        match (&r.ends[0], &r.ends[1]) {
+        // The pathways started directly: where they part from the entry's walks.
+        for (i, d) in direct.iter_mut().enumerate() {
+            let (eo, en) = (&r.ends[at(0)], &r.ends[at(0) + 1]);
+            let (so, sn) = (&r.ends[at(i + 1)], &r.ends[at(i + 1) + 1]);
+            let same = |x: &Option<End>, y: &Option<End>| match (x, y) {
+                (Some(x), Some(y)) => x.same_route(y),
+                (None, None) => true,
+                _ => false,
+            };
+            if !same(eo, so) || !same(en, sn) {
+                d.differs_from_entry += 1;
+            }
+            if let (Some(so), Some(sn)) = (so, sn)
+                && !so.same_route(sn)
+            {
+                let as_entry = match (eo, en) {
+                    (Some(eo), Some(en)) => {
+                        !eo.same_route(en) && Key::of(eo, en) == Key::of(so, sn)
+                    }
+                    _ => false,
+                };
+                if !as_entry {
+                    d.changed_otherwise += 1;
+                    add(&d.pathway, r, so, sn);
+                }
+            }
+        }
+        match (&r.ends[at(0)], &r.ends[at(0) + 1]) {
             (Some(o), Some(n)) => {
                 if o.same_route(n) {
                     continue;
                 }
                 changed += 1;
-                let key = Key::of(o, n);
-                match changes.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, c)) => c.classes += 1,
-                    None => {
-                        let change = RouteChange {
-                            classes: 1,
-                            what: what_changed(&bundles, o, n),
-                            answers: r
-                                .answers
-                                .iter()
-                                .map(|(f, v)| {
-                                    format!(
-                                        "{}: {}",
-                                        question(&bundles, f),
-                                        answer(&bundles, today, f, v)
-                                    )
-                                })
-                                .collect(),
-                            old: ending(&a.bundle, o),
-                            new: ending(&b.bundle, n),
-                        };
-                        changes.push((key, change));
-                    }
-                }
+                add(&starts[0].0, r, o, n);
             }
             (o, _) => {
                 let only_in = if o.is_none() { "new" } else { "old" };
@@ -249,13 +345,19 @@ pub fn diff_sets(
             relaxed: l.relaxed.clone(),
         }
     };
+    let mut changes: Vec<RouteChange> = changes.into_iter().map(|(_, c)| c).collect();
+    // The most classes first; the entry's changes before a direct start's (a stable sort
+    // keeps the walk's order among equals).
+    changes.sort_by_key(|c| (c.start != starts[0].0, std::cmp::Reverse(c.classes)));
     Ok(SetDiff {
         old: version(old.0, &a),
         new: version(new.0, &b),
         today,
         classes: all.len(),
         changed,
-        changes: changes.into_iter().map(|(_, c)| c).collect(),
+        summary: summary::summarise(&all, (at(0), at(0) + 1), bundles, today),
+        direct_starts: direct,
+        changes,
         new_answers,
         content: content::content_changes(old.1, new.1),
     })
@@ -382,13 +484,20 @@ fn what_changed(bundles: &[&Bundle; 2], o: &End, n: &End) -> Vec<String> {
     what
 }
 
-/// The diff in a format.
+/// The diff in a format: a summary, then the [`CHANGES_IN_FULL`] route changes that cover
+/// the most classes in full and one line for each other one (JSON holds everything).
 pub fn diff_report(diff: &SetDiff, format: DiffFormat) -> String {
+    diff_report_with(diff, format, false)
+}
+
+/// The diff in a format, with every route change in full when `full` is set.
+pub fn diff_report_with(diff: &SetDiff, format: DiffFormat, full: bool) -> String {
+    let in_full = if full { usize::MAX } else { CHANGES_IN_FULL };
     match format {
         DiffFormat::Json => serde_json::to_string_pretty(diff).unwrap_or_default() + "\n",
-        DiffFormat::Text => doc::text(&document(diff)),
-        DiffFormat::Markdown => doc::markdown(&document(diff)),
-        DiffFormat::Html => doc::html(&document(diff)),
+        DiffFormat::Text => doc::text(&document(diff, in_full)),
+        DiffFormat::Markdown => doc::markdown(&document(diff, in_full)),
+        DiffFormat::Html => doc::html(&document(diff, in_full)),
     }
 }
 
@@ -396,7 +505,150 @@ fn facts_json(f: &Facts) -> String {
     serde_json::to_string(f).unwrap_or_default()
 }
 
-fn document(diff: &SetDiff) -> Doc {
+/// One line for a change not shown in full: its number, classes, and the action codes
+/// gained and lost (or that only their order or the questions changed).
+fn one_line(i: usize, c: &RouteChange, entry: &str) -> String {
+    let mut what: Vec<String> = Vec::new();
+    let gained = c.new.codes.iter().filter(|x| !c.old.codes.contains(x));
+    let lost = c.old.codes.iter().filter(|x| !c.new.codes.contains(x));
+    let codes: Vec<String> = gained
+        .map(|x| format!("+{x}"))
+        .chain(lost.map(|x| format!("-{x}")))
+        .collect();
+    if !codes.is_empty() {
+        what.push(codes.join(" "));
+    }
+    let kept_old: Vec<&String> = c
+        .old
+        .codes
+        .iter()
+        .filter(|x| c.new.codes.contains(x))
+        .collect();
+    let kept_new: Vec<&String> = c
+        .new
+        .codes
+        .iter()
+        .filter(|x| c.old.codes.contains(x))
+        .collect();
+    if kept_old != kept_new {
+        what.push("actions reordered".into());
+    }
+    if what.is_empty() {
+        what.push("the same actions, after other questions".into());
+    }
+    let from = if c.start == entry {
+        String::new()
+    } else {
+        format!(", started at {}", c.start)
+    };
+    format!(
+        "{} ({} class{}{from}): {}",
+        i + 1,
+        c.classes,
+        if c.classes == 1 { "" } else { "es" },
+        what.join("; "),
+    )
+}
+
+fn summary_section(d: &mut Doc, diff: &SetDiff) {
+    let s = &diff.summary;
+    if s.actions.is_empty() && s.questions.is_empty() {
+        return;
+    }
+    d.h(2, "What changes, action by action");
+    d.p(format!(
+        "Out of the {} classes of answers both versions take. \"Typically\" gives the answers that most set those classes apart: how many of them give that answer, and how many of all the classes giving that answer are among them.",
+        s.compared
+    ));
+    for a in &s.actions {
+        d.h(3, format!("{} ({})", a.title, a.code));
+        let mut lines = Vec::new();
+        let mut with = |n: usize, what: &str, when: &[String]| {
+            if n == 0 {
+                return;
+            }
+            let mut line = format!("{what} {n} classes ({})", summary::percent(n, s.compared));
+            if !when.is_empty() {
+                line.push_str(". Typically: ");
+                line.push_str(&when.join("; "));
+            }
+            lines.push(line);
+        };
+        with(a.gained, "Now given to", &a.gained_when);
+        with(a.lost, "No longer given to", &a.lost_when);
+        with(
+            a.earlier,
+            "Comes earlier among the actions both versions give, for",
+            &[],
+        );
+        with(
+            a.later,
+            "Comes later among the actions both versions give, for",
+            &[],
+        );
+        d.list(lines);
+    }
+    if !s.questions.is_empty() {
+        d.h(2, "What changes, question by question");
+        let rows = s
+            .questions
+            .iter()
+            .map(|q| {
+                let mut dropped = vec![q.no_longer_asked.to_string()];
+                if !q.no_longer_asked_when.is_empty() {
+                    dropped.push(format!("Typically: {}", q.no_longer_asked_when.join("; ")));
+                }
+                vec![
+                    vec![q.question.clone(), format!("({})", q.fact)],
+                    vec![q.newly_asked.to_string()],
+                    dropped,
+                ]
+            })
+            .collect();
+        d.table(
+            &[
+                "Question",
+                "Classes newly asked it",
+                "Classes no longer asked it",
+            ],
+            rows,
+        );
+    }
+}
+
+fn direct_starts(d: &mut Doc, diff: &SetDiff) {
+    d.h(2, "Pathways started directly");
+    if diff.direct_starts.is_empty() {
+        d.p("Only the entry pathway's walks are compared: no other pathway is in both versions.");
+        return;
+    }
+    d.p("Each other pathway both versions have was also walked from its own start (as `pathway decide PATHWAY` starts it), together with the entry's walks, over the same classes of answers.");
+    let lines = diff
+        .direct_starts
+        .iter()
+        .map(|s| {
+            if s.differs_from_entry == 0 {
+                format!(
+                    "\"{}\" ({}): every class of answers takes the same route from its start as from the entry, in both versions: the changes below hold for it as they are.",
+                    s.title, s.pathway
+                )
+            } else if s.changed_otherwise == 0 {
+                format!(
+                    "\"{}\" ({}): {} classes take another route from its start than from the entry, in one version or both, but each changes from one version to the other as it does from the entry.",
+                    s.title, s.pathway, s.differs_from_entry
+                )
+            } else {
+                format!(
+                    "\"{}\" ({}): {} classes change otherwise from its start than from the entry: they are listed as changes of their own, started at {}.",
+                    s.title, s.pathway, s.changed_otherwise, s.pathway
+                )
+            }
+        })
+        .collect();
+    d.list(lines);
+}
+
+fn document(diff: &SetDiff, in_full: usize) -> Doc {
     let (o, n) = (&diff.old, &diff.new);
     let mut d = Doc::new(format!(
         "What changes from version {} to version {}",
@@ -429,15 +681,72 @@ fn document(diff: &SetDiff) -> Doc {
             diff.classes
         ));
     }
-    d.p("How it was worked out: both versions were walked together from their entry pathways over every class of answers either version can tell apart (ages and dates of birth split at every threshold either uses). A class changed route when its actions, their order, or the questions asked differ. Classes that changed in the same way are one change below, with one example. Each example gives the facts as each version reads them (a version is given only the facts it declares, in its own vocabulary; a newer version reads older answers through its aliases, such as true read as \"yes\"): replay them with `pathway decide --today DATE --facts FILE` on that version.");
+    d.p("A class of answers is one combination of answers that no rule of either version can tell apart (ages and dates of birth are split at every threshold either version uses). Counts are of classes, not of cases: a class stands for every case that answers that way, however common or rare.");
+    summary_section(&mut d, diff);
+    direct_starts(&mut d, diff);
+    d.h(2, "How it was worked out, and how to replay an example");
+    d.p("Both versions were walked together from their entry pathways over every class of answers either version can tell apart. A class changed route when its actions, their order, or the questions asked differ. Classes that changed in the same way are one change below, with one example: the answers it was found with, both outcomes, and the facts as each version reads them (a version is given only the facts it declares, in its own vocabulary; a newer version reads older answers through its aliases, such as true read as \"yes\").");
+    d.p(format!(
+        "To replay an example: save the facts as a version reads them to a file and run `pathway --pathways {} decide --today {} --facts FILE --format text` (or with {} for the other version).",
+        n.name, diff.today, o.name
+    ));
+    for (which, v) in [("old", o), ("new", n)] {
+        if !v.relaxed.is_empty() {
+            d.p(format!(
+                "The {which} set ({}) fails checks added since it was written, so `pathway decide` refuses it as it is; add `--relaxed` to load it as this comparison does (each relaxed check is said above): `pathway --pathways {} decide --relaxed --today {} --facts FILE --format text`. Never use --relaxed for a real case.",
+                v.name, v.name, diff.today
+            ));
+        }
+    }
     if !diff.changes.is_empty() {
         d.h(2, "Route changes");
+        let shown = in_full.min(diff.changes.len());
+        if shown < diff.changes.len() {
+            d.p(format!(
+                "The {shown} changes that cover the most classes are shown in full, each with an example; the next {} get one line each: its number, how many classes, and the action codes gained (+) and lost (-). The example of change N is `changes[N-1]` of `pathway diff --format json` (the same order). `pathway diff --full` shows every change in full.",
+                CHANGES_LISTED.clamp(shown, diff.changes.len()) - shown
+            ));
+        }
     }
     for (i, c) in diff.changes.iter().enumerate() {
+        if i >= in_full {
+            if i == in_full {
+                let listed = if in_full == usize::MAX {
+                    diff.changes.len()
+                } else {
+                    CHANGES_LISTED.clamp(i, diff.changes.len())
+                };
+                d.h(3, format!("Changes {} to {listed}, one line each", i + 1));
+                d.list(
+                    diff.changes[i..listed]
+                        .iter()
+                        .enumerate()
+                        .map(|(j, c)| one_line(i + j, c, &diff.changes[0].start))
+                        .collect(),
+                );
+                let rest = &diff.changes[listed..];
+                if let Some(first) = rest.first() {
+                    d.p(format!(
+                        "The other {} changes ({} to {}) cover {} classes in all, {} at most each: `pathway diff --full` lists them, and the JSON holds each with its example.",
+                        rest.len(),
+                        listed + 1,
+                        diff.changes.len(),
+                        rest.iter().map(|c| c.classes).sum::<usize>(),
+                        first.classes
+                    ));
+                }
+            }
+            continue;
+        }
+        let from = if c.start == diff.changes[0].start {
+            String::new()
+        } else {
+            format!(", started directly at {}", c.start)
+        };
         d.h(
             3,
             format!(
-                "Change {}: {} class{} of answers",
+                "Change {}: {} class{} of answers{from}",
                 i + 1,
                 c.classes,
                 if c.classes == 1 { "" } else { "es" }

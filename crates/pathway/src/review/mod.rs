@@ -38,10 +38,26 @@ pub const RECHECK_DAYS: i64 = 183;
 
 /// The review pack of a verified set on `today`.
 pub fn review_pack(bundle: &Bundle, today: Date, format: ReviewFormat) -> String {
-    let doc = build(bundle, today);
-    match format {
-        ReviewFormat::Html => doc::html(&doc),
-        ReviewFormat::Markdown => doc::markdown(&doc),
+    ReviewPack::new(bundle, today).render(format)
+}
+
+/// A review pack worked out once (the routes walked, the set verified), to write in any
+/// format.
+#[derive(Debug, Clone)]
+pub struct ReviewPack(Doc);
+
+impl ReviewPack {
+    /// The review pack of a verified set on `today`.
+    pub fn new(bundle: &Bundle, today: Date) -> Self {
+        Self(build(bundle, today))
+    }
+
+    /// The pack in a format.
+    pub fn render(&self, format: ReviewFormat) -> String {
+        match format {
+            ReviewFormat::Html => doc::html(&self.0),
+            ReviewFormat::Markdown => doc::markdown(&self.0),
+        }
     }
 }
 
@@ -403,11 +419,36 @@ fn route_tables(d: &mut Doc, bundle: &Bundle, today: Date) {
         "Every class of answers a worker can give was walked to its outcome (answers that no rule can tell apart count as one class; ages and dates of birth are split at every threshold a rule uses, on {}). Questions that only add actions, the same ones whatever else is answered, are shown first; the routes are then listed with the answer that adds nothing. A question missing from a route does not change it (any answer). Actions are listed in the order the worker sees them (urgent first).",
         today.human()
     ));
+    let starts: Vec<PathwayId> = bundle.pathways().collect();
+    // Every pathway's walk at once: when each class of answers takes the same route (the
+    // same questions and actions) from every start, one walk and one table serve them all.
+    let sides: Vec<Side<'_>> = starts.iter().map(|&start| Side { bundle, start }).collect();
+    let together = routes(&sides, today);
+    let alike = together.iter().all(|r| match r.ends.split_first() {
+        Some((Some(first), rest)) => rest
+            .iter()
+            .all(|e| e.as_ref().is_some_and(|e| e.same_route(first))),
+        _ => false,
+    });
     let mut shown: Vec<(PathwayId, Vec<Vec<Vec<String>>>)> = Vec::new();
-    for p in bundle.pathways() {
+    for p in starts {
         let m = bundle.meta(p);
-        let all = routes(&[Side { bundle, start: p }], today);
-        let t = table::table(&all);
+        if alike && let Some((first, _)) = shown.first() {
+            d.h(3, format!("Routes from the start of \"{}\"", m.title));
+            d.p(format!(
+                "The same routes as from \"{}\": every class of answers is asked the same questions and given the same actions from either start (this pathway asks the same first questions and routes by age in the same way).",
+                bundle.meta(*first).title
+            ));
+            continue;
+        }
+        let own;
+        let all = if alike {
+            &together
+        } else {
+            own = routes(&[Side { bundle, start: p }], today);
+            &own
+        };
+        let t = table::table(all);
         let rows: Vec<Vec<Vec<String>>> = t
             .rows
             .iter()
