@@ -251,8 +251,9 @@ pub(crate) enum Command {
         /// The date ages are worked out on (YYYY-MM-DD). Default: today.
         #[arg(long, value_name = "DATE")]
         today: Option<String>,
-        /// Show every route change in full, with its example (by default the 25 that cover
-        /// the most classes are, and the others get one line each; JSON always holds all).
+        /// Show every route change in full, with its example (by default the 10 that cover
+        /// the most classes are, the next 190 get one line each and the rest a count; JSON
+        /// always holds all).
         #[arg(long)]
         full: bool,
     },
