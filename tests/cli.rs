@@ -1,6 +1,7 @@
 //! The `pathway` binary as users and scripts call it: every command, every exit code, bad
 //! input of each kind. The interactive walk in a pseudo-terminal is tested beside the binary
-//! (crates/pathway-cli/tests/walk.rs).
+//! (crates/pathway-cli/tests/walk.rs). Each command's request/response contract is also kept
+//! as data in `tests/cmd/` (run by `cli_cases.rs`); the tests here check what needs code.
 
 use std::fs;
 use std::io::{Read, Write};
@@ -719,6 +720,7 @@ fn schema_completions_and_help() {
         "scenarios",
         "quiz",
         "graph",
+        "stats",
         "schema",
         "completions",
     ] {

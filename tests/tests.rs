@@ -3,10 +3,13 @@
 //! Each module is data-driven: adding a case means adding a file under `fixtures/`.
 
 mod cli;
+mod cli_cases;
+mod governance;
 mod hazards;
 mod hostile;
 mod invalid;
 mod invariants;
+mod monitoring;
 mod props;
 mod readability;
 mod render;

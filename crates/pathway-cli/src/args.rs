@@ -82,6 +82,11 @@ pub(crate) enum Command {
         /// anywhere else).
         #[arg(long, value_name = "FILE")]
         summary: Option<PathBuf>,
+        /// At the end, ask the district and write the anonymised monitoring record (one line
+        /// of JSON: month, district, organisation, age group, exploitation type, consent and
+        /// outcome codes; no name, date of birth or notes) to this file.
+        #[arg(long, value_name = "FILE")]
+        monitoring: Option<PathBuf>,
     },
 
     /// Evaluate facts records: one JSON object, or JSON Lines for batch audits.
@@ -114,6 +119,29 @@ pub(crate) enum Command {
         /// `pathway check` while fixing a pathway. Never use it for a real case.
         #[arg(long)]
         unproven: bool,
+        /// Load an older set as `pathway diff` compares it: with the checks added since it
+        /// was written relaxed (each said on standard error), to replay a diff's example on
+        /// it. Needs a set folder. Never use it for a real case.
+        #[arg(long)]
+        relaxed: bool,
+        /// Print one anonymised monitoring record (JSON Lines) per facts record, for
+        /// `pathway stats`; a record's `district` is used when it gives one.
+        #[arg(long, conflicts_with_all = ["stats", "brief", "format"])]
+        monitoring: bool,
+    },
+
+    /// The partnership's report from monitoring records: counts by quarter, district,
+    /// organisation, age group and exploitation type, each by route, small numbers suppressed.
+    #[command(
+        after_help = "Input: files of monitoring records (`pathway-monitoring/v1`), one JSON object per line, as `walk --monitoring`, `decide --monitoring` and the web page write them.\n\nSuppression: no count from 1 to 4 is shown (\"<5\"), and more counts are hidden (\"[c]\") wherever a small count could otherwise be worked out from the other counts and the totals.\n\nRoutes: NRM referral (nrm_referral), Duty to Notify (duty_to_notify), passed to a First Responder (contact_first_responder), declined with no statutory route, consent not decided yet, no referral; the first that applies.\n\nExit status: 0 report written; 2 a file that cannot be read, a record that is not a monitoring record (each named by file and line, with the reason; no report is written), or a pathway set that does not load.\n\nExamples:\n  pathway stats partners/*.jsonl\n  pathway stats year.jsonl --format html > report.html\n  pathway stats year.jsonl --format csv > report.csv"
+    )]
+    Stats {
+        /// Files of monitoring records (JSON Lines).
+        #[arg(required = true, value_name = "FILES")]
+        files: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = StatsFormat::Text)]
+        format: StatsFormat,
     },
 
     /// Compile, validate and verify pathway sets: every path, every invariant.
@@ -186,6 +214,50 @@ pub(crate) enum Command {
         today: Option<String>,
     },
 
+    /// A review pack for the people who approve a set: everything in words, printable.
+    #[command(
+        after_help = "The pack holds: a summary (versions, review dates, the verification result); anything overdue on --today (a pathway past its review-by date, a contact unverified or checked more than six months ago, a source not confirmed); the hazard log with each control proven or not; every safety property with the number of paths it was proven over; every question with its help and answers; every route, as the answers a worker gives and the actions they are told (from the verifier's classes of answers, in words); every action with its instructions, contact (where and when it was checked) and sources; the contacts directory; the sources; the flowcharts; and a sign-off table.\n\nHTML is one self-contained page: inline style and flowcharts, no script, nothing loaded from the network; print it from a browser (A4, page breaks between sections). Markdown leaves the flowcharts to the HTML pack.\n\nThe set is compiled and verified from its files, as `check` does: a set that does not load or breaks a safety property is refused (exit 2).\n\nExit status: 0 written; 2 bad input or a set that does not load.\n\nExamples:\n  pathway review --out review.html\n  pathway review pathways/my-set --format markdown > REVIEW-PACK.md\n  pathway review --today 2027-06-01 --out review.html   # what is overdue on that date"
+    )]
+    Review {
+        /// The set folder. Default: the bundled set (or --pathways).
+        set: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ReviewFormatArg::Html)]
+        format: ReviewFormatArg,
+        /// Write the pack to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The date review dates are compared with, and ages worked out on (YYYY-MM-DD).
+        /// Default: today.
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+    },
+
+    /// Which cases a new version of a set moves to another route (a semantic diff).
+    #[command(
+        after_help = "Both sets are walked together over every class of answers either can tell apart. Each change of route (other actions, another order, other questions) comes with one example: the facts as each version reads them, to replay with `pathway decide`, and both outcomes. Answers only one version takes (\"unsure\" is new in vocabulary v2) are listed apart, then the changes of wording, contacts, sources, safety properties and hazards that move no route.\n\nVocabulary: each version is given only the facts it declares, in its own vocabulary; a v2 set reads v1 answers through its aliases (true as \"yes\").\n\nAn older set may fail checks added since it was written (contact-provenance: contacts without where and when they were checked; a broken safety property): it is compared anyway, and the output says which checks were relaxed. A set that is broken in any other way is refused.\n\nExit status: 0 no route changed; 1 a route changed (or an answer was added or dropped); 2 bad input: a folder that is missing or a set that does not load (named, with the reasons).\n\nExamples:\n  pathway diff fixtures/v1/hertfordshire-1.0.0 pathways/hertfordshire\n  pathway diff old-set/ new-set/ --format html --out changes.html\n  pathway diff pathways/hertfordshire my-copy/ --format json"
+    )]
+    Diff {
+        /// The older set's folder.
+        old: PathBuf,
+        /// The newer set's folder.
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DiffFormatArg::Text)]
+        format: DiffFormatArg,
+        /// Write the report to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The date ages are worked out on (YYYY-MM-DD). Default: today.
+        #[arg(long, value_name = "DATE")]
+        today: Option<String>,
+        /// Show every route change in full, with its example (by default the 10 that cover
+        /// the most classes are, the next 190 get one line each and the rest a count; JSON
+        /// always holds all).
+        #[arg(long)]
+        full: bool,
+    },
+
     /// Print the JSON Schema of the pathway file format (for editors).
     #[command(after_help = "Examples:\n  pathway schema > pathway.schema.json")]
     Schema,
@@ -214,8 +286,30 @@ pub(crate) enum DecideFormat {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum StatsFormat {
+    Text,
+    Json,
+    Csv,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ReportFormat {
     Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReviewFormatArg {
+    Html,
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiffFormatArg {
+    Text,
+    Markdown,
+    Html,
     Json,
 }
 

@@ -166,6 +166,80 @@ fn a_date_of_birth_is_accepted_as_dd_mm_yyyy() {
     assert_eq!(dob, Some(json!("2008-12-15")), "{saved}");
 }
 
+/// Issue 15: `walk --monitoring FILE` asks the district at the end and writes one anonymised
+/// record: only the allowed fields, the month and not the day, no date of birth, no answer text.
+#[test]
+fn walk_writes_an_anonymised_monitoring_record_after_asking_the_district() {
+    let dir = tempfile::tempdir().unwrap();
+    let facts = ar_at_17();
+    let mut session = session_until(&facts, |_| false);
+    session.back();
+    let file = dir.path().join("case.json");
+    std::fs::write(&file, session.to_json()).unwrap();
+    let State::NeedsAnswer(last) = session.current().state else {
+        panic!()
+    };
+    let record = dir.path().join("monitoring.jsonl");
+    let mut p = spawn(
+        &[
+            "walk",
+            "--resume",
+            file.to_str().unwrap(),
+            "--monitoring",
+            record.to_str().unwrap(),
+        ],
+        100,
+    );
+    let q = next(&mut p);
+    assert_eq!(q.fact, last.fact);
+    give(&mut p, &q.fact, &facts[q.fact.as_str()]);
+    until(&mut p, "Monitoring record (anonymised");
+    let d = next(&mut p);
+    assert_eq!(d.fact, "district");
+    give(&mut p, "district", &json!("watford"));
+    until(&mut p, "Monitoring record written to");
+    assert_eq!(finish(&mut p).1, 0);
+    let text = std::fs::read_to_string(&record).unwrap();
+    assert_eq!(text.lines().count(), 1, "{text}");
+    let json: Json = serde_json::from_str(&text).unwrap();
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut allowed = vec![
+        "format",
+        "month",
+        "district",
+        "organisation",
+        "age_group",
+        "age_doubted",
+        "exploitation_type",
+        "consent",
+        "codes",
+    ];
+    allowed.sort_unstable();
+    let mut sorted = keys.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, allowed, "{text}");
+    assert_eq!(json["format"], "pathway-monitoring/v1");
+    assert_eq!(json["month"], &TODAY[..7]);
+    assert_eq!(json["district"], "watford");
+    assert_eq!(json["age_group"], "17");
+    assert_eq!(json["consent"], "not_asked");
+    assert!(
+        json["codes"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("refer_before_18th_birthday")),
+        "{text}"
+    );
+    // Nothing that could identify the person: no date of birth, no day of the walk.
+    let dob = facts["date_of_birth"].as_str().unwrap();
+    assert!(!text.contains(dob) && !text.contains(TODAY), "{text}");
+}
+
 /// D11: `walk --summary FILE` writes the case notes: in words, human dates, the reference.
 #[test]
 fn walk_writes_case_notes_in_words_with_the_reference() {

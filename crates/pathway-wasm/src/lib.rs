@@ -18,7 +18,8 @@
 //! through `segments` and render each `href` as a link (`tel:` for numbers), the rest as text.
 //! Errors: every failure throws a `PathwayError`, a JS `Error` whose `type` says what went wrong
 //! (`fact_error`, `session_error`, ...), with `fact` naming the fact when there is one. Nothing
-//! else is thrown; a panic (a bug) is logged to the console by `console_error_panic_hook`.
+//! else is thrown; a panic (a bug) is logged to the console by `console_error_panic_hook` when
+//! the crate is built with feature `panic-hook` (the default; the shipped page leaves it out).
 //! The TypeScript definitions of every type are in the `.d.ts` next to the generated module.
 
 use std::sync::OnceLock;
@@ -336,8 +337,9 @@ fn session_error(e: &SessionError) -> JsValue {
 /// (after loading, so compiling and verifying, the set).
 ///
 /// Every export goes through here first, so this is also where the panic hook is installed
-/// (a `#[wasm_bindgen(start)]` function would be one more export).
+/// (a `#[wasm_bindgen(start)]` function would be one more export), with feature `panic-hook`.
 fn bundle() -> Result<&'static Bundle, JsValue> {
+    #[cfg(feature = "panic-hook")]
     console_error_panic_hook::set_once();
     static BUNDLE: OnceLock<Result<Bundle, String>> = OnceLock::new();
     BUNDLE

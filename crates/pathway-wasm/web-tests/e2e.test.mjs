@@ -9,10 +9,11 @@
 //
 // Run by scripts/test-web after scripts/build-web.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   AR_AT_17,
   DESKTOP,
@@ -211,6 +212,52 @@ describe('served page', () => {
       await page.keyboard.press('Escape');
       await Promise.all([page.waitForURL(`${origin}/neutral.html`), page.keyboard.press('Escape')]);
       await assertNeutral(page);
+      assertLocal(requests, origin);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('monitoring record', () => {
+  test('"Download monitoring record": only the allowed fields, no name or date, the same as `decide --monitoring`', async () => {
+    const { context, page, requests, errors } = await open(browser, `${origin}/?today=${TODAY}`);
+    try {
+      // The district select offers exactly the options of the `district` fact of the content.
+      const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+      const entry = JSON.parse(readFileSync(join(root, 'pathways', 'hertfordshire', 'entry.json'), 'utf8'));
+      const fact = entry.facts.find((f) => f.id === 'district');
+      const offered = await page.locator('#district option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+      assert.deepEqual(
+        new Set(offered.map(([value, label]) => `${value}=${label}`)),
+        new Set(fact.options.map((o) => `${o.value}=${o.label}`)),
+      );
+      await start(page);
+      await walkToOutcome(page, AR_AT_17);
+      await page.locator('#district').selectOption('watford');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#download-monitoring').click()]);
+      assert.equal(download.suggestedFilename(), `monitoring-${TODAY.slice(0, 7)}.json`);
+      const text = readFileSync(await download.path(), 'utf8');
+      const record = JSON.parse(text);
+      assert.deepEqual(Object.keys(record), ['format', 'month', 'district', 'organisation', 'age_group', 'age_doubted', 'exploitation_type', 'consent', 'codes']);
+      assert.equal(record.format, 'pathway-monitoring/v1');
+      assert.equal(record.month, TODAY.slice(0, 7));
+      assert.equal(record.district, 'watford');
+      assert.equal(record.organisation, AR_AT_17.reporter_organisation);
+      assert.equal(record.age_group, '17');
+      assert.equal(record.consent, 'not_asked');
+      assert.deepEqual(record.codes, await shownCodes(page));
+      assert.doesNotMatch(text, /2008|12-20|\d{4}-\d{2}-\d{2}/, 'no date of birth, no day');
+      // The CLI builds the same record from the same answers, when it is built.
+      const targetDir = process.env.CARGO_TARGET_DIR || join(root, 'target');
+      const cli = ['debug', 'release'].map((p) => join(targetDir, p, 'pathway')).find(existsSync);
+      if (cli) {
+        const facts = JSON.stringify({ ...AR_AT_17, district: 'watford' });
+        const out = spawnSync(cli, ['decide', '--monitoring', '--today', TODAY], { input: facts, encoding: 'utf8' });
+        assert.equal(out.status, 0, out.stderr);
+        assert.equal(text, out.stdout);
+      }
+      assert.deepEqual(errors, []);
       assertLocal(requests, origin);
     } finally {
       await context.close();

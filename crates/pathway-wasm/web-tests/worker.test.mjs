@@ -597,7 +597,9 @@ describe('installable and offline (served)', () => {
       // The worker controls the page once reloaded; then the network goes off.
       await page.reload();
       await page.waitForSelector('html[data-ready="true"]');
-      assert.ok(await page.evaluate(() => Boolean(navigator.serviceWorker.controller)));
+      // Under load the reloaded page can be ready a moment before the worker claims it: wait
+      // for the claim (a page the worker never controls fails here after 15 s).
+      await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), null, { timeout: 15000 });
       await context.setOffline(true);
       await page.reload();
       await page.waitForSelector('html[data-ready="true"]');

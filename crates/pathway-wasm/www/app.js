@@ -732,6 +732,9 @@ function renderOutcome(o) {
   screen = 'outcome';
   document.documentElement.dataset.screen = 'outcome';
   around('outcome');
+  // A trainee's walk is not a case: no monitoring record.
+  $('monitoring-record').hidden = Boolean(training);
+  $('monitoring-status').textContent = '';
   if (training) {
     renderDebrief(o);
     return;
@@ -892,6 +895,47 @@ $('copy-summary').addEventListener('click', async () => {
 $('download-summary').addEventListener('click', () => {
   download(`case-notes-${today}.txt`, notes(), 'text/plain;charset=utf-8');
   $('copy-status').textContent = 'Summary downloaded as a text file.';
+});
+
+/**
+ * The anonymised monitoring record of the finished walk (`pathway-monitoring/v1`, README
+ * "Monitoring records"), built here from the answers the walk read exactly as the library's
+ * `monitoring_record` builds it for `pathway walk --monitoring` and `decide --monitoring`:
+ * the month, the district chosen beside the button, organisation, age group, doubt about the
+ * age, exploitation type, consent and the outcome codes. Never a name, date or free text.
+ */
+function monitoringRecord(v, district) {
+  const read = new Map();
+  for (const step of v.trail) if (step.answer) read.set(step.answer.fact, step.answer.value);
+  const text = (fact) => (typeof read.get(fact) === 'string' ? read.get(fact) : null);
+  let age = null;
+  if (text('age_basis') === 'date_of_birth' && text('date_of_birth')) {
+    const [by, bm, bd] = text('date_of_birth').split('-').map(Number);
+    const [y, m, d] = v.today.split('-').map(Number);
+    // A birthday is reached on its day (29 February on 1 March in a common year).
+    age = y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+  } else if (text('age_basis') === 'stated_age' && Number.isInteger(read.get('age'))) {
+    age = read.get('age');
+  }
+  const consent = text('consent_to_nrm');
+  return {
+    format: 'pathway-monitoring/v1',
+    month: v.today.slice(0, 7),
+    district,
+    organisation: text('reporter_organisation') ?? 'not_known',
+    age_group: age === null ? 'unknown' : age < 17 ? 'under_17' : age === 17 ? '17' : age <= 24 ? '18_to_24' : '25_and_over',
+    age_doubted: read.get('may_be_under_18') === true,
+    exploitation_type: text('exploitation_type') ?? 'not_known',
+    consent: ['given', 'declined', 'not_yet'].includes(consent) ? consent : 'not_asked',
+    codes: v.state.actions.map((a) => a.code),
+  };
+}
+
+$('download-monitoring').addEventListener('click', () => {
+  if (view?.state?.status !== 'finished') return;
+  const record = monitoringRecord(view, $('district').value);
+  download(`monitoring-${record.month}.json`, `${JSON.stringify(record)}\n`, 'application/json');
+  $('monitoring-status').textContent = 'Monitoring record downloaded. It holds no name, date of birth or notes.';
 });
 
 $('print').addEventListener('click', () => {

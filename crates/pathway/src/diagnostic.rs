@@ -113,7 +113,11 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{level}[{}]: {}", self.code, self.file)?;
+        write!(f, "{level}[{}]", self.code)?;
+        // A problem of the whole set (no pathway file, no contacts) is in no one file.
+        if !self.file.is_empty() {
+            write!(f, ": {}", self.file)?;
+        }
         if !self.location.is_empty() {
             write!(f, ": {}", self.location)?;
         }

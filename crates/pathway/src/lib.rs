@@ -46,16 +46,24 @@ mod compile;
 mod coverage;
 mod date;
 mod diagnostic;
+#[cfg(feature = "governance")]
+mod diff;
 mod evaluate;
 mod facts;
 mod json;
 pub mod model;
+mod monitoring;
 mod render;
+#[cfg(feature = "governance")]
+mod review;
+#[cfg(feature = "governance")]
+mod routes;
 mod rule;
 mod scenario;
 mod segments;
 mod session;
 mod snapshot;
+mod stats;
 mod steps;
 mod suggest;
 mod template;
@@ -70,19 +78,37 @@ pub use compile::{bundled, bundled_files};
 pub use coverage::{Coverage, coverage};
 pub use date::{Date, DateError, age_on, days_until_birthday, human_date};
 pub use diagnostic::{Code, Diagnostic, LoadError, Severity};
+#[cfg(feature = "governance")]
+pub use diff::{
+    ActionShift, CHANGES_IN_FULL, CHANGES_LISTED, ContentChange, DiffError, DiffFormat,
+    DirectStart, Ending, Loaded, NewAnswer, QuestionShift, RELAXED_CHECKS, RouteChange, SetDiff,
+    Summary, Version, diff_report, diff_report_with, diff_sets, load_for_comparison,
+};
 pub use evaluate::{
     Action, Answer, AnswerKind, ContactInfo, Decision, Evaluation, Outcome, Question, State,
     Status, Visit, decide, evaluate,
 };
 pub use facts::FactError;
+pub use monitoring::{
+    AGE_GROUPS, CONSENTS, DISTRICT_FACT, MONITORING_FIELDS, MONITORING_FORMAT, MonitoringError,
+    MonitoringRecord, MonitoringVocab, monitoring_record,
+};
 pub use render::{
     Blocked, DANGER_CODES, EvaluationJson, GraphFormat, NotesConfig, answer_words, case_notes,
     danger_first, evaluation_json, graph, outcome_markdown, outcome_text,
 };
+#[cfg(feature = "governance")]
+pub use review::{RECHECK_DAYS, ReviewFormat, ReviewPack, review_pack};
+#[cfg(feature = "governance")]
+pub use routes::{End, Route, Side, int_class, routes};
 pub use scenario::{Expectation, SCENARIO_FORMAT, Scenario, ScenarioRun};
 pub use segments::{Segment, segments};
 pub use session::{Redated, SESSION_FORMAT, Session, SessionError};
 pub use snapshot::SnapshotError;
+pub use stats::{
+    Cell, ROUTES, STATS_FORMAT, StatsReport, Table, route, stats_csv, stats_html, stats_json,
+    stats_report, stats_text,
+};
 pub use value::{Facts, Value};
 pub use verify::{
     Budget, Counterexample, HazardResult, InvariantResult, PathCount, Report, covering_examples,

@@ -162,6 +162,10 @@ pub struct FactDef {
     /// Value used when a record omits the fact. Required for facts outside vocabulary v1.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<serde_json::Value>,
+    /// Sources for asking it (`"TAG locator"`), for a fact no rule reads: for example
+    /// `district`, asked only for the partnership's monitoring. Each tag must be in `sources`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cites: Vec<String>,
 }
 
 /// One answer of a `choice` fact.

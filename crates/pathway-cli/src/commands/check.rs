@@ -63,11 +63,12 @@ pub(crate) fn run(
                     }
                 }
             }
-            Ok(bundle) => {
+            Ok((bundle, mut warnings)) => {
                 let started = Instant::now();
                 let report = verify(&bundle, today);
                 let took = started.elapsed();
-                let warnings = bundle.review_warnings(today);
+                // The compiler's warnings (a source without a web address, ...), then review.
+                warnings.extend(bundle.review_warnings(today));
                 ok &= !report.diagnostics.iter().any(pathway::Diagnostic::is_error);
                 let mut replays = Vec::new();
                 for inv in &report.invariants {
@@ -180,14 +181,17 @@ fn write_facts(dir: &Path, file: &Path, facts: &pathway::Facts) -> Result<()> {
     write_shared(file, &text)
 }
 
-fn load(target: Option<&Path>) -> Result<(String, Result<Bundle, pathway::LoadError>)> {
+/// A set loaded with its compiler warnings, or the diagnostics that stop it loading.
+type Loaded = std::result::Result<(Bundle, Vec<pathway::Diagnostic>), pathway::LoadError>;
+
+fn load(target: Option<&Path>) -> Result<(String, Loaded)> {
     let options = LoadOptions {
         prove_invariants: false,
     };
     let Some(path) = target else {
         return Ok((
             "bundled Hertfordshire set".into(),
-            Bundle::load_with(pathway::bundled_files(), &options),
+            Bundle::load_with_warnings(pathway::bundled_files(), &options),
         ));
     };
     // Load errors are findings to report, not failures of the command itself.
@@ -196,7 +200,10 @@ fn load(target: Option<&Path>) -> Result<(String, Result<Bundle, pathway::LoadEr
         .iter()
         .map(|(name, text)| pathway::SourceFile { name, text })
         .collect();
-    Ok((set_name(path, &texts), Bundle::load_with(&files, &options)))
+    Ok((
+        set_name(path, &texts),
+        Bundle::load_with_warnings(&files, &options),
+    ))
 }
 
 fn print_report(

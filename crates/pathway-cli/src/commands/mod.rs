@@ -2,11 +2,15 @@
 
 mod check;
 mod decide;
+mod diff;
 mod graph;
 mod list;
+mod monitor;
 mod prompt;
 mod quiz;
+mod review;
 mod scenarios;
+mod stats;
 mod walk;
 
 use std::process::ExitCode;
@@ -26,13 +30,17 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             save,
             resume,
             summary,
+            monitoring,
         } => walk::run(
             dir,
             pathway.as_deref(),
             today.as_deref(),
             save,
             resume,
-            summary,
+            walk::Ends {
+                summary,
+                monitoring,
+            },
         ),
         Command::Decide {
             pathway,
@@ -43,6 +51,8 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             stats,
             brief,
             unproven,
+            monitoring,
+            relaxed,
         } => decide::run(
             dir,
             pathway.as_deref(),
@@ -54,6 +64,8 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 stats,
                 brief,
                 unproven,
+                monitoring,
+                relaxed,
             },
         ),
         Command::Check {
@@ -74,6 +86,7 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
                 stats,
             },
         ),
+        Command::Stats { files, format } => stats::run(dir, &files, format),
         Command::Scenarios {
             dir: folder,
             coverage,
@@ -92,6 +105,20 @@ pub(crate) fn run(args: Args) -> Result<ExitCode> {
             facts.as_deref(),
             today.as_deref(),
         ),
+        Command::Review {
+            set,
+            format,
+            out,
+            today,
+        } => review::run(dir, set.as_deref(), format, out, today.as_deref()),
+        Command::Diff {
+            old,
+            new,
+            format,
+            out,
+            today,
+            full,
+        } => diff::run(&old, &new, format, out, today.as_deref(), full),
         Command::Schema => {
             let schema = schemars::schema_for!(pathway::model::PathwayFile);
             say!(

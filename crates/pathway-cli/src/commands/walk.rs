@@ -19,8 +19,12 @@ pub(crate) fn run(
     today: Option<&str>,
     save: Option<PathBuf>,
     resume: Option<PathBuf>,
-    summary: Option<PathBuf>,
+    ends: Ends,
 ) -> Result<ExitCode> {
+    let Ends {
+        summary,
+        monitoring,
+    } = ends;
     // A bad --today is refused whatever else is given, --resume included.
     let given = today.map(|t| parse_today(Some(t))).transpose()?;
     let set = load_set(dir, pathway, &Default::default())?;
@@ -166,6 +170,13 @@ pub(crate) fn run(
                 if let Some(reminder) = &reminder {
                     say!("\n{reminder}");
                 }
+                if let Some(file) = &monitoring
+                    && matches!(evaluation.state, State::Finished(_))
+                    && let super::monitor::Ended::Interrupted =
+                        super::monitor::after_walk(bundle, &session, file)?
+                {
+                    return Ok(interrupted(&session, save_to.as_deref()));
+                }
                 if let Some(file) = &save_to
                     && finish_saving(&session, file)?
                 {
@@ -180,6 +191,14 @@ pub(crate) fn run(
             }
         }
     }
+}
+
+/// What a walk writes when it ends, besides the session.
+pub(crate) struct Ends {
+    /// The case notes.
+    pub(crate) summary: Option<PathBuf>,
+    /// The anonymised monitoring record.
+    pub(crate) monitoring: Option<PathBuf>,
 }
 
 /// Shows each urgent action not shown yet as a banner, before anything else is asked: the

@@ -31,6 +31,7 @@ pub(super) fn merge_facts(
                 ));
                 continue;
             }
+            crate::monitoring::check_fact_cites(file, &at, def, &model.sources, sink);
             let Some(decl) = fact_decl(file, &at, def, reviewed, contacts, sink) else {
                 continue;
             };

@@ -37,10 +37,11 @@ impl Sink {
     }
 }
 
+/// The set, with the compiler's warnings about it (errors reject it).
 pub(crate) fn compile(
     files: &[SourceFile<'_>],
     options: &LoadOptions,
-) -> Result<Bundle, LoadError> {
+) -> Result<(Bundle, Vec<Diagnostic>), LoadError> {
     let mut sink = Sink::default();
     let mut pathways = Vec::new();
     let mut contacts: Vec<(String, ContactsFile)> = Vec::new();
@@ -111,6 +112,8 @@ pub(crate) fn compile(
         proven: options.prove_invariants,
     };
     bundle.link();
+    // The compiler's warnings; verification's own (`vacuous-invariant`) come with its report.
+    let warnings = sink.0.clone();
     let report = crate::verify::verify(&bundle, reference_date(&bundle));
     bundle.paths_verified = report.paths;
     for mut d in report.diagnostics {
@@ -122,7 +125,7 @@ pub(crate) fn compile(
     if sink.has_errors() {
         Err(finish(sink))
     } else {
-        Ok(bundle)
+        Ok((bundle, warnings))
     }
 }
 
@@ -206,13 +209,24 @@ impl Bundle {
     ///
     /// Every problem is reported, not only the first.
     pub fn load(files: &[SourceFile<'_>]) -> Result<Self, LoadError> {
-        compile(files, &LoadOptions::default())
+        Self::load_with(files, &LoadOptions::default())
     }
 
     /// [`Bundle::load`] with options. With `prove_invariants: false` a set whose invariants
     /// are broken still loads (every other check still applies), so that `check` can list
     /// each verdict and a counterexample can be replayed. Never walk such a set with a worker.
     pub fn load_with(files: &[SourceFile<'_>], options: &LoadOptions) -> Result<Self, LoadError> {
+        Self::load_with_warnings(files, options).map(|(bundle, _)| bundle)
+    }
+
+    /// [`Bundle::load_with`], also giving the compiler's warnings about the set's content,
+    /// which do not stop it loading (`source-without-url`, `action-without-why`,
+    /// `help-too-long`), for `check` to show the set's authors. The review warnings come from
+    /// [`Bundle::review_warnings`] and verification's from the `Report` of `verify`.
+    pub fn load_with_warnings(
+        files: &[SourceFile<'_>],
+        options: &LoadOptions,
+    ) -> Result<(Self, Vec<Diagnostic>), LoadError> {
         compile(files, options)
     }
 }

@@ -17,13 +17,52 @@ use crate::rule::{Expr, ExprKind, PathPred, Threshold};
 use crate::value::Value;
 
 /// The answer classes of each fact.
-pub(super) struct Classes {
+pub(crate) struct Classes {
     ints: BTreeMap<String, Vec<i64>>,
     dates: BTreeMap<String, Vec<Date>>,
     /// For each choice fact, one option per class of options no rule can tell apart.
     choices: BTreeMap<String, Vec<String>>,
     /// Facts that no rule names: one answer stands for all of them.
     unread: BTreeSet<String>,
+    /// For each integer fact with a small range: its values as runs `(lo, hi, class)`.
+    #[cfg_attr(not(feature = "governance"), allow(dead_code))]
+    int_runs: BTreeMap<String, Vec<(i64, i64, usize)>>,
+}
+
+/// Integer ranges up to this size are split into runs of one class ([`Classes::int_class`]).
+const RUNS_UP_TO: i64 = 100_000;
+
+/// The runs of values of one class, over the range the declarations allow (empty when it is
+/// unbounded or larger than [`RUNS_UP_TO`]).
+fn runs(
+    decls: &[&crate::bundle::FactDecl],
+    sig: &impl Fn(&i64) -> Vec<bool>,
+) -> Vec<(i64, i64, usize)> {
+    let lo = decls.iter().filter_map(|d| d.min).min();
+    let hi = decls.iter().filter_map(|d| d.max).max();
+    let (Some(lo), Some(hi)) = (lo, hi) else {
+        return Vec::new();
+    };
+    if hi.saturating_sub(lo) > RUNS_UP_TO {
+        return Vec::new();
+    }
+    let mut classes: Vec<Vec<bool>> = Vec::new();
+    let mut out: Vec<(i64, i64, usize)> = Vec::new();
+    for v in lo..=hi {
+        let s = sig(&v);
+        let class = match classes.iter().position(|c| *c == s) {
+            Some(i) => i,
+            None => {
+                classes.push(s);
+                classes.len() - 1
+            }
+        };
+        match out.last_mut() {
+            Some(last) if last.2 == class && last.1 + 1 == v => last.1 = v,
+            _ => out.push((v, v, class)),
+        }
+    }
+    out
 }
 
 /// Every rule of the set: derived facts, invariants, guards and action variants.
@@ -85,29 +124,34 @@ fn named_and_compared(
 
 impl Classes {
     pub(super) fn new(bundle: &Bundle, today: Date) -> Self {
+        Self::over(&[bundle], today)
+    }
+
+    /// The classes of answers that no rule of any of the sets can tell apart: the common
+    /// refinement of each set's classes (for comparing two versions of a set). A fact two
+    /// sets declare differently gets the classes of each declaration (see [`Self::values`]).
+    pub(crate) fn over(bundles: &[&Bundle], today: Date) -> Self {
         let mut thresholds = BTreeSet::new();
         let mut named = BTreeSet::new();
         let mut compared: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for rule in rules(bundle) {
+        for rule in bundles.iter().flat_map(|b| rules(b)) {
             rule.thresholds(&mut thresholds);
             named_and_compared(rule, &mut named, &mut compared);
         }
         // A fact whose answer settles others is told apart by the values it settles; the
         // organisation a worker works for, by the contacts of its own service.
-        let own_services: BTreeSet<&str> = bundle
-            .contacts
-            .values()
+        let own_services: BTreeSet<&str> = bundles
+            .iter()
+            .flat_map(|b| b.contacts.values())
             .filter_map(|c| c.service_of.as_deref())
             .collect();
-        let mut choices = BTreeMap::new();
+        let all_decls = || bundles.iter().flat_map(|b| b.facts.iter());
+        let mut choices: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut unread = BTreeSet::new();
-        for decl in bundle.facts.iter() {
+        for decl in all_decls() {
             let settled = decl.settled_facts();
             let is_named = named.contains(&decl.id)
-                || bundle
-                    .facts
-                    .iter()
-                    .any(|d| d.settled_facts().contains(&decl.id));
+                || all_decls().any(|d| d.settled_facts().contains(&decl.id));
             if decl.ty == FactType::Bool && !is_named {
                 unread.insert(decl.id.clone());
             }
@@ -115,6 +159,11 @@ impl Classes {
                 continue;
             }
             let literals = compared.get(&decl.id);
+            // What each set's declaration of the fact settles (one set: this one).
+            let decls: Vec<&crate::bundle::FactDecl> = bundles
+                .iter()
+                .filter_map(|b| b.facts.get(&decl.id))
+                .collect();
             let mut seen: Vec<(Option<&str>, Vec<&Value>, bool)> = Vec::new();
             let mut kept = Vec::new();
             for o in &decl.options {
@@ -123,7 +172,10 @@ impl Classes {
                     literals
                         .filter(|l| l.contains(&o.value))
                         .map(|_| o.value.as_str()),
-                    decl.settled_by(&answer).map(|(_, v)| v).collect::<Vec<_>>(),
+                    decls
+                        .iter()
+                        .flat_map(|d| d.settled_by(&answer).map(|(_, v)| v))
+                        .collect::<Vec<_>>(),
                     decl.id == crate::vocab::ORGANISATION
                         && own_services.contains(o.value.as_str()),
                 );
@@ -139,12 +191,18 @@ impl Classes {
             if !is_named && decl.settled_facts().is_empty() {
                 kept.truncate(1);
             }
-            choices.insert(decl.id.clone(), kept);
+            // A fact that is a choice in more than one set: every option one of them keeps.
+            let entry = choices.entry(decl.id.clone()).or_default();
+            for k in kept {
+                if !entry.contains(&k) {
+                    entry.push(k);
+                }
+            }
         }
         let mut ints: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
         let mut dates: BTreeMap<String, BTreeSet<Date>> = BTreeMap::new();
         let oldest = today.anniversary(-OLDEST_YEARS).unwrap_or(today);
-        for decl in bundle.facts.iter() {
+        for decl in all_decls() {
             match decl.ty {
                 FactType::Integer => {
                     let set = ints.entry(decl.id.clone()).or_default();
@@ -163,7 +221,7 @@ impl Classes {
         for t in thresholds.iter().cloned() {
             match t {
                 Threshold::Int { fact, k, .. } => {
-                    let decl = bundle.facts.get(&fact);
+                    let decl = bundles.iter().find_map(|b| b.facts.get(&fact));
                     let (lo, hi) = decl.map_or((i64::MIN, i64::MAX), |d| {
                         (d.min.unwrap_or(i64::MIN), d.max.unwrap_or(i64::MAX))
                     });
@@ -206,11 +264,12 @@ impl Classes {
         // constant, the ends of the range): keep one point per class, i.e. per distinct
         // outcome of every comparison any rule makes with the fact.
         let within = |d: &Date| (oldest..=today).contains(d);
+        let mut int_runs = BTreeMap::new();
         let ints = ints
             .into_iter()
             .map(|(fact, points)| {
-                let decl = bundle.facts.get(&fact);
-                let end = |v: &i64| decl.is_some_and(|d| d.min == Some(*v) || d.max == Some(*v));
+                let decls: Vec<_> = bundles.iter().filter_map(|b| b.facts.get(&fact)).collect();
+                let end = |v: &i64| decls.iter().any(|d| d.min == Some(*v) || d.max == Some(*v));
                 let sig = |v: &i64| {
                     thresholds
                         .iter()
@@ -220,6 +279,7 @@ impl Classes {
                         })
                         .collect()
                 };
+                int_runs.insert(fact.clone(), runs(&decls, &sig));
                 let kept = one_per_class(points, end, sig);
                 (fact, kept)
             })
@@ -256,10 +316,27 @@ impl Classes {
             dates,
             choices,
             unread,
+            int_runs,
         }
     }
 
-    pub(super) fn values(&self, bundle: &Bundle, fact: &str) -> Vec<Value> {
+    /// The whole numbers in the class of `v` (of an integer fact with a range of at most
+    /// [`RUNS_UP_TO`] values), as ascending runs `lo..=hi`: `age` 20 is in `18..=24`.
+    #[cfg(feature = "governance")]
+    pub(crate) fn int_class(&self, fact: &str, v: i64) -> Vec<(i64, i64)> {
+        let Some(runs) = self.int_runs.get(fact) else {
+            return Vec::new();
+        };
+        let Some(&(_, _, class)) = runs.iter().find(|(lo, hi, _)| (*lo..=*hi).contains(&v)) else {
+            return Vec::new();
+        };
+        runs.iter()
+            .filter(|r| r.2 == class)
+            .map(|&(lo, hi, _)| (lo, hi))
+            .collect()
+    }
+
+    pub(crate) fn values(&self, bundle: &Bundle, fact: &str) -> Vec<Value> {
         let Some(decl) = bundle.facts.get(fact) else {
             return Vec::new();
         };

@@ -46,6 +46,9 @@ use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::value::Facts;
 
+/// The answer classes, for comparing sets and tabulating routes (`review`, `diff`).
+#[cfg(feature = "governance")]
+pub(crate) use classes::Classes;
 pub use count::PathCount;
 
 /// What verification found.
