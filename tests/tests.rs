@@ -9,6 +9,7 @@ mod hazards;
 mod hostile;
 mod invalid;
 mod invariants;
+mod layout;
 mod monitoring;
 mod props;
 mod readability;
