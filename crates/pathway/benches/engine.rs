@@ -153,23 +153,24 @@ fn bench_routes(c: &mut Criterion) {
     g.finish();
 }
 
-/// Ten answers, one at a time, as the guided walk asks for them: an adult who declines, met
-/// by a charity First Responder (with no doubt about their capacity).
+/// The answers one at a time, as the guided walk asks for them (vocabulary v2): an adult who
+/// declines, met by a charity First Responder, with no doubt about their capacity.
 fn bench_session(c: &mut Criterion) {
     let bundle = bundled().expect("the bundled set loads");
     let today = today();
     let answers = json!({
         "immediate_danger": false,
+        "needs_safe_place_tonight": false,
+        "language_barrier": false,
+        "someone_speaks_for_them": false,
         "age_basis": "stated_age",
         "age": 40,
-        "suspected_modern_slavery": true,
-        "someone_speaks_for_them": false,
+        "suspected_modern_slavery": "yes",
+        "reporter_organisation": "first_responder_charity",
+        "exploitation_type": "labour",
         "care_and_support_needs": false,
-        "has_capacity_to_consent": true,
-        "capacity_in_doubt": false,
+        "has_capacity_to_consent": "yes",
         "consent_to_nrm": "declined",
-        "reporter_is_public_authority": false,
-        "reporter_is_first_responder": true,
     });
     // Answer whatever the walk asks next, in its order; count the answers.
     let walk = || {
