@@ -98,11 +98,6 @@ impl Actions {
         self.0.iter().map(|(code, def)| (code, def))
     }
 
-    /// The definitions in code order, to link their rules.
-    pub(crate) fn iter_mut(&mut self) -> impl Iterator<Item = &mut ActionEntry> {
-        self.0.iter_mut().map(|(_, def)| def)
-    }
-
     pub(crate) fn len(&self) -> usize {
         self.0.len()
     }

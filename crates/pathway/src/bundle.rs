@@ -9,9 +9,8 @@ pub(crate) use crate::actions::{ActionEntry, Actions};
 use crate::date::Date;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{BoolLabels, ChoiceOption, Contact, FactType, Form, HazardDef, Source};
-use crate::rule::{Expr, Slot};
+use crate::rule::Expr;
 pub(crate) use crate::steps::{Edge, Step, StepIx, StepKind, Steps};
-use crate::template::Part;
 use crate::value::Value;
 
 /// A validated set of pathways with their contacts directory.
@@ -465,62 +464,12 @@ impl Bundle {
     pub(crate) fn pathway(&self, id: PathwayId) -> &Pathway {
         &self.pathways[id.0]
     }
+}
 
-    /// Fixes where evaluation finds each fact that a rule or a question names (its
-    /// [`Slot`]) and each action's definition, so a walk indexes instead of comparing ids. Called once the set's
-    /// declarations are final: by the compiler and by the snapshot decoder. A name that is
-    /// neither a declared fact nor a derived fact of the rule's pathway stays
-    /// [`Slot::Unlinked`] and is looked up by id (and found missing).
-    pub(crate) fn link(&mut self) {
-        let slots = &self.facts;
-        for p in &mut self.pathways {
-            let derived: Vec<String> = p.derived.iter().map(|d| d.id.clone()).collect();
-            let slot = |id: &str| match derived.binary_search_by(|d| d.as_str().cmp(id)) {
-                Ok(i) => Slot::Derived(i as u32),
-                Err(_) => slots.slot(id).map_or(Slot::Unlinked, Slot::Fact),
-            };
-            for d in &mut p.derived {
-                d.rule.link(&slot);
-            }
-            for inv in &mut p.invariants {
-                inv.rule.link(&slot);
-            }
-            for entry in p.actions.iter_mut() {
-                for rule in &mut entry.when {
-                    rule.link(&slot);
-                }
-            }
-            for step in p.steps.iter_mut() {
-                match &mut step.kind {
-                    StepKind::Question { fact, slot: s, .. } => {
-                        *s = slots.slot(fact).map_or(Slot::Unlinked, Slot::Fact);
-                    }
-                    StepKind::Action {
-                        actions,
-                        defs,
-                        detail,
-                    } => {
-                        *defs = actions.iter().map(|c| p.actions.index(c)).collect();
-                        for part in detail.iter_mut().flat_map(|t| t.0.iter_mut()) {
-                            if let Part::Fact(id, s)
-                            | Part::Birthday(id, s, _)
-                            | Part::DaysUntil(id, s, _) = part
-                            {
-                                *s = slots.slot(id).map_or(Slot::Unlinked, Slot::Fact);
-                            }
-                        }
-                    }
-                    StepKind::Outcome { actions, defs, .. } => {
-                        *defs = actions.iter().map(|c| p.actions.index(c)).collect();
-                    }
-                    StepKind::Handover { .. } => {}
-                }
-                for edge in &mut step.edges {
-                    if let Some(rule) = &mut edge.when {
-                        rule.link(&slot);
-                    }
-                }
-            }
-        }
+/// Fixes each action's definition in a step (its index in the pathway's [`Actions`]), so a
+/// walk indexes instead of comparing codes: by the compiler and by the snapshot decoder.
+pub(crate) fn action_defs(kind: &mut StepKind, defs_of: &Actions) {
+    if let StepKind::Action { actions, defs, .. } | StepKind::Outcome { actions, defs, .. } = kind {
+        *defs = actions.iter().map(|c| defs_of.index(c)).collect();
     }
 }

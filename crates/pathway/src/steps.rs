@@ -37,10 +37,6 @@ impl Steps {
         self.0.iter()
     }
 
-    pub(crate) fn iter_mut(&mut self) -> std::slice::IterMut<'_, Step> {
-        self.0.iter_mut()
-    }
-
     pub(crate) fn get(&self, ix: StepIx) -> Option<&Step> {
         self.0.get(ix.index())
     }

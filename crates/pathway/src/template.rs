@@ -71,19 +71,19 @@ pub(crate) fn expand_contacts(
 
 impl Template {
     /// Parses `{{fact}}`, `{{birthday(fact, N)}}`, `{{days_until_birthday(fact, N)}}` and
-    /// `{{contact(id)}}`. `date_fact` answers whether an id names a date fact; `known`
-    /// whether it names any fact; `contact` gives the text of a contact id, or `None` when the
+    /// `{{contact(id)}}`. `date_fact` answers whether an id names a date fact; `slot`
+    /// gives the slot of a declared fact (`None` for any other name); `contact` gives the text of a contact id, or `None` when the
     /// directory has no such contact.
     pub(crate) fn parse(
         text: &str,
-        known: impl Fn(&str) -> bool,
+        slot: impl Fn(&str) -> Option<u32>,
         date_fact: impl Fn(&str) -> bool,
         contact: impl Fn(&str) -> Option<String>,
     ) -> Result<Self, String> {
         parts(text, |inner| {
             contact_placeholder(inner, &contact)
                 .map(|r| r.map(Part::Text))
-                .unwrap_or_else(|| placeholder(inner, &known, &date_fact))
+                .unwrap_or_else(|| placeholder(inner, &slot, &date_fact))
         })
         .map(Self)
     }
@@ -201,27 +201,26 @@ fn contact_placeholder(
 
 fn placeholder(
     inner: &str,
-    known: &impl Fn(&str) -> bool,
+    slot: &impl Fn(&str) -> Option<u32>,
     date_fact: &impl Fn(&str) -> bool,
 ) -> Result<Part, String> {
     let Some((name, args)) = inner.strip_suffix(')').and_then(|s| s.split_once('(')) else {
-        return if known(inner) {
-            Ok(Part::Fact(inner.to_owned(), Slot::Unlinked))
-        } else {
-            Err(format!(
+        return match slot(inner) {
+            Some(i) => Ok(Part::Fact(inner.to_owned(), Slot::Fact(i))),
+            None => Err(format!(
                 "placeholder `{{{{{inner}}}}}` names no declared fact"
-            ))
+            )),
         };
     };
     let (fact, years) = args.split_once(',').ok_or_else(|| {
         format!("`{name}` in a placeholder takes a date fact and a number of years")
     })?;
     let (fact, years) = (fact.trim(), years.trim());
-    if !date_fact(fact) {
+    let Some(i) = slot(fact).filter(|_| date_fact(fact)) else {
         return Err(format!(
             "`{fact}` in `{{{{{inner}}}}}` is not a declared date fact"
         ));
-    }
+    };
     let years: i32 = years
         .parse()
         .ok()
@@ -230,8 +229,8 @@ fn placeholder(
             format!("`{years}` in `{{{{{inner}}}}}` is not a number of years (0 to 150)")
         })?;
     match name.trim() {
-        "birthday" => Ok(Part::Birthday(fact.to_owned(), Slot::Unlinked, years)),
-        "days_until_birthday" => Ok(Part::DaysUntil(fact.to_owned(), Slot::Unlinked, years)),
+        "birthday" => Ok(Part::Birthday(fact.to_owned(), Slot::Fact(i), years)),
+        "days_until_birthday" => Ok(Part::DaysUntil(fact.to_owned(), Slot::Fact(i), years)),
         other => Err(format!(
             "unknown placeholder function `{other}`: use birthday, days_until_birthday or contact"
         )),
@@ -279,7 +278,12 @@ mod tests {
     fn t(text: &str) -> Result<Template, String> {
         Template::parse(
             text,
-            |id| id == "date_of_birth" || id == "age",
+            |id| {
+                ["age", "date_of_birth"]
+                    .iter()
+                    .position(|f| *f == id)
+                    .map(|i| i as u32)
+            },
             |id| id == "date_of_birth",
             directory,
         )

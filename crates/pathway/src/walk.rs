@@ -186,9 +186,25 @@ impl<'a> FactScope<'a> {
     pub(crate) fn answer(&self, id: &str, slot: Slot) -> Option<(&'a Value, bool)> {
         let i = match slot {
             Slot::Fact(i) => i,
-            Slot::Derived(_) | Slot::Unlinked => self.bundle.facts.slot(id)?,
+            Slot::Derived(_) => self.bundle.facts.slot(id)?,
         };
         self.answers.table().get(i as usize).copied().flatten()
+    }
+}
+
+impl FactScope<'_> {
+    /// The value of a fact or derived fact of the pathway found by its id, for
+    /// verification's lookups by name: a name that is neither is missing.
+    pub(crate) fn named(&self, id: &str) -> Result<Cow<'_, Value>, Missing> {
+        let pathway = &self.bundle.pathways[self.pathway];
+        let slot = match pathway.derived.binary_search_by(|d| d.id.as_str().cmp(id)) {
+            Ok(i) => Slot::Derived(i as u32),
+            Err(_) => match self.bundle.facts.slot(id) {
+                Some(i) => Slot::Fact(i),
+                None => return Err(Missing(id.to_owned())),
+            },
+        };
+        self.fact(id, slot)
     }
 }
 
@@ -198,7 +214,6 @@ impl Scope for FactScope<'_> {
         let derived = match slot {
             Slot::Derived(i) => pathway.derived.get(i as usize),
             Slot::Fact(_) => None,
-            Slot::Unlinked => pathway.derived(id),
         };
         if let Some(derived) = derived {
             return rule::eval(&derived.rule, self).map(|b| Cow::Owned(Value::Bool(b)));

@@ -3,10 +3,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::Sink;
-use crate::bundle::FactDecl;
+use crate::bundle::{Decls, FactDecl};
 use crate::diagnostic::{Code, Diagnostic, excerpt};
 use crate::model::{Confidence, ContactsFile, FactType, PathwayFile};
-use crate::rule::{self, Context, Expr, Ty, TypeEnv};
+use crate::rule::{self, Context, Expr, Slot, Ty, TypeEnv};
 
 pub(super) fn names<'a>(ids: impl Iterator<Item = &'a str>) -> String {
     let list: Vec<String> = ids.map(|i| format!("`{i}`")).collect();
@@ -55,15 +55,40 @@ pub(super) struct Ctx<'a> {
     pub(super) file: &'a str,
     pub(super) model: &'a PathwayFile,
     pub(super) facts: &'a BTreeMap<String, FactDecl>,
+    /// The same declarations with their slots, fixed before any rule is checked.
+    pub(super) decls: &'a Decls,
     pub(super) contacts: &'a Option<ContactsFile>,
 }
 
 pub(super) struct Env<'a> {
     pub(super) facts: &'a BTreeMap<String, FactDecl>,
+    pub(super) decls: &'a Decls,
     pub(super) local: &'a BTreeSet<String>,
+    /// The derived facts a rule may name (those declared before it, for a derived fact).
     pub(super) derived: &'a BTreeSet<String>,
+    /// Every derived fact of the pathway, in id order: a derived fact's index is its
+    /// [`Slot::Derived`].
+    pub(super) all_derived: &'a [String],
     pub(super) actions: &'a BTreeSet<String>,
     pub(super) contacts: &'a Option<ContactsFile>,
+}
+
+impl Env<'_> {
+    /// Where evaluation finds a fact or derived fact a rule of the pathway names: `Some`
+    /// exactly when [`TypeEnv::fact_type`] knows it.
+    pub(super) fn slot(&self, id: &str) -> Option<Slot> {
+        if self.derived.contains(id) {
+            let i = self
+                .all_derived
+                .binary_search_by(|d| d.as_str().cmp(id))
+                .ok()?;
+            return Some(Slot::Derived(i as u32));
+        }
+        if !self.local.contains(id) || !self.facts.contains_key(id) {
+            return None;
+        }
+        self.decls.slot(id).map(Slot::Fact)
+    }
 }
 
 impl TypeEnv for Env<'_> {
@@ -231,8 +256,18 @@ impl Ctx<'_> {
                 return None;
             }
         };
-        match rule::check(&expr, env, ctx) {
-            Ok(()) => Some(expr),
+        let checked = rule::check(&expr, env, ctx).and_then(|()| {
+            // A rule that type-checked names only facts the pathway knows, so each has a slot.
+            expr.resolve(&|id| env.slot(id))
+                .map_err(|rule::Missing(id)| {
+                    vec![rule::RuleError {
+                        column: 1,
+                        message: format!("unknown fact `{id}`: declare it in `facts` or `derived`"),
+                    }]
+                })
+        });
+        match checked {
+            Ok(expr) => Some(expr),
             Err(errors) => {
                 for e in errors {
                     self.err(

@@ -61,7 +61,10 @@ impl Draft {
         let mut steps = Vec::with_capacity(self.steps.len());
         for (i, step) in self.steps.into_iter().enumerate() {
             let kind = match step.kind {
-                DraftKind::Ready(kind) => kind,
+                DraftKind::Ready(mut kind) => {
+                    crate::bundle::action_defs(&mut kind, &self.actions);
+                    kind
+                }
                 DraftKind::Handover { because, cites, .. } => {
                     let &(pathway, step) = targets.get(&(p, StepIx::new(i)))?;
                     StepKind::Handover {
@@ -249,7 +252,9 @@ pub(super) fn step_kind(
             }
             DraftKind::Ready(StepKind::Question {
                 fact: fact.clone(),
-                slot: Slot::Unlinked,
+                // An undeclared fact was reported above: such a set does not compile, so
+                // this draft is never finished.
+                slot: Slot::Fact(env.decls.slot(fact).unwrap_or(u32::MAX)),
                 note: ctx.expand_opt(sink, &format!("{at}, `note`"), note),
             })
         }
@@ -265,11 +270,12 @@ pub(super) fn step_kind(
                     "has a `detail` but no action to attach it to",
                 );
             }
-            let known = |id: &str| env.local.contains(id);
-            let is_date =
-                |id: &str| known(id) && env.facts.get(id).is_some_and(|f| f.ty == FactType::Date);
+            let slot = |id: &str| env.local.contains(id).then(|| env.decls.slot(id)).flatten();
+            let is_date = |id: &str| {
+                env.local.contains(id) && env.facts.get(id).is_some_and(|f| f.ty == FactType::Date)
+            };
             let detail = detail.as_ref().and_then(|t| {
-                Template::parse(t, known, is_date, |id| ctx.contact_text(id))
+                Template::parse(t, slot, is_date, |id| ctx.contact_text(id))
                     .map_err(|e| ctx.err(sink, Code::BadTemplate, &format!("{at}, `detail`"), e))
                     .ok()
             });

@@ -67,12 +67,15 @@ pub(crate) fn compile(
     check_settles(&pathways, &mut facts, &mut sink);
     let contacts_file = contacts.first().map_or("", |(name, _)| name.as_str());
     check_services(contacts_file, &directory, &facts, &mut sink);
+    // The declarations, and so every fact's slot, are fixed before any rule is checked.
+    let decls = Decls::new(facts.clone());
     let mut drafts = Vec::new();
     for (file, model) in &pathways {
         let ctx = Ctx {
             file,
             model,
             facts: &facts,
+            decls: &decls,
             contacts: &directory,
         };
         drafts.extend(compile_pathway(&ctx, &mut sink));
@@ -103,7 +106,7 @@ pub(crate) fn compile(
     let mut bundle = Bundle {
         hash: content_hash(&pathways, &contacts),
         pathways: compiled,
-        facts: Decls::new(facts),
+        facts: decls,
         contacts,
         contact_sources,
         hazards,
@@ -111,7 +114,6 @@ pub(crate) fn compile(
         paths_verified: 0,
         proven: options.prove_invariants,
     };
-    bundle.link();
     // The compiler's warnings; verification's own (`vacuous-invariant`) come with its report.
     let warnings = sink.0.clone();
     let report = crate::verify::verify(&bundle, reference_date(&bundle));

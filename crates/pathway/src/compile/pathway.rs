@@ -29,6 +29,15 @@ pub(super) fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<Draft> {
     }
     let local: BTreeSet<String> = model.facts.iter().map(|f| f.id.clone()).collect();
     let actions: BTreeSet<String> = model.actions.keys().cloned().collect();
+    // Every derived fact that can compile, in id order (its index is its slot), before
+    // any rule is checked.
+    let mut all_derived: Vec<String> = Vec::new();
+    for d in &model.derived {
+        if !local.contains(&d.id) && !all_derived.contains(&d.id) && is_ident(&d.id) {
+            all_derived.push(d.id.clone());
+        }
+    }
+    all_derived.sort();
     let mut derived_ids = BTreeSet::new();
     let mut derived = Vec::new();
     for (i, d) in model.derived.iter().enumerate() {
@@ -46,8 +55,10 @@ pub(super) fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<Draft> {
         ctx.weak(sink, &at, best, "decides routes");
         let env = Env {
             facts: ctx.facts,
+            decls: ctx.decls,
             local: &local,
             derived: &derived_ids,
+            all_derived: &all_derived,
             actions: &actions,
             contacts: ctx.contacts,
         };
@@ -61,8 +72,10 @@ pub(super) fn compile_pathway(ctx: &Ctx<'_>, sink: &mut Sink) -> Option<Draft> {
     }
     let env = Env {
         facts: ctx.facts,
+        decls: ctx.decls,
         local: &local,
         derived: &derived_ids,
+        all_derived: &all_derived,
         actions: &actions,
         contacts: ctx.contacts,
     };

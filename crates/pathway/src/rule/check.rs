@@ -1,10 +1,10 @@
 //! The type checker: every rule is a boolean, and comparisons keep verification exact.
 
 use super::CmpOp;
-use super::{Context, Expr, ExprKind, PathPred, RuleError, Ty, TypeEnv};
+use super::{Context, ExprKind, Parsed, PathPred, RuleError, Ty, TypeEnv};
 
 /// Type-checks a whole rule (it must be true or false). Every error is reported.
-pub(crate) fn check(expr: &Expr, env: &dyn TypeEnv, ctx: Context) -> Result<(), Vec<RuleError>> {
+pub(crate) fn check(expr: &Parsed, env: &dyn TypeEnv, ctx: Context) -> Result<(), Vec<RuleError>> {
     let mut c = Checker {
         env,
         ctx,
@@ -41,13 +41,13 @@ fn name(ty: &Ty) -> &'static str {
     }
 }
 
-fn is_int_literal(e: &Expr) -> bool {
+fn is_int_literal(e: &Parsed) -> bool {
     matches!(e.kind, ExprKind::Int(_))
 }
 
 impl Checker<'_> {
     /// Spans are in characters, so the column is the span start plus one.
-    fn err(&mut self, at: &Expr, message: impl Into<String>) {
+    fn err(&mut self, at: &Parsed, message: impl Into<String>) {
         self.src_errors.push(RuleError {
             column: at.span.start + 1,
             message: message.into(),
@@ -55,7 +55,7 @@ impl Checker<'_> {
     }
 
     /// The type of an expression; `None` after an error in it (already reported).
-    fn ty(&mut self, e: &Expr) -> Option<Ty> {
+    fn ty(&mut self, e: &Parsed) -> Option<Ty> {
         match &e.kind {
             ExprKind::Bool(_) => Some(Ty::Bool),
             ExprKind::Int(_) => Some(Ty::Int),
@@ -108,7 +108,7 @@ impl Checker<'_> {
         }
     }
 
-    fn boolean(&mut self, e: &Expr, op: &str) {
+    fn boolean(&mut self, e: &Parsed, op: &str) {
         if let Some(ty) = self.ty(e)
             && ty != Ty::Bool
         {
@@ -122,7 +122,7 @@ impl Checker<'_> {
         }
     }
 
-    fn date_fact(&mut self, e: &Expr, f: &str) {
+    fn date_fact(&mut self, e: &Parsed, f: &str) {
         match &e.kind {
             ExprKind::Fact(id, _) => match self.env.fact_type(id) {
                 Some(Ty::Date) => {}
@@ -142,7 +142,7 @@ impl Checker<'_> {
         }
     }
 
-    fn comparison(&mut self, op: CmpOp, a: &Expr, b: &Expr) {
+    fn comparison(&mut self, op: CmpOp, a: &Parsed, b: &Parsed) {
         let (ta, tb) = (self.ty(a), self.ty(b));
         let (Some(ta), Some(tb)) = (ta, tb) else {
             return;
@@ -183,7 +183,7 @@ impl Checker<'_> {
         }
     }
 
-    fn path(&mut self, e: &Expr, pred: &PathPred) {
+    fn path(&mut self, e: &Parsed, pred: &PathPred) {
         let f = match pred {
             PathPred::Asked(_) => "asked",
             PathPred::FirstAsked(_) => "first_asked",

@@ -50,42 +50,43 @@ pub(crate) struct Span {
     pub(crate) end: usize,
 }
 
-/// A parsed rule.
+/// A rule whose fact references are resolved: each names its [`Slot`].
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Expr {
-    pub(crate) kind: ExprKind,
+pub(crate) struct Expr<R = Slot> {
+    pub(crate) kind: ExprKind<R>,
     pub(crate) span: Span,
 }
 
-/// The shapes of a rule.
+/// A rule as parsed, before its fact references are resolved ([`Parsed::resolve`]).
+pub(crate) type Parsed = Expr<()>;
+
+/// The shapes of a rule; `R` is what a fact reference holds besides its name.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum ExprKind {
+pub(crate) enum ExprKind<R = Slot> {
     Bool(bool),
     Int(i64),
     Str(String),
-    /// A fact or derived fact, and where evaluation finds it once the set is linked.
-    Fact(String, Slot),
+    /// A fact or derived fact, and (once resolved) where evaluation finds it.
+    Fact(String, R),
     Today,
-    Not(Box<Expr>),
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
-    Implies(Box<Expr>, Box<Expr>),
-    Cmp(CmpOp, Box<Expr>, Box<Expr>),
+    Not(Box<Expr<R>>),
+    And(Box<Expr<R>>, Box<Expr<R>>),
+    Or(Box<Expr<R>>, Box<Expr<R>>),
+    Implies(Box<Expr<R>>, Box<Expr<R>>),
+    Cmp(CmpOp, Box<Expr<R>>, Box<Expr<R>>),
     /// `age_on(date, today)`.
-    AgeOn(Box<Expr>, Box<Expr>),
+    AgeOn(Box<Expr<R>>, Box<Expr<R>>),
     /// `days_until_birthday(date, years, today)`.
-    DaysUntilBirthday(Box<Expr>, i32, Box<Expr>),
+    DaysUntilBirthday(Box<Expr<R>>, i32, Box<Expr<R>>),
     /// Invariant-only predicates over a finished path.
     Path(PathPred),
 }
 
-/// Where a walk finds the value of a fact a rule names: fixed when the set is linked
-/// ([`crate::bundle::Bundle::link`]), so evaluation indexes instead of comparing ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// Where a walk finds the value of a fact a rule names: given once, when the compiler
+/// resolves the parsed rule against the set's declarations ([`Parsed::resolve`]), so
+/// evaluation indexes instead of comparing ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Slot {
-    /// Not linked (yet): found by its id.
-    #[default]
-    Unlinked,
     /// The set's declared fact with this index (in id order).
     Fact(u32),
     /// The derived fact with this index (in id order) of the rule's pathway.
@@ -188,14 +189,46 @@ pub(crate) struct Missing(pub(crate) String);
 /// What evaluation reads.
 pub(crate) trait Scope {
     /// The value of a fact or derived fact (borrowed where it is stored), or the base fact
-    /// that is missing to know it. `slot` is where the linked set keeps it; a scope may
-    /// find it by `id` instead.
+    /// that is missing to know it. `slot` is where the set keeps it; `id` names it (for
+    /// `Missing`, and for scopes that keep facts by id).
     fn fact(&self, id: &str, slot: Slot) -> Result<Cow<'_, Value>, Missing>;
     /// The date the walk is evaluated on.
     fn today(&self) -> Date;
     /// Path predicates; `None` outside invariant checking.
     fn path(&self, _pred: &PathPred) -> Option<bool> {
         None
+    }
+}
+
+impl Parsed {
+    /// The rule with the [`Slot`] of every fact it names, or the first name `slot` does
+    /// not know (none after the rule type-checked against the same declarations).
+    pub(crate) fn resolve(self, slot: &dyn Fn(&str) -> Option<Slot>) -> Result<Expr, Missing> {
+        let sub = |e: Box<Parsed>| e.resolve(slot).map(Box::new);
+        let kind = match self.kind {
+            ExprKind::Bool(b) => ExprKind::Bool(b),
+            ExprKind::Int(i) => ExprKind::Int(i),
+            ExprKind::Str(s) => ExprKind::Str(s),
+            ExprKind::Fact(id, ()) => match slot(&id) {
+                Some(s) => ExprKind::Fact(id, s),
+                None => return Err(Missing(id)),
+            },
+            ExprKind::Today => ExprKind::Today,
+            ExprKind::Not(a) => ExprKind::Not(sub(a)?),
+            ExprKind::And(a, b) => ExprKind::And(sub(a)?, sub(b)?),
+            ExprKind::Or(a, b) => ExprKind::Or(sub(a)?, sub(b)?),
+            ExprKind::Implies(a, b) => ExprKind::Implies(sub(a)?, sub(b)?),
+            ExprKind::Cmp(op, a, b) => ExprKind::Cmp(op, sub(a)?, sub(b)?),
+            ExprKind::AgeOn(a, b) => ExprKind::AgeOn(sub(a)?, sub(b)?),
+            ExprKind::DaysUntilBirthday(a, years, b) => {
+                ExprKind::DaysUntilBirthday(sub(a)?, years, sub(b)?)
+            }
+            ExprKind::Path(p) => ExprKind::Path(p),
+        };
+        Ok(Expr {
+            kind,
+            span: self.span,
+        })
     }
 }
 
@@ -216,35 +249,6 @@ pub(crate) enum Threshold {
 }
 
 impl Expr {
-    /// The sub-expressions, left to right (none for a leaf).
-    pub(crate) fn children_mut(&mut self) -> [Option<&mut Expr>; 2] {
-        match &mut self.kind {
-            ExprKind::Not(a) => [Some(a), None],
-            ExprKind::And(a, b)
-            | ExprKind::Or(a, b)
-            | ExprKind::Implies(a, b)
-            | ExprKind::Cmp(_, a, b)
-            | ExprKind::AgeOn(a, b)
-            | ExprKind::DaysUntilBirthday(a, _, b) => [Some(a), Some(b)],
-            ExprKind::Bool(_)
-            | ExprKind::Int(_)
-            | ExprKind::Str(_)
-            | ExprKind::Fact(..)
-            | ExprKind::Today
-            | ExprKind::Path(_) => [None, None],
-        }
-    }
-
-    /// Fixes the [`Slot`] of every fact the rule names.
-    pub(crate) fn link(&mut self, slot: &impl Fn(&str) -> Slot) {
-        if let ExprKind::Fact(id, s) = &mut self.kind {
-            *s = slot(id);
-        }
-        for child in self.children_mut().into_iter().flatten() {
-            child.link(slot);
-        }
-    }
-
     /// Every integer and date threshold the rule compares against.
     pub(crate) fn thresholds(&self, out: &mut BTreeSet<Threshold>) {
         eval::thresholds(self, out);

@@ -1,7 +1,7 @@
 //! Lexer and recursive-descent parser for the rule language.
 
 use super::CmpOp;
-use super::{Expr, ExprKind, PathPred, RuleError, Span};
+use super::{ExprKind, Parsed, PathPred, RuleError, Span};
 
 /// Nesting deeper than this is refused, so hostile input cannot overflow the stack.
 const MAX_DEPTH: usize = 64;
@@ -195,7 +195,7 @@ fn column(src: &str, byte: usize) -> usize {
 }
 
 /// Parses a rule.
-pub(crate) fn parse(src: &str) -> Result<Expr, RuleError> {
+pub(crate) fn parse(src: &str) -> Result<Parsed, RuleError> {
     let tokens = Lexer { src, pos: 0 }.tokens()?;
     if tokens.len() == 1 {
         return Err(RuleError {
@@ -282,7 +282,7 @@ impl Parser {
         Ok(())
     }
 
-    fn implies(&mut self) -> Result<Expr, RuleError> {
+    fn implies(&mut self) -> Result<Parsed, RuleError> {
         let left = self.or()?;
         if *self.peek() != Tok::Implies {
             return Ok(left);
@@ -294,7 +294,7 @@ impl Parser {
         Ok(join(ExprKind::Implies, left, right))
     }
 
-    fn or(&mut self) -> Result<Expr, RuleError> {
+    fn or(&mut self) -> Result<Parsed, RuleError> {
         let mut left = self.and()?;
         while *self.peek() == Tok::Or {
             self.bump();
@@ -304,7 +304,7 @@ impl Parser {
         Ok(left)
     }
 
-    fn and(&mut self) -> Result<Expr, RuleError> {
+    fn and(&mut self) -> Result<Parsed, RuleError> {
         let mut left = self.unary()?;
         while *self.peek() == Tok::And {
             self.bump();
@@ -314,14 +314,14 @@ impl Parser {
         Ok(left)
     }
 
-    fn unary(&mut self) -> Result<Expr, RuleError> {
+    fn unary(&mut self) -> Result<Parsed, RuleError> {
         if *self.peek() == Tok::Not {
             let (_, span) = self.bump();
             self.nest(span)?;
             let inner = self.unary()?;
             self.depth -= 1;
             let end = inner.span.end;
-            return Ok(Expr {
+            return Ok(Parsed {
                 kind: ExprKind::Not(Box::new(inner)),
                 span: Span {
                     start: span.start,
@@ -332,7 +332,7 @@ impl Parser {
         self.cmp()
     }
 
-    fn cmp(&mut self) -> Result<Expr, RuleError> {
+    fn cmp(&mut self) -> Result<Parsed, RuleError> {
         let left = self.atom()?;
         if let Tok::Cmp(op) = *self.peek() {
             self.bump();
@@ -344,7 +344,7 @@ impl Parser {
                 start: left.span.start,
                 end: right.span.end,
             };
-            return Ok(Expr {
+            return Ok(Parsed {
                 kind: ExprKind::Cmp(op, Box::new(left), Box::new(right)),
                 span,
             });
@@ -352,7 +352,7 @@ impl Parser {
         Ok(left)
     }
 
-    fn atom(&mut self) -> Result<Expr, RuleError> {
+    fn atom(&mut self) -> Result<Parsed, RuleError> {
         let (tok, span) = self.bump();
         let kind = match tok {
             Tok::Int(i) => ExprKind::Int(i),
@@ -365,7 +365,7 @@ impl Parser {
                     &Tok::RParen,
                     &format!("`)` to close `(` at column {}", span.start + 1),
                 )?;
-                return Ok(Expr {
+                return Ok(Parsed {
                     kind: inner.kind,
                     span: Span {
                         start: span.start,
@@ -378,7 +378,7 @@ impl Parser {
                 "true" => ExprKind::Bool(true),
                 "false" => ExprKind::Bool(false),
                 "today" => ExprKind::Today,
-                _ => ExprKind::Fact(name, super::Slot::Unlinked),
+                _ => ExprKind::Fact(name, ()),
             },
             Tok::End => return Err(self.err_at(span, "the rule ends where a value was expected")),
             t => {
@@ -388,10 +388,10 @@ impl Parser {
                 ));
             }
         };
-        Ok(Expr { kind, span })
+        Ok(Parsed { kind, span })
     }
 
-    fn call(&mut self, name: String, start: Span) -> Result<Expr, RuleError> {
+    fn call(&mut self, name: String, start: Span) -> Result<Parsed, RuleError> {
         self.bump(); // `(`
         let Some(takes) = takes(&name) else {
             return Err(self.err_at(
@@ -405,7 +405,7 @@ impl Parser {
                 Tok::RParen => self.bump().1,
                 _ => return Err(self.shape(&name, takes)),
             };
-            return Ok(Expr {
+            return Ok(Parsed {
                 kind: ExprKind::Path(PathPred::OwnService),
                 span: Span {
                     start: start.start,
@@ -471,7 +471,7 @@ impl Parser {
                 )));
             }
         };
-        Ok(Expr {
+        Ok(Parsed {
             kind,
             span: Span {
                 start: start.start,
@@ -534,12 +534,12 @@ fn takes(name: &str) -> Option<&'static str> {
     })
 }
 
-fn join(make: fn(Box<Expr>, Box<Expr>) -> ExprKind, left: Expr, right: Expr) -> Expr {
+fn join(make: fn(Box<Parsed>, Box<Parsed>) -> ExprKind<()>, left: Parsed, right: Parsed) -> Parsed {
     let span = Span {
         start: left.span.start,
         end: right.span.end,
     };
-    Expr {
+    Parsed {
         kind: make(Box::new(left), Box::new(right)),
         span,
     }

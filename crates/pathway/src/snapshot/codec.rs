@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use super::*;
 use crate::date::Date;
+use crate::rule::Slot;
 
 pub(super) fn put_uint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
@@ -35,9 +36,22 @@ pub(super) struct Reader<'a> {
     pub(super) strings: Vec<&'a str>,
     pub(super) depth: usize,
     pub(super) error: Option<SnapshotError>,
+    /// How many facts the set declares (read before any slot).
+    pub(super) facts: usize,
+    /// One more than the highest derived-fact slot read in the current pathway (checked
+    /// against its derived facts once the pathway is read).
+    pub(super) derived_bound: usize,
 }
 
 impl<'b> Writer<'b> {
+    /// A slot: a fact's index times two, or a derived fact's index times two plus one.
+    pub(super) fn slot(&mut self, s: Slot) {
+        self.uint(match s {
+            Slot::Fact(i) => u64::from(i) << 1,
+            Slot::Derived(i) => (u64::from(i) << 1) | 1,
+        });
+    }
+
     pub(super) fn uint(&mut self, v: u64) {
         put_uint(&mut self.body, v);
     }
@@ -117,6 +131,8 @@ impl<'a> Reader<'a> {
             strings: Vec::new(),
             depth: 0,
             error: None,
+            facts: 0,
+            derived_bound: 0,
         }
     }
 
@@ -186,6 +202,33 @@ impl<'a> Reader<'a> {
             return 0;
         }
         n as usize
+    }
+
+    /// The slot of a declared fact.
+    pub(super) fn fact_slot(&mut self) -> Slot {
+        match self.slot() {
+            Slot::Derived(_) => {
+                self.fail_with("a derived fact stands where a fact is read");
+                Slot::Fact(0)
+            }
+            fact => fact,
+        }
+    }
+
+    /// The slot of a fact or derived fact a rule names.
+    pub(super) fn slot(&mut self) -> Slot {
+        let v = self.uint();
+        let i = v >> 1;
+        if v & 1 == 1 {
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            self.derived_bound = self.derived_bound.max((i as usize).saturating_add(1));
+            Slot::Derived(i)
+        } else if i < self.facts as u64 {
+            Slot::Fact(i as u32)
+        } else {
+            self.fail_with("a fact slot is out of range");
+            Slot::Fact(0)
+        }
     }
 
     /// An index below `n` (0 after an error: use it only when `n > 0`).

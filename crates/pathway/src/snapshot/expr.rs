@@ -1,7 +1,7 @@
 //! Rules, with their nesting bounded on reading.
 
 use super::*;
-use crate::rule::{CmpOp, Expr, ExprKind, PathPred, Slot, Span};
+use crate::rule::{CmpOp, Expr, ExprKind, PathPred, Span};
 
 impl<'b> Writer<'b> {
     pub(super) fn expr(&mut self, e: &'b Expr) {
@@ -21,9 +21,10 @@ impl<'b> Writer<'b> {
                 self.tag(2);
                 self.str(s);
             }
-            ExprKind::Fact(s, _) => {
+            ExprKind::Fact(s, slot) => {
                 self.tag(3);
                 self.str(s);
+                self.slot(*slot);
             }
             ExprKind::Today => self.tag(4),
             ExprKind::Not(a) => {
@@ -126,7 +127,7 @@ impl<'a> Reader<'a> {
             0 => ExprKind::Bool(self.flag()),
             1 => ExprKind::Int(self.int()),
             2 => ExprKind::Str(self.string()),
-            3 => ExprKind::Fact(self.string(), Slot::Unlinked),
+            3 => ExprKind::Fact(self.string(), self.slot()),
             4 => ExprKind::Today,
             5 => ExprKind::Not(self.sub()),
             6 => ExprKind::And(self.sub(), self.sub()),

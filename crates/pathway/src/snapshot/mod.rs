@@ -38,7 +38,7 @@ use crate::bundle::{Bundle, Derived, Pathway, StepKind};
 use codec::{Reader, Writer, put_uint};
 
 /// The version of the snapshot format this library writes and reads.
-const SNAPSHOT_VERSION: u64 = 2;
+const SNAPSHOT_VERSION: u64 = 3;
 
 /// The bytes every snapshot starts with.
 const MAGIC: &[u8] = b"pathway-snapshot\n";
@@ -196,16 +196,12 @@ fn decode(payload: &[u8]) -> Result<Bundle> {
         }
         r.pos += n;
     }
-    let mut bundle = r.bundle();
+    let bundle = r.bundle();
     if r.error.is_none() && r.pos != r.bytes.len() {
         r.fail_with("bytes follow the end of the set");
     }
     match r.error {
-        None => {
-            // Slots are not written: they are fixed from the declarations, as at compile.
-            bundle.link();
-            Ok(bundle)
-        }
+        None => Ok(bundle),
         Some(e) => Err(e),
     }
 }

@@ -143,6 +143,7 @@ impl<'a> Reader<'a> {
         let meta = self.meta();
         let file = self.string();
         let sources = self.map(Self::source);
+        self.derived_bound = 0;
         let derived: Vec<Derived> = self
             .map(|r| r.expr())
             .into_iter()
@@ -169,6 +170,12 @@ impl<'a> Reader<'a> {
             source: r.string(),
             rule: r.expr(),
         });
+        if self.derived_bound > derived.len() {
+            self.fail_with("a derived-fact slot is out of range");
+        }
+        for step in &mut steps {
+            crate::bundle::action_defs(&mut step.kind, &actions);
+        }
         if !derived_acyclic(&derived) {
             self.fail_with("a derived fact depends on itself");
         }

@@ -125,6 +125,7 @@ impl<'a> Reader<'a> {
                 self.fail_with("a fact is declared twice");
             }
         }
+        self.facts = facts.len();
         let contacts = self.map(Self::contact);
         let contact_sources = self.map(Self::source);
         let pathways = self.list(Self::pathway);

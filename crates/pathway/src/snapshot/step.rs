@@ -4,7 +4,6 @@ use crate::bundle::StepIx;
 
 use super::*;
 use crate::bundle::{Edge, Step, StepKind};
-use crate::rule::Slot;
 use crate::template::{Part, Template};
 
 impl<'b> Writer<'b> {
@@ -12,17 +11,13 @@ impl<'b> Writer<'b> {
         let Step { id, kind, edges } = s;
         self.str(id);
         match kind {
-            // The slot is fixed again by `Bundle::link` when the set is decoded.
-            StepKind::Question {
-                fact,
-                slot: _,
-                note,
-            } => {
+            StepKind::Question { fact, slot, note } => {
                 self.tag(0);
                 self.str(fact);
+                self.slot(*slot);
                 self.opt_str(note.as_ref());
             }
-            // The definitions are linked again when the set is decoded.
+            // The definitions are found again when the set is decoded.
             StepKind::Action {
                 actions,
                 defs: _,
@@ -85,19 +80,21 @@ impl<'b> Writer<'b> {
                     self.tag(0);
                     self.str(s);
                 }
-                // Slots are linked again when the set is decoded.
-                Part::Fact(s, _) => {
+                Part::Fact(s, slot) => {
                     self.tag(1);
                     self.str(s);
+                    self.slot(*slot);
                 }
-                Part::Birthday(s, _, n) => {
+                Part::Birthday(s, slot, n) => {
                     self.tag(2);
                     self.str(s);
+                    self.slot(*slot);
                     self.int(i64::from(*n));
                 }
-                Part::DaysUntil(s, _, n) => {
+                Part::DaysUntil(s, slot, n) => {
                     self.tag(3);
                     self.str(s);
+                    self.slot(*slot);
                     self.int(i64::from(*n));
                 }
             }
@@ -112,7 +109,7 @@ impl<'a> Reader<'a> {
         let kind = match self.tag(4) {
             0 => StepKind::Question {
                 fact: self.string(),
-                slot: Slot::Unlinked,
+                slot: self.fact_slot(),
                 note: self.opt_string(),
             },
             1 => StepKind::Action {
@@ -149,9 +146,9 @@ impl<'a> Reader<'a> {
     pub(super) fn template(&mut self) -> Template {
         Template(self.list(|r| match r.tag(4) {
             0 => Part::Text(r.string()),
-            1 => Part::Fact(r.string(), Slot::Unlinked),
-            2 => Part::Birthday(r.string(), Slot::Unlinked, r.i32()),
-            _ => Part::DaysUntil(r.string(), Slot::Unlinked, r.i32()),
+            1 => Part::Fact(r.string(), r.fact_slot()),
+            2 => Part::Birthday(r.string(), r.fact_slot(), r.i32()),
+            _ => Part::DaysUntil(r.string(), r.fact_slot(), r.i32()),
         }))
     }
 }

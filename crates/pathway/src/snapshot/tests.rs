@@ -293,3 +293,85 @@ fn a_set_loaded_without_proving_its_invariants_is_not_snapshotted() {
     let back = Bundle::from_snapshot(snapshot()).expect("decodes");
     assert!(back.proven());
 }
+
+/// `payload` sealed as a snapshot of format `version`, with a valid length and checksum.
+fn seal_as(version: u64, payload: &[u8]) -> Vec<u8> {
+    let mut out = MAGIC.to_vec();
+    put_uint(&mut out, version);
+    put_uint(&mut out, payload.len() as u64);
+    out.extend_from_slice(&checksum(payload).to_le_bytes());
+    out.extend_from_slice(payload);
+    out
+}
+
+#[test]
+fn a_version_2_snapshot_is_refused_with_the_version_error() {
+    // Version 2 did not write slots: its sets were linked again on decoding.
+    let old = seal_as(2, payload(snapshot()));
+    let err = Bundle::from_snapshot(&old).err();
+    assert_eq!(
+        err,
+        Some(SnapshotError::Version {
+            found: 2,
+            supported: SNAPSHOT_VERSION
+        })
+    );
+    assert!(err.unwrap().to_string().contains("version 2"));
+    assert_eq!(seal_as(SNAPSHOT_VERSION, payload(snapshot())), snapshot());
+}
+
+/// The first fact reference of `e`, if any.
+fn first_fact(e: &mut crate::rule::Expr) -> Option<&mut crate::rule::Slot> {
+    use crate::rule::ExprKind as K;
+    match &mut e.kind {
+        K::Fact(_, slot) => Some(slot),
+        K::Not(a) => first_fact(a),
+        K::And(a, b)
+        | K::Or(a, b)
+        | K::Implies(a, b)
+        | K::Cmp(_, a, b)
+        | K::AgeOn(a, b)
+        | K::DaysUntilBirthday(a, _, b) => first_fact(a).or_else(|| first_fact(b)),
+        _ => None,
+    }
+}
+
+/// The bundled set with the first fact reference of a rule changed to `to`, snapshotted.
+fn with_a_rule_slot(to: impl Fn(&Bundle) -> crate::rule::Slot) -> Vec<u8> {
+    let mut b = bundle().clone();
+    let slot = to(&b);
+    let changed = b.pathways.iter_mut().any(|p| {
+        p.derived
+            .iter_mut()
+            .filter_map(|d| first_fact(&mut d.rule))
+            .next()
+            .map(|s| *s = slot)
+            .is_some()
+    });
+    assert!(changed, "the bundled set has a derived fact naming a fact");
+    b.snapshot().expect("the set is still marked proven")
+}
+
+#[test]
+fn an_out_of_range_fact_slot_is_refused() {
+    for past in [0, 1, 1000] {
+        let bytes = with_a_rule_slot(|b| crate::rule::Slot::Fact((b.facts.len() + past) as u32));
+        assert_eq!(
+            Bundle::from_snapshot(&bytes).err(),
+            Some(SnapshotError::Invalid {
+                reason: "a fact slot is out of range"
+            }),
+            "{past} past the last fact"
+        );
+    }
+    let bytes = with_a_rule_slot(|_| crate::rule::Slot::Derived(u32::MAX));
+    assert_eq!(
+        Bundle::from_snapshot(&bytes).err(),
+        Some(SnapshotError::Invalid {
+            reason: "a derived-fact slot is out of range"
+        })
+    );
+    // An in-range slot decodes, as written.
+    let bytes = with_a_rule_slot(|_| crate::rule::Slot::Fact(0));
+    assert!(Bundle::from_snapshot(&bytes).is_ok());
+}

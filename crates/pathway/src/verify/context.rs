@@ -442,10 +442,7 @@ impl<'a> Context<'a> {
                 // answers change only between stretches, and residuals are updated after
                 // each), or now if the fact is already known, or if the action is not.
                 let answers = Answers::borrowed(&self.table);
-                let known = self
-                    .fact_scope(pathway, &answers)
-                    .fact(f, Slot::Unlinked)
-                    .is_ok();
+                let known = self.fact_scope(pathway, &answers).named(f).is_ok();
                 let collected = self.collected_id(c).is_some();
                 if collected || known || !collectable(c) {
                     Some(known || !collected)
@@ -465,7 +462,7 @@ impl<'a> Context<'a> {
         let org = match pred {
             PathPred::OwnService => {
                 let scope = self.fact_scope(pathway, &answers);
-                match scope.fact(crate::vocab::ORGANISATION, Slot::Unlinked) {
+                match scope.named(crate::vocab::ORGANISATION) {
                     Ok(v) => match v.as_ref() {
                         Value::Choice(o) => Some(o.clone()),
                         _ => return false,

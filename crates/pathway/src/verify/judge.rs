@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::rule::{self, Scope, Slot};
+use crate::rule;
 use crate::value::Value;
 use crate::walk::Answers;
 
@@ -280,7 +280,7 @@ impl<'a> Residuals<'a> {
             }
             Atom::ServiceIn { pathway, services } => {
                 let scope = ctx.fact_scope(*pathway, answers);
-                match scope.fact(crate::vocab::ORGANISATION, Slot::Unlinked) {
+                match scope.named(crate::vocab::ORGANISATION) {
                     Ok(v) => match v.as_ref() {
                         Value::Choice(o) => Some(services.contains(&o.as_str())),
                         _ => Some(false),
@@ -361,7 +361,7 @@ impl<'a> Residuals<'a> {
                 if target.contact.is_none() {
                     // `own_service()` is false when the organisation is not known.
                     let scope = ctx.fact_scope(target.pathway, answers);
-                    let org = scope.fact(crate::vocab::ORGANISATION, Slot::Unlinked);
+                    let org = scope.named(crate::vocab::ORGANISATION);
                     if !org.is_ok_and(|v| matches!(v.as_ref(), Value::Choice(_))) {
                         return Some(false);
                     }

@@ -52,7 +52,7 @@ pub(super) fn unasked(rule: &Expr, scope: &PathScope<'_>) -> Vec<String> {
     rule::values_read(rule, &mut named);
     let mut out: Vec<String> = Vec::new();
     for id in named {
-        if let Err(Missing(base)) = scope.fact(&id, Slot::Unlinked)
+        if let Err(Missing(base)) = scope.inner.named(&id)
             && !out.contains(&base)
         {
             out.push(base);
@@ -167,7 +167,7 @@ impl Scope for PathScope<'_> {
                     config: self.inner.config,
                     answers: &answers,
                 };
-                scope.fact(f, Slot::Unlinked).is_ok()
+                scope.named(f).is_ok()
             }
             PathPred::Urgent(c) => self
                 .actions
@@ -175,7 +175,7 @@ impl Scope for PathScope<'_> {
                 .any(|(def, code, _)| code == c && def.is_some_and(|d| d.def.urgent)),
             PathPred::OwnService => {
                 let bundle = self.inner.bundle;
-                let Ok(org) = self.fact(crate::vocab::ORGANISATION, Slot::Unlinked) else {
+                let Ok(org) = self.inner.named(crate::vocab::ORGANISATION) else {
                     return Some(false);
                 };
                 let Value::Choice(org) = org.as_ref() else {

@@ -2,9 +2,23 @@
 
 use std::collections::BTreeMap;
 
-use super::super::parse;
 use super::*;
 use crate::date::Date;
+use crate::rule::RuleError;
+
+/// Parses `src` and resolves every fact it names by `slots`; a name `slots` lacks gets
+/// `Slot::Fact(0)` (the test scopes below find facts by id, so its slot is not read).
+fn parse_resolved(src: &str, slots: &BTreeMap<&str, Slot>) -> Result<Expr, RuleError> {
+    let parsed = super::super::parse(src)?;
+    Ok(parsed
+        .resolve(&|id| Some(slots.get(id).copied().unwrap_or(Slot::Fact(0))))
+        .expect("every name resolves"))
+}
+
+/// Parses and resolves `src` for the by-id scopes of these tests.
+fn parse(src: &str) -> Result<Expr, RuleError> {
+    parse_resolved(src, &BTreeMap::new())
+}
 
 struct Facts(BTreeMap<&'static str, Value>, Date);
 
@@ -396,4 +410,36 @@ proptest::proptest! {
             facts(&e, &mut BTreeSet::new());
         }
     }
+}
+
+/// A scope that finds facts only by their slot, as the walk does.
+struct BySlot;
+
+impl Scope for BySlot {
+    fn fact(&self, id: &str, slot: Slot) -> Result<Cow<'_, Value>, Missing> {
+        match slot {
+            Slot::Fact(1) => Ok(Cow::Owned(Value::Bool(true))),
+            Slot::Derived(0) => Ok(Cow::Owned(Value::Int(17))),
+            _ => Err(Missing(id.to_owned())),
+        }
+    }
+    fn today(&self) -> Date {
+        Date::EPOCH
+    }
+}
+
+#[test]
+fn resolution_gives_each_name_its_slot_and_refuses_unknown_names() {
+    let slots: BTreeMap<&str, Slot> = [("a", Slot::Fact(1)), ("n", Slot::Derived(0))]
+        .into_iter()
+        .collect();
+    let e = parse_resolved("a && n < 18", &slots).unwrap();
+    assert_eq!(eval(&e, &BySlot), Ok(true));
+    let e = parse_resolved("a && other", &slots).unwrap();
+    assert_eq!(eval(&e, &BySlot), Err(Missing("other".into())));
+    let unresolved = super::super::parse("a && b || n > 1").unwrap();
+    assert_eq!(
+        unresolved.resolve(&|id| slots.get(id).copied()),
+        Err(Missing("b".into()))
+    );
 }

@@ -8,7 +8,7 @@ fn err(src: &str) -> (usize, String) {
 }
 
 fn shape(src: &str) -> String {
-    fn show(e: &Expr) -> String {
+    fn show(e: &Parsed) -> String {
         match &e.kind {
             ExprKind::Bool(b) => b.to_string(),
             ExprKind::Int(i) => i.to_string(),
