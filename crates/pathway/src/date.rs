@@ -41,20 +41,6 @@ impl DateError {
 
 /// Why `year-month-day`, written in the right shape, is not a day of the calendar.
 fn why_missing(year: u32, month: u32, day: u32) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     if year == 0 {
         return "the years run from 0001 to 9999".to_owned();
     }

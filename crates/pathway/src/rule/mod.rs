@@ -57,6 +57,28 @@ pub(crate) struct Expr<R = Slot> {
     pub(crate) span: Span,
 }
 
+impl<R> Expr<R> {
+    /// The rule's direct sub-rules, in order (none for a leaf).
+    pub(crate) fn children(&self) -> impl Iterator<Item = &Expr<R>> {
+        let (a, b): (Option<&Expr<R>>, Option<&Expr<R>>) = match &self.kind {
+            ExprKind::Not(a) => (Some(a), None),
+            ExprKind::And(a, b)
+            | ExprKind::Or(a, b)
+            | ExprKind::Implies(a, b)
+            | ExprKind::Cmp(_, a, b)
+            | ExprKind::AgeOn(a, b)
+            | ExprKind::DaysUntilBirthday(a, _, b) => (Some(a), Some(b)),
+            ExprKind::Bool(_)
+            | ExprKind::Int(_)
+            | ExprKind::Str(_)
+            | ExprKind::Fact(..)
+            | ExprKind::Today
+            | ExprKind::Path(_) => (None, None),
+        };
+        a.into_iter().chain(b)
+    }
+}
+
 /// A rule as parsed, before its fact references are resolved ([`Parsed::resolve`]).
 pub(crate) type Parsed = Expr<()>;
 

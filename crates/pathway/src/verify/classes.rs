@@ -103,21 +103,7 @@ fn named_and_compared(
         }
         _ => {}
     }
-    let mut children: Vec<&Expr> = Vec::new();
-    match &e.kind {
-        ExprKind::Not(a) => children.push(a),
-        ExprKind::And(a, b)
-        | ExprKind::Or(a, b)
-        | ExprKind::Implies(a, b)
-        | ExprKind::Cmp(_, a, b)
-        | ExprKind::AgeOn(a, b)
-        | ExprKind::DaysUntilBirthday(a, _, b) => {
-            children.push(a);
-            children.push(b);
-        }
-        _ => {}
-    }
-    for c in children {
+    for c in e.children() {
         named_and_compared(c, named, compared);
     }
 }

@@ -407,20 +407,10 @@ pub(super) fn wording_matters(bundle: &Bundle) -> bool {
     fn reads(e: &crate::rule::Expr) -> bool {
         let mut stack = vec![e];
         while let Some(e) = stack.pop() {
-            match &e.kind {
-                ExprKind::Path(PathPred::Contacted(_) | PathPred::OwnService) => return true,
-                ExprKind::Not(a) => stack.push(a),
-                ExprKind::And(a, b)
-                | ExprKind::Or(a, b)
-                | ExprKind::Implies(a, b)
-                | ExprKind::Cmp(_, a, b)
-                | ExprKind::AgeOn(a, b)
-                | ExprKind::DaysUntilBirthday(a, _, b) => {
-                    stack.push(a);
-                    stack.push(b);
-                }
-                _ => {}
+            if let ExprKind::Path(PathPred::Contacted(_) | PathPred::OwnService) = &e.kind {
+                return true;
             }
+            stack.extend(e.children());
         }
         false
     }
