@@ -24,19 +24,7 @@ fn vocab() -> MonitoringVocab {
 
 /// Every fact of the set with a drawn answer (valid), on a drawn day.
 fn walk() -> impl Strategy<Value = (serde_json::Map<String, Json>, Date)> {
-    let facts: Vec<_> = bundle()
-        .facts()
-        .map(|d| {
-            (
-                d.id.clone(),
-                d.ty,
-                d.options
-                    .iter()
-                    .map(|o| o.value.clone())
-                    .collect::<Vec<_>>(),
-            )
-        })
-        .collect();
+    let facts = crate::props::declared_facts();
     let day = (0i64..3000).prop_map(|d| "2024-01-01".parse::<Date>().unwrap().add_days(d).unwrap());
     (
         day,

@@ -45,21 +45,23 @@ fn answer_for(ty: FactType, options: Vec<String>) -> BoxedStrategy<Json> {
     .boxed()
 }
 
-/// A facts record: any subset of the declared facts with drawn answers.
-fn record() -> impl Strategy<Value = serde_json::Map<String, Json>> {
-    let facts: Vec<_> = bundle()
+/// Every fact the bundled set declares: its id, type and options (for drawing answers).
+pub(crate) fn declared_facts() -> Vec<(String, FactType, Vec<String>)> {
+    bundle()
         .facts()
         .map(|d| {
             (
                 d.id.clone(),
                 d.ty,
-                d.options
-                    .iter()
-                    .map(|o| o.value.clone())
-                    .collect::<Vec<_>>(),
+                d.options.iter().map(|o| o.value.clone()).collect(),
             )
         })
-        .collect();
+        .collect()
+}
+
+/// A facts record: any subset of the declared facts with drawn answers.
+fn record() -> impl Strategy<Value = serde_json::Map<String, Json>> {
+    let facts = declared_facts();
     let per_fact: Vec<_> = facts
         .into_iter()
         .map(|(id, ty, options)| {
