@@ -58,10 +58,12 @@ pub fn stats_text(report: &StatsReport) -> String {
     out
 }
 
-/// CSV (RFC 4180), one line per entry: `table,row,route,count`; totals have the row or
-/// route `total`; `count` is a number, `<5` or `[c]`.
+/// CSV (RFC 4180 quoting), one line per entry: `table,row,route,count`; totals have the row
+/// or route `total`; `count` is a number, `<5` or `[c]`. Lines end in a line feed, not CRLF:
+/// spreadsheets read either, and the CLI shows a carriage return in its output as an escape
+/// (it could overwrite a terminal line), which would corrupt the file.
 pub fn stats_csv(report: &StatsReport) -> String {
-    let mut out = String::from("table,row,route,count\r\n");
+    let mut out = String::from("table,row,route,count\n");
     for t in &report.tables {
         for (i, cells) in t.cells.iter().enumerate() {
             let row = t.rows.get(i).map_or("total", |(k, _)| k.as_str());
@@ -69,7 +71,7 @@ pub fn stats_csv(report: &StatsReport) -> String {
                 let col = t.columns.get(j).map_or("total", |(k, _)| k.as_str());
                 let _ = write!(
                     out,
-                    "{},{},{},{}\r\n",
+                    "{},{},{},{}\n",
                     csv(t.id),
                     csv(row),
                     csv(col),
