@@ -69,9 +69,9 @@ pub fn stats_csv(report: &StatsReport) -> String {
             let row = t.rows.get(i).map_or("total", |(k, _)| k.as_str());
             for (j, cell) in cells.iter().enumerate() {
                 let col = t.columns.get(j).map_or("total", |(k, _)| k.as_str());
-                let _ = write!(
+                let _ = writeln!(
                     out,
-                    "{},{},{},{}\n",
+                    "{},{},{},{}",
                     csv(t.id),
                     csv(row),
                     csv(col),
