@@ -595,11 +595,18 @@ describe('installable and offline (served)', () => {
       assert.ok(manifest.start_url && manifest.name && manifest.icons.some((i) => i.sizes === '512x512'));
       await page.waitForFunction(async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated', null, { timeout: 15000 });
       // The worker controls the page once reloaded; then the network goes off.
-      await page.reload();
-      await page.waitForSelector('html[data-ready="true"]');
-      // Under load the reloaded page can be ready a moment before the worker claims it: wait
-      // for the claim (a page the worker never controls fails here after 15 s).
-      await page.waitForFunction(() => Boolean(navigator.serviceWorker.controller), null, { timeout: 15000 });
+      // Chromium now and then loads the first reload before the worker takes it (seen about
+      // one run in ten), as a browser may; a page the worker controls after none of three
+      // reloads fails here.
+      let controlled = false;
+      for (let attempt = 0; attempt < 3 && !controlled; attempt++) {
+        await page.reload();
+        await page.waitForSelector('html[data-ready="true"]');
+        controlled = await page
+          .waitForFunction(() => Boolean(navigator.serviceWorker.controller), null, { timeout: 5000 })
+          .then(() => true, () => false);
+      }
+      assert.ok(controlled, 'the service worker controls the reloaded page');
       await context.setOffline(true);
       await page.reload();
       await page.waitForSelector('html[data-ready="true"]');
